@@ -1,0 +1,59 @@
+# Two commands matter: `make demo` (install, migrate, seed, serve on SQLite) and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+export FLASK_APP := wsgi.py
+export UV_PYTHON_DOWNLOADS := never
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install translations demo test test-sqlite test-postgres system-deps bench lint serve
+
+install: $(VENV)/.installed translations
+
+$(VENV)/.installed: pyproject.toml
+	@PYTHON=$$(command -v python3.12 || command -v python3); \
+	  $$PYTHON -c 'import sys; assert sys.version_info[:2] == (3, 12), "Python 3.12 is needed, found " + sys.version' && \
+	  $$PYTHON -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check uv
+	$(VENV)/bin/uv pip install -q --python $(PY) -e '.[dev]'
+	touch $@
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -q -f -d translations
+
+demo: install
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@echo "Open http://$(HOST):$(PORT) — demo users are listed in README.md"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$([ $$(id -u) -eq 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+test: install system-deps
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== tests on SQLite =="
+	env -u DATABASE_URL $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== tests on PostgreSQL =="
+	scripts/with-postgres.sh $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+# bench_db_*.py run on SQLite and on PostgreSQL; the other benchmarks need no database.
+bench: install
+	@for bench in $$(ls benchmarks/bench_*.py | grep -v bench_db_); do echo "== $$bench =="; $(PY) $$bench || exit 1; done
+	@for bench in benchmarks/bench_db_*.py; do \
+	  echo "== $$bench (SQLite) =="; env -u DATABASE_URL $(PY) $$bench || exit 1; \
+	  echo "== $$bench (PostgreSQL) =="; scripts/with-postgres.sh $(PY) $$bench || exit 1; done
+
+lint: install
+	$(VENV)/bin/ruff check .

@@ -1,0 +1,137 @@
+"""Build the PuLP models for one item: named constraints, sparse data, no solving, no I/O.
+
+Two models serve every stage of the rules:
+- a fill model shares material out by fairness bands: each recipient's need is cut into
+  bands (up to the water level, a little above, ...) and lower bands weigh more, so the LP
+  raises whoever has the fewest days first; priority classes are higher tiers of bands;
+- a transport model rounds the filled quantities to whole lots (each recipient gets the
+  lots below or above its fair share) and ships them over the shortest routes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulp
+
+from .network import Arc
+
+Band = tuple[float, float]  # units, weight
+
+
+@dataclass(frozen=True)
+class FillData:
+    """Suppliers with capacities, arcs to recipients, and each recipient's weighted bands."""
+
+    name: str
+    supplier_caps: Mapping[str, float]
+    total_cap: float | None
+    arcs: Sequence[Arc]
+    bands: Mapping[str, Sequence[Band]]
+
+
+@dataclass(frozen=True)
+class FillModel:
+    problem: pulp.LpProblem
+    ship: Mapping[tuple[str, str], pulp.LpVariable]
+
+
+def build_fill(data: FillData) -> FillModel:
+    """Maximise the weighted bands filled, within supplier caps and over existing arcs."""
+    prob = pulp.LpProblem(_safe(f"fill_{data.name}"), pulp.LpMaximize)
+    pairs = [(s, r) for s, r, _ in data.arcs if r in data.bands]
+    ship = dict(zip(pairs, prob.add_variable_dict("ship", range(len(pairs)), lowBound=0)
+                    .values(), strict=True))
+    band_keys = [(r, j) for r, bands in data.bands.items() for j in range(len(bands))]
+    band = dict(zip(band_keys, prob.add_variable_dict("band", range(len(band_keys)), lowBound=0)
+                    .values(), strict=True))
+    for (r, j), var in band.items():
+        var.upBound = data.bands[r][j][0]
+    prob.setObjective(pulp.LpAffineExpression.from_list(
+        [(var, data.bands[r][j][1]) for (r, j), var in band.items()]))
+    by_supplier, by_recipient = _group(ship)
+    for n, (s, terms) in enumerate(by_supplier.items()):
+        _add(prob, terms, "<=", data.supplier_caps[s], f"supply_limit_{n}_{s}")
+    if data.total_cap is not None and ship:
+        _add(prob, list(ship.values()), "<=", data.total_cap, "national_reserve")
+    bands_of: dict[str, list[pulp.LpVariable]] = defaultdict(list)
+    for (r, _), var in band.items():
+        bands_of[r].append(var)
+    for n, (r, received) in enumerate(by_recipient.items()):
+        terms = [(v, 1.0) for v in received] + [(v, -1.0) for v in bands_of[r]]
+        prob.addConstraint(pulp.LpAffineExpression.from_list(terms) == 0,
+                           _safe(f"fill_{n}_{r}"))
+    return FillModel(prob, ship)
+
+
+@dataclass(frozen=True)
+class TransportData:
+    """Whole-lot bounds per recipient and kind, supplier caps in lots, arcs with km."""
+
+    name: str
+    lot: int
+    supplier_caps: Mapping[str, int]  # lots; keys are ("kind", code) joined by ":"
+    national_cap: int | None  # lots across all sources
+    arcs: Sequence[tuple[str, str, float, str]]  # supplier key, recipient, km, kind
+    bounds: Mapping[tuple[str, str], tuple[int, int]]  # (recipient, kind) -> lots
+    recipient_caps: Mapping[str, int]  # lots across both kinds
+
+
+@dataclass(frozen=True)
+class TransportModel:
+    problem: pulp.LpProblem
+    lots: Mapping[int, pulp.LpVariable]  # index into data.arcs
+
+
+def build_transport(data: TransportData) -> TransportModel:
+    """Ship as many whole lots as the bounds allow, then over the fewest unit-km."""
+    prob = pulp.LpProblem(_safe(f"transport_{data.name}"), pulp.LpMinimize)
+    live = [i for i, (_, r, _, kind) in enumerate(data.arcs) if data.bounds[r, kind][1] > 0]
+    lots = prob.add_variable_dict("lots", live, lowBound=0)
+    longest = max((data.arcs[i][2] for i in live), default=0.0)
+    # One more lot must outweigh any rerouting it causes: a path of at most 2n+1 arcs.
+    bonus = ((2 * len(data.supplier_caps) + 1) * longest + 1.0) * data.lot
+    prob.setObjective(pulp.LpAffineExpression.from_list(
+        [(var, data.arcs[i][2] * data.lot - bonus) for i, var in lots.items()]))
+    by_supplier: dict[str, list[pulp.LpVariable]] = defaultdict(list)
+    by_kind: dict[tuple[str, str], list[pulp.LpVariable]] = defaultdict(list)
+    by_recipient: dict[str, list[pulp.LpVariable]] = defaultdict(list)
+    for i, var in lots.items():
+        s, r, _, kind = data.arcs[i]
+        by_supplier[s].append(var)
+        by_kind[r, kind].append(var)
+        by_recipient[r].append(var)
+    for n, (s, terms) in enumerate(by_supplier.items()):
+        _add(prob, terms, "<=", data.supplier_caps[s], f"supply_limit_{n}_{s}")
+    national = [lots[i] for i in live if data.arcs[i][3] == "distribution"]
+    if data.national_cap is not None and national:
+        _add(prob, national, "<=", data.national_cap, "national_reserve")
+    for n, ((r, kind), terms) in enumerate(by_kind.items()):
+        low, high = data.bounds[r, kind]
+        _add(prob, terms, ">=", low, f"{kind}_low_{n}_{r}")
+        _add(prob, terms, "<=", high, f"{kind}_high_{n}_{r}")
+    for n, (r, terms) in enumerate(by_recipient.items()):
+        _add(prob, terms, "<=", data.recipient_caps[r], f"request_limit_{n}_{r}")
+    return TransportModel(prob, lots)
+
+
+def _group(ship: Mapping[tuple[str, str], pulp.LpVariable]
+           ) -> tuple[dict[str, list[pulp.LpVariable]], dict[str, list[pulp.LpVariable]]]:
+    by_supplier: dict[str, list[pulp.LpVariable]] = defaultdict(list)
+    by_recipient: dict[str, list[pulp.LpVariable]] = defaultdict(list)
+    for (s, r), var in ship.items():
+        by_supplier[s].append(var)
+        by_recipient[r].append(var)
+    return by_supplier, by_recipient
+
+
+def _add(prob: pulp.LpProblem, terms: list[pulp.LpVariable], sense: str, rhs: float,
+         name: str) -> None:
+    expr = pulp.LpAffineExpression.from_list([(v, 1.0) for v in terms])
+    prob.addConstraint(expr <= rhs if sense == "<=" else expr >= rhs, _safe(name))
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "_" else "_" for c in name)

@@ -1,0 +1,153 @@
+"""Record every change of data in the audit log, in the same transaction as the change.
+
+Who acts comes from a context variable: the web layer sets it per request, the CLI per command.
+Services may add why (a reason) with `audit_reason`.
+"""
+
+import contextlib
+import datetime as dt
+import decimal
+import enum
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from supplyapp.models.audit import AuditEvent
+from supplyapp.models.base import utcnow
+
+NOT_AUDITED = {"audit_events", "login_failures"}
+REDACTED = {"password_hash", "token_hash"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    address: str | None = None
+
+
+_actor: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
+SYSTEM = Actor("system")
+_reason: ContextVar[str | None] = ContextVar("audit_reason", default=None)
+
+
+def set_actor(name: str, address: str | None = None) -> None:
+    _actor.set(Actor(name, address))
+
+
+@contextlib.contextmanager
+def acting_as(name: str, address: str | None = None):
+    token = _actor.set(Actor(name, address))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+@contextlib.contextmanager
+def audit_reason(reason: str | None):
+    """Attach a reason to the changes flushed inside the block."""
+    token = _reason.set(reason)
+    try:
+        yield
+    finally:
+        _reason.reset(token)
+
+
+def record(session: Session, action: str, entity: str, key: str, *, before=None, after=None,
+           reason: str | None = None) -> None:
+    """Record a decision that is not a plain row change (sign-in, approval, export...)."""
+    _insert(session, [_row(action, entity, key, before, after, reason)])
+
+
+def _jsonable(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _columns(obj):
+    return [a for a in inspect(obj).mapper.column_attrs]
+
+
+def _snapshot(obj, use_committed: bool = False) -> dict:
+    state = inspect(obj)
+    values = {}
+    for attr in _columns(obj):
+        key = attr.key
+        if key in REDACTED:
+            values[key] = "***"
+            continue
+        if use_committed:
+            history = state.attrs[key].history
+            value = history.deleted[0] if history.deleted else state.attrs[key].value
+        else:
+            value = state.attrs[key].value
+        values[key] = _jsonable(value)
+    return values
+
+
+def _changes(obj) -> tuple[dict, dict]:
+    before, after = {}, {}
+    state = inspect(obj)
+    for attr in _columns(obj):
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if attr.key in REDACTED:
+            old, new = "***", "*** (changed)"
+        before[attr.key], after[attr.key] = _jsonable(old), _jsonable(new)
+    return before, after
+
+
+def _key(obj) -> str:
+    code = getattr(obj, "code", None) or getattr(obj, "username", None)
+    return str(code if code is not None else inspect(obj).identity[0])
+
+
+def _row(action, entity, key, before, after, reason=None) -> dict:
+    actor = _actor.get() or SYSTEM
+    return {
+        "at": utcnow(),
+        "actor": actor.name,
+        "address": actor.address,
+        "action": action,
+        "entity": entity,
+        "entity_key": key,
+        "before": before,
+        "after": after,
+        "reason": reason if reason is not None else _reason.get(),
+    }
+
+
+def _insert(session: Session, rows: list[dict]) -> None:
+    if rows:
+        session.connection().execute(insert(AuditEvent.__table__), rows)
+
+
+@event.listens_for(Session, "after_flush")
+def _audit_flush(session: Session, flush_context) -> None:
+    rows = []
+    for obj in session.new:
+        table = obj.__table__.name
+        if table not in NOT_AUDITED:
+            rows.append(_row("create", table, _key(obj), None, _snapshot(obj)))
+    for obj in session.dirty:
+        table = obj.__table__.name
+        if table in NOT_AUDITED or not session.is_modified(obj, include_collections=False):
+            continue
+        before, after = _changes(obj)
+        if after:
+            rows.append(_row("update", table, _key(obj), before, after))
+    for obj in session.deleted:
+        table = obj.__table__.name
+        if table not in NOT_AUDITED:
+            rows.append(_row("delete", table, _key(obj), _snapshot(obj, True), None))
+    _insert(session, rows)

@@ -1,0 +1,164 @@
+"""flask commands: demo, users, reference data. Each acts as cli:<os user> in the audit log."""
+
+import getpass
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from supplyapp import audit, queries
+from supplyapp.extensions import db
+from supplyapp.models import Role, User
+from supplyapp.services import accounts, reference, seed
+from supplyapp.services.errors import DomainError, InvalidInput, NotFound
+from supplyapp.web.admin.entities import ENTITIES
+from supplyapp.web.forms import fill_form, form_values
+
+
+def _as_cli_user() -> None:
+    audit.set_actor(f"cli:{getpass.getuser()}")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+users = AppGroup("users", help="Create, list, disable and reset users.")
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--name", "full_name", required=True, help="Full name.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--org", "organisation", default=None, help="Organisation code (bound roles).")
+@click.option("--email", default=None)
+@click.password_option(help="Asked for when not given.")
+def users_create(username, full_name, role, organisation, email, password):
+    _as_cli_user()
+    try:
+        user = accounts.create_user(username, full_name, role, password, organisation, email)
+    except DomainError as error:
+        _fail(str(error))
+    click.echo(f"Created {user.username} ({user.role.value}).")
+
+
+@users.command("disable")
+@click.argument("username")
+def users_disable(username):
+    _as_cli_user()
+    try:
+        accounts.set_active(username, False)
+    except NotFound as error:
+        _fail(str(error))
+    click.echo(f"Disabled {username}.")
+
+
+@users.command("enable")
+@click.argument("username")
+def users_enable(username):
+    _as_cli_user()
+    try:
+        accounts.set_active(username, True)
+    except NotFound as error:
+        _fail(str(error))
+    click.echo(f"Enabled {username}.")
+
+
+@users.command("reset-password")
+@click.argument("username")
+@click.option("--password", default=None, help="The new password; generated when not given.")
+def users_reset_password(username, password):
+    _as_cli_user()
+    try:
+        user, new_password = accounts.reset_password(username, password)
+    except DomainError as error:
+        _fail(str(error))
+    click.echo(f"New password for {user.username}: {new_password}")
+
+
+@users.command("list")
+def users_list():
+    for user in db.session.scalars(select(User).order_by(User.username)):
+        org = user.organisation.code if user.organisation else "-"
+        state = "active" if user.active else "disabled"
+        click.echo(f"{user.username}\t{user.role.value}\t{org}\t{state}\t{user.full_name}")
+
+
+ref = AppGroup("ref", help="List and edit reference data: " + ", ".join(ENTITIES))
+
+
+@ref.command("list")
+@click.argument("entity", type=click.Choice(list(ENTITIES)))
+@click.option("--kind", default=None, help="Organisations only: region, municipality, ...")
+def ref_list(entity, kind):
+    columns = [name for name, _ in ENTITIES[entity].columns]
+    click.echo("\t".join(columns))
+    for record in queries.reference_records(entity, kind=kind):
+        values = [getattr(record, c) for c in columns]
+        click.echo("\t".join("" if v is None else str(getattr(v, "value", v)) for v in values))
+
+
+def _parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        if "=" not in pair:
+            _fail(f"{pair!r}: write field=value")
+        key, value = pair.split("=", 1)
+        values[key.strip()] = value
+    return values
+
+
+def _save(entity: str, values: dict[str, str], code: str | None) -> None:
+    spec = ENTITIES[entity]
+    unknown = set(values) - set(fill_form(spec.form, {})._fields) - {"submit", "csrf_token"}
+    if unknown:
+        _fail(f"unknown field(s) for {entity}: {', '.join(sorted(unknown))}")
+    record = reference.get_record(entity, code) if code else None
+    form = fill_form(spec.form, values, obj=record)
+    if code:
+        form.code.data = code
+    if not form.validate():
+        _fail("; ".join(f"{f}: {' '.join(map(str, e))}" for f, e in form.errors.items()))
+    try:
+        saved = reference.save_record(entity, form_values(form), code=code)
+    except InvalidInput as error:
+        _fail(str(error))
+    click.echo(f"Saved {entity} {saved.code}.")
+
+
+@ref.command("add")
+@click.argument("entity", type=click.Choice(list(ENTITIES)))
+@click.argument("pairs", nargs=-1, metavar="FIELD=VALUE...")
+def ref_add(entity, pairs):
+    """Add a record: flask ref add items code=x name_sv=... name_en=... unit=st pack_size=1"""
+    _as_cli_user()
+    _save(entity, _parse_pairs(pairs), None)
+
+
+@ref.command("edit")
+@click.argument("entity", type=click.Choice(list(ENTITIES)))
+@click.argument("code")
+@click.argument("pairs", nargs=-1, metavar="FIELD=VALUE...")
+def ref_edit(entity, code, pairs):
+    """Change fields of a record: flask ref edit items ffp2 pack_size=25"""
+    _as_cli_user()
+    try:
+        _save(entity, _parse_pairs(pairs), code)
+    except NotFound as error:
+        _fail(str(error))
+
+
+@click.command("demo")
+def demo():
+    """Seed the demo: real places, the item catalogue, warehouses, suppliers, demo users."""
+    counts = seed.load_demo()
+    click.echo(f"Demo data ready: {counts}. Users' password: {seed.DEMO_PASSWORD}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(ref)
+    app.cli.add_command(demo)

@@ -1,0 +1,19 @@
+"""The database models, one module per part of the domain."""
+
+from supplyapp.models.audit import AuditEvent
+from supplyapp.models.catalog import Item, Supplier
+from supplyapp.models.places import County, Organisation, OrganisationKind, Warehouse
+from supplyapp.models.users import LoginFailure, Role, User
+
+__all__ = [
+    "AuditEvent",
+    "County",
+    "Item",
+    "LoginFailure",
+    "Organisation",
+    "OrganisationKind",
+    "Role",
+    "Supplier",
+    "User",
+    "Warehouse",
+]

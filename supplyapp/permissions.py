@@ -1,0 +1,68 @@
+"""Who may do what: role guards for views and the organisation scope of bound users."""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from supplyapp.models import Organisation, OrganisationKind, Role, User
+
+NATIONAL_ROLES = (Role.ADMIN, Role.LOGISTICS, Role.OFFICER, Role.VIEWER)
+ALL_ROLES = tuple(Role)
+
+
+def roles_required(*roles: Role):
+    """Signed in, and with one of these roles; 403 otherwise."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = roles
+        return wrapped
+
+    return decorator
+
+
+def can_see_organisation(user: User, organisation: Organisation) -> bool:
+    """National roles see all; a requester its own; a county board its county's."""
+    if user.role in NATIONAL_ROLES:
+        return True
+    if user.organisation is None:
+        return False
+    if user.role == Role.REQUESTER:
+        return organisation.id == user.organisation_id
+    if user.role == Role.COUNTY:
+        return organisation.county_code == user.organisation.county_code
+    return False
+
+
+def visible_organisations_filter(user: User):
+    """A SQL condition limiting organisations to those the user may see."""
+    if user.role in NATIONAL_ROLES:
+        return True
+    if user.organisation is None:
+        return False
+    if user.role == Role.COUNTY:
+        return Organisation.county_code == user.organisation.county_code
+    return Organisation.id == user.organisation_id
+
+
+def require_organisation_access(organisation: Organisation) -> None:
+    if not can_see_organisation(current_user, organisation):
+        abort(403)
+
+
+def is_bound(role: Role) -> bool:
+    return role in (Role.REQUESTER, Role.COUNTY)
+
+
+REQUESTING_KINDS = (
+    OrganisationKind.REGION,
+    OrganisationKind.MUNICIPALITY,
+    OrganisationKind.CARE_PROVIDER,
+)

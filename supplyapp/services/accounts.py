@@ -1,0 +1,178 @@
+"""Users: sign-in with throttling, creating, changing, disabling, resetting passwords."""
+
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from supplyapp import audit
+from supplyapp.extensions import db
+from supplyapp.i18n import _
+from supplyapp.models import LoginFailure, Organisation, Role, User
+from supplyapp.models.base import utcnow
+from supplyapp.models.users import ORGANISATION_KINDS_BY_ROLE
+from supplyapp.services.errors import InvalidInput, LoginRefused, LoginThrottled, NotFound
+
+# A hash to verify against when the name is unknown, so both cases take the same time.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def _hasher() -> PasswordHasher:
+    cfg = current_app.config
+    return PasswordHasher(
+        time_cost=cfg.get("ARGON2_TIME_COST", 3),
+        memory_cost=cfg.get("ARGON2_MEMORY_COST", 65536),
+        parallelism=cfg.get("ARGON2_PARALLELISM", 4),
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_password_rules(password: str, field: str = "password") -> None:
+    minimum = current_app.config["MIN_PASSWORD_LENGTH"]
+    if len(password) < minimum:
+        raise InvalidInput({field: _("At least %(n)d characters.", n=minimum)})
+    if len(password) > 200:
+        raise InvalidInput({field: _("At most 200 characters.")})
+
+
+def authenticate(username: str, password: str, address: str) -> User:
+    """The user, if the name and password match and neither name nor address is locked."""
+    username = username.strip().lower()
+    _refuse_if_throttled(username, address)
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        _verify(_dummy_hash(), password)
+        ok = False
+    else:
+        ok = _verify(user.password_hash, password) and user.active
+    if not ok:
+        db.session.add(LoginFailure(username=username, address=address))
+        audit.record(db.session, "login_failed", "users", username)
+        db.session.commit()
+        raise LoginRefused(_("Wrong user name or password."))
+    db.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    with audit.acting_as(user.username, address):
+        audit.record(db.session, "login", "users", user.username)
+        db.session.commit()
+    return user
+
+
+def _dummy_hash() -> str:
+    if "hash" not in _DUMMY_HASH:
+        _DUMMY_HASH["hash"] = hash_password(secrets.token_hex(16))
+    return _DUMMY_HASH["hash"]
+
+
+def _refuse_if_throttled(username: str, address: str) -> None:
+    cfg = current_app.config
+    since = utcnow() - timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"])
+    by_name = db.session.scalar(
+        select(func.count()).where(LoginFailure.username == username, LoginFailure.at >= since)
+    )
+    by_address = db.session.scalar(
+        select(func.count()).where(LoginFailure.address == address, LoginFailure.at >= since)
+    )
+    if by_name >= cfg["LOGIN_MAX_FAILURES"] or by_address >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
+        raise LoginThrottled(
+            _("Too many failed attempts. Wait %(n)d minutes and try again.",
+              n=cfg["LOGIN_WINDOW_MINUTES"])
+        )
+
+
+def find_user(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise NotFound(_("No user named %(name)s.", name=username))
+    return user
+
+
+def _organisation_for(role: Role, organisation_code: str | None) -> Organisation | None:
+    kinds = ORGANISATION_KINDS_BY_ROLE.get(role)
+    code = (organisation_code or "").strip()
+    if kinds is None:
+        if code:
+            raise InvalidInput({"organisation": _("Only requesters and county boards belong to "
+                                                  "an organisation; leave this empty.")})
+        return None
+    if not code:
+        raise InvalidInput({"organisation": _("This role needs an organisation.")})
+    organisation = db.session.scalar(select(Organisation).where(Organisation.code == code))
+    if organisation is None:
+        raise InvalidInput({"organisation": _("Unknown organisation code %(code)s.", code=code)})
+    if organisation.kind.value not in kinds:
+        raise InvalidInput({"organisation": _("%(org)s cannot have this role.",
+                                              org=str(organisation))})
+    return organisation
+
+
+def create_user(username: str, full_name: str, role: Role | str, password: str,
+                organisation_code: str | None = None, email: str | None = None) -> User:
+    username = username.strip().lower()
+    role = Role(role)
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise InvalidInput({"username": _("The user name %(name)s is taken.", name=username)})
+    check_password_rules(password)
+    organisation = _organisation_for(role, organisation_code)
+    user = User(username=username, full_name=full_name.strip(), role=role, email=email or None,
+                organisation=organisation, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def update_user(user: User, full_name: str, role: Role | str, organisation_code: str | None,
+                email: str | None, active: bool) -> User:
+    role = Role(role)
+    user.organisation = _organisation_for(role, organisation_code)
+    user.full_name, user.role, user.active = full_name.strip(), role, active
+    user.email = email or None
+    db.session.commit()
+    return user
+
+
+def set_active(username: str, active: bool) -> User:
+    user = find_user(username)
+    user.active = active
+    db.session.commit()
+    return user
+
+
+def reset_password(username: str, password: str | None = None) -> tuple[User, str]:
+    """Set a new password (a generated one when none is given); returns it."""
+    user = find_user(username)
+    password = password or secrets.token_urlsafe(12)
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    db.session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
+    db.session.commit()
+    return user, password
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    if not _verify(user.password_hash, current):
+        raise InvalidInput({"current_password": _("The current password is wrong.")})
+    check_password_rules(new, "new_password")
+    user.password_hash = hash_password(new)
+    db.session.commit()
+
+
+def set_locale(user: User, locale: str) -> None:
+    if user.locale != locale:
+        user.locale = locale
+        db.session.commit()

@@ -1,0 +1,52 @@
+"""Form pieces shared by the blueprints."""
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import StringField
+from wtforms.validators import Length, Optional, Regexp
+
+from supplyapp.i18n import lazy as _l
+
+
+def code_field(label, pattern: str, hint, max_length: int = 20) -> StringField:
+    return StringField(
+        label,
+        validators=[Length(min=1, max=max_length), Regexp(pattern, message=hint)],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+def optional_text(label, max_length: int) -> StringField:
+    return StringField(label, validators=[Optional(), Length(max=max_length)],
+                       filters=[lambda v: (v.strip() or None) if isinstance(v, str) else v])
+
+
+def form_values(form: FlaskForm, exclude: tuple[str, ...] = ("submit", "csrf_token")) -> dict:
+    """The form's typed data, less buttons and the CSRF token."""
+    return {k: v for k, v in form.data.items() if k not in exclude}
+
+
+def fill_form(form_class, values: dict[str, str], obj=None) -> FlaskForm:
+    """Validate values given outside a web request (CLI, imports) with the same form.
+
+    With a record, its current values are the starting point and the given values go on top.
+    """
+    merged = MultiDict()
+    if obj is not None:
+        current = form_class(formdata=None, obj=obj, meta={"csrf": False})
+        for name, field in current._fields.items():
+            if field.data is not None:
+                merged[name] = _as_text(field.data)
+    for key, value in values.items():
+        merged[key] = value
+    return form_class(formdata=merged or None, meta={"csrf": False})
+
+
+def _as_text(value) -> str:
+    if isinstance(value, bool):
+        return "y" if value else ""
+    return str(value.value if hasattr(value, "value") else value)
+
+
+SEARCH_HINT = _l("Filter the table")

@@ -1,0 +1,44 @@
+"""Words for enum values, in the user's language."""
+
+from supplyapp.i18n import lazy as _l
+
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "logistics": _l("Logistics"),
+    "officer": _l("Allocation officer"),
+    "requester": _l("Requester"),
+    "county": _l("County administrative board"),
+    "viewer": _l("Viewer"),
+}
+
+ROLE_DESCRIPTIONS = {
+    "admin": _l("You manage users and reference data: places, warehouses, suppliers, items."),
+    "logistics": _l("You log deliveries, run quality control and dispatch shipments."),
+    "officer": _l("You run the allocation model, review plans and approve others' plans."),
+    "requester": _l("You report your organisation's stock and use, and file shortage requests."),
+    "county": _l("You coordinate sharing within your county and send combined requests."),
+    "viewer": _l("You follow the national situation picture and reports."),
+}
+
+KIND_LABELS = {
+    "region": _l("Region"),
+    "municipality": _l("Municipality"),
+    "care_provider": _l("Care provider"),
+    "county_board": _l("County administrative board"),
+}
+
+
+def _value(v) -> str:
+    return getattr(v, "value", v)
+
+
+def role_label(role) -> str:
+    return str(ROLE_LABELS.get(_value(role), role))
+
+
+def role_description(role) -> str:
+    return str(ROLE_DESCRIPTIONS.get(_value(role), ""))
+
+
+def kind_label(kind) -> str:
+    return str(KIND_LABELS.get(_value(kind), kind))

@@ -1,0 +1,23 @@
+"""The start page: what each role works with, one click away."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    return render_template("main/home.html", user=current_user)
+
+
+@bp.get("/health")
+def health():
+    """For load balancers and the gunicorn test: the app answers and reaches its database."""
+    from sqlalchemy import text
+
+    from supplyapp.extensions import db
+
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

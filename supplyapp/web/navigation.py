@@ -1,0 +1,35 @@
+"""The navigation bar: each role sees the areas it works in."""
+
+from flask import Flask, url_for
+from flask_login import current_user
+
+from supplyapp.i18n import lazy as _l
+from supplyapp.models import Role
+
+# (endpoint, label, roles that see it); later areas add their lines here.
+NAVIGATION = [
+    ("main.home", _l("Start"), tuple(Role)),
+    ("organisations.organisation_list", _l("Organisations"),
+     (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER, Role.COUNTY)),
+    ("audit.event_list", _l("Audit log"), (Role.ADMIN, Role.OFFICER)),
+    ("admin.index", _l("Administration"), (Role.ADMIN,)),
+]
+
+
+def navigation_for(role: Role) -> list[tuple[str, str, str]]:
+    return [(endpoint, url_for(endpoint), label)
+            for endpoint, label, roles in NAVIGATION if role in roles]
+
+
+def register(app: Flask) -> None:
+    @app.context_processor
+    def inject_navigation():
+        if current_user.is_authenticated:
+            items = navigation_for(current_user.role)
+            if current_user.organisation is not None and current_user.role == Role.REQUESTER:
+                items.insert(1, ("organisations.organisation_detail",
+                                 url_for("organisations.organisation_detail",
+                                         code=current_user.organisation.code),
+                                 _l("My organisation")))
+            return {"navigation": items}
+        return {"navigation": []}

@@ -1,0 +1,35 @@
+"""Organisations as their users and the national level see them."""
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from supplyapp import queries
+from supplyapp.extensions import db
+from supplyapp.models import Organisation, User
+from supplyapp.permissions import ALL_ROLES, require_organisation_access, roles_required
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+
+@bp.get("/")
+@roles_required(*ALL_ROLES)
+def organisation_list():
+    kind = request.args.get("kind")
+    organisations = queries.visible_organisations(current_user, kind=kind)
+    return render_template("organisations/organisation_list.html",
+                           organisations=organisations, kind=kind)
+
+
+@bp.get("/<code>")
+@roles_required(*ALL_ROLES)
+def organisation_detail(code):
+    organisation = db.session.scalar(select(Organisation).where(Organisation.code == code))
+    if organisation is None:
+        abort(404)
+    require_organisation_access(organisation)
+    users = db.session.scalars(
+        select(User).where(User.organisation_id == organisation.id).order_by(User.username)
+    ).all()
+    return render_template("organisations/organisation_detail.html",
+                           organisation=organisation, users=users)

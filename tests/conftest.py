@@ -1,0 +1,124 @@
+"""Shared fixtures: an app on SQLite (default) or PostgreSQL (DATABASE_URL), users per role."""
+
+import os
+import shutil
+
+import pytest
+from sqlalchemy import delete
+
+from supplyapp import create_app
+from supplyapp.config import TestConfig
+from supplyapp.extensions import db
+from supplyapp.services import seed
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "test-password-123"
+
+# One user per role, bound ones to real organisations: Uppsala kommun, Region Stockholm,
+# Länsstyrelsen i Uppsala län.
+USERS = {
+    "admin": ("admin", None),
+    "officer": ("officer", None),
+    "officer2": ("officer", None),
+    "logistics": ("logistics", None),
+    "viewer": ("viewer", None),
+    "requester": ("requester", "0380"),
+    "region": ("requester", "01"),
+    "county": ("county", "LST-03"),
+}
+
+
+def need_tool(path: str, what: str) -> None:
+    """Skip when a tool is missing on a developer's machine; fail in CI."""
+    if shutil.which(path) is None and not os.path.exists(path):
+        message = f"{what} is missing ({path})"
+        if IN_CI:
+            pytest.fail(message + ": CI must have it", pytrace=False)
+        pytest.skip(message)
+
+
+def database_url_for_tests(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+class FastHashConfig(TestConfig):
+    # Cheap hashing keeps hundreds of sign-ins fast; production uses argon2's defaults.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
+    # Test-client tests post without tokens; test_csrf.py and the browser tests turn it on.
+    WTF_CSRF_ENABLED = False
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app(
+        FastHashConfig,
+        SQLALCHEMY_DATABASE_URI=database_url_for_tests(tmp_path_factory),
+        INSTANCE_PATH=str(tmp_path_factory.mktemp("instance")),
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_database(request):
+    """Each test starts from empty tables."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(delete(table))
+
+
+@pytest.fixture
+def app_context(app):
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def places(app_context):
+    """The real places, the catalogue, the demo's warehouses, suppliers and providers."""
+    seed.load_places()
+    seed.load_items()
+    seed.load_demo_places()
+
+
+@pytest.fixture
+def users(places):
+    """username -> role, one user per entry of USERS."""
+    from supplyapp.services import accounts
+
+    for username, (role, org) in USERS.items():
+        accounts.create_user(username, username.title(), role, PASSWORD, org)
+    return {name: role for name, (role, _) in USERS.items()}
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def login(client, username: str, password: str = PASSWORD):
+    return client.post("/login", data={"username": username, "password": password},
+                       follow_redirects=False)
+
+
+@pytest.fixture
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
