@@ -63,13 +63,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from supplyapp.api import bp as api_bp
     from supplyapp.web.admin.routes import bp as admin_bp
     from supplyapp.web.audit.routes import bp as audit_bp
     from supplyapp.web.auth.routes import bp as auth_bp
     from supplyapp.web.main.routes import bp as main_bp
     from supplyapp.web.organisations.routes import bp as organisations_bp
 
-    for bp in (auth_bp, main_bp, admin_bp, audit_bp, organisations_bp):
+    for bp in (auth_bp, main_bp, admin_bp, audit_bp, organisations_bp, api_bp):
         app.register_blueprint(bp)
 
 

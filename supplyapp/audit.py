@@ -36,6 +36,10 @@ def set_actor(name: str, address: str | None = None) -> None:
     _actor.set(Actor(name, address))
 
 
+def current_actor_name() -> str:
+    return (_actor.get() or SYSTEM).name
+
+
 @contextlib.contextmanager
 def acting_as(name: str, address: str | None = None):
     token = _actor.set(Actor(name, address))

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from supplyapp import audit, queries
 from supplyapp.extensions import db
-from supplyapp.models import Role, User
-from supplyapp.services import accounts, reference, seed
+from supplyapp.models import ApiToken, Role, User
+from supplyapp.services import accounts, reference, seed, tokens
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
 from supplyapp.web.admin.entities import ENTITIES
 from supplyapp.web.forms import fill_form, form_values
@@ -151,6 +151,48 @@ def ref_edit(entity, code, pairs):
         _fail(str(error))
 
 
+tokens_group = AppGroup("tokens", help="API tokens for users and organisations.")
+
+
+@tokens_group.command("create")
+@click.option("--user", "username", default=None, help="The token acts as this user.")
+@click.option("--org", "organisation", default=None, help="The token acts for this organisation.")
+@click.option("--name", default="cli", help="What the token is for.")
+def tokens_create(username, organisation, name):
+    """Print a new token (shown once: only its hash is kept)."""
+    _as_cli_user()
+    if bool(username) == bool(organisation):
+        _fail("give exactly one of --user NAME or --org CODE")
+    created_by = audit.current_actor_name()
+    try:
+        if username:
+            _, token = tokens.issue_user_token(username, name, created_by)
+        else:
+            _, token = tokens.issue_organisation_token(organisation, name, created_by)
+    except DomainError as error:
+        _fail(str(error))
+    click.echo(token)
+
+
+@tokens_group.command("list")
+def tokens_list():
+    for t in db.session.scalars(select(ApiToken).order_by(ApiToken.id)):
+        owner = t.user.username if t.user else t.organisation.code
+        state = "revoked" if t.revoked_at else "active"
+        click.echo(f"{t.id}\t{t.prefix}…\t{owner}\t{t.name}\t{state}")
+
+
+@tokens_group.command("revoke")
+@click.argument("token_id", type=int)
+def tokens_revoke(token_id):
+    _as_cli_user()
+    try:
+        tokens.revoke(token_id)
+    except NotFound as error:
+        _fail(str(error))
+    click.echo(f"Revoked token {token_id}.")
+
+
 @click.command("demo")
 def demo():
     """Seed the demo: real places, the item catalogue, warehouses, suppliers, demo users."""
@@ -162,3 +204,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(ref)
     app.cli.add_command(demo)
+    app.cli.add_command(tokens_group)

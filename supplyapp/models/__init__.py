@@ -3,9 +3,11 @@
 from supplyapp.models.audit import AuditEvent
 from supplyapp.models.catalog import Item, Supplier
 from supplyapp.models.places import County, Organisation, OrganisationKind, Warehouse
+from supplyapp.models.tokens import ApiToken
 from supplyapp.models.users import LoginFailure, Role, User
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "County",
     "Item",

@@ -48,8 +48,15 @@ ROUTES = [
 ]
 
 
+# The API, called with a token of each user (and of organisations): same policy, by token.
+API_ROUTES = [
+    ("GET", "/api/v1/openapi.json", "api.openapi_json", PUBLIC),
+    ("GET", "/api/v1/me", "api.me", EVERYONE),
+]
+
+
 def test_every_route_is_in_the_access_table(app):
-    covered = {endpoint for _, _, endpoint, _ in ROUTES}
+    covered = {endpoint for _, _, endpoint, _ in ROUTES + API_ROUTES}
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
     assert endpoints - covered == set(), "routes with no access decision"
 
@@ -82,3 +89,26 @@ def test_anonymous_is_sent_to_sign_in(client, users, method, url, endpoint, allo
     response = _request(client, method, url)
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("method,url,endpoint,allowed", API_ROUTES,
+                         ids=[f"{m} {u}" for m, u, _, _ in API_ROUTES])
+def test_each_roles_token_is_allowed_or_refused(client, app, users, method, url, endpoint,
+                                                allowed):
+    from supplyapp.services import tokens
+
+    with app.app_context():
+        issued = {name: tokens.issue_user_token(name, "matrix", "test")[1] for name in USERS}
+    for username, token in issued.items():
+        headers = {"Authorization": f"Bearer {token}"}
+        if method == "GET":
+            response = client.get(url, headers=headers)
+        else:
+            response = client.open(url, method=method, headers=headers, json={})
+        if allowed != PUBLIC and username not in allowed:
+            assert response.status_code == 403, (username, response.status_code)
+        else:
+            assert response.status_code not in (401, 403) and response.status_code < 500, (
+                username, response.status_code)
+        if method == "GET" and (allowed == PUBLIC or username in allowed):
+            assert response.status_code == 200, (username, response.status_code)

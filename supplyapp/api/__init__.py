@@ -1,0 +1,175 @@
+"""The JSON API under /api/v1/, for other systems. Bearer tokens; errors as JSON.
+
+Endpoints are declared with `endpoint(...)`, which adds the Flask route and its description to
+the OpenAPI document served at /api/v1/openapi.json, so the document follows the code.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import Blueprint, abort, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from supplyapp import audit
+from supplyapp.extensions import csrf, db
+from supplyapp.models import Organisation, Role
+from supplyapp.models.base import utcnow
+from supplyapp.services import tokens
+from supplyapp.services.errors import DomainError, InvalidInput, NotFound
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+# path -> method -> OpenAPI operation; filled by endpoint()
+OPERATIONS: dict[str, dict[str, dict]] = {}
+SCHEMAS: dict[str, dict] = {}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who calls: a user's token carries the user's role; an organisation's token acts as a
+    requester (or county board) of that organisation."""
+
+    name: str
+    role: Role
+    organisation: Organisation | None
+
+    @property
+    def organisation_id(self) -> int | None:
+        return self.organisation.id if self.organisation else None
+
+
+def _principal_from_token() -> Principal:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        abort(401)
+    record = tokens.find_active(value.strip())
+    if record is None:
+        abort(401)
+    record.last_used_at = utcnow()
+    if record.user is not None:
+        user = record.user
+        return Principal(user.username, user.role, user.organisation)
+    organisation = record.organisation
+    role = Role.COUNTY if organisation.kind == "county_board" else Role.REQUESTER
+    return Principal(f"token:{record.prefix}", role, organisation)
+
+
+def endpoint(path: str, method: str, *, roles=tuple(Role), summary: str,
+             responses: dict, parameters: list | None = None, body: dict | None = None,
+             tag: str = "general", public: bool = False):
+    """Declare an API operation: route, role guard, and its OpenAPI description."""
+    flask_path = path.replace("{", "<").replace("}", ">")
+    operation = {
+        "summary": summary,
+        "tags": [tag],
+        "operationId": f"{method}_{path}".replace("/", "_").replace("{", "").replace("}", ""),
+        "parameters": parameters or [],
+        "responses": {**responses, **({} if public else STANDARD_ERRORS)},
+    }
+    if not public:
+        operation["security"] = [{"bearer": []}]
+    if body is not None:
+        operation["requestBody"] = {"required": True,
+                                    "content": {"application/json": {"schema": body}}}
+    OPERATIONS.setdefault(path, {})[method] = operation
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not public:
+                g.api_principal = _principal_from_token()
+                if g.api_principal.role not in roles:
+                    abort(403)
+                audit.set_actor(g.api_principal.name, request.remote_addr)
+            return view(*args, **kwargs)
+
+        bp.add_url_rule(flask_path, endpoint=view.__name__, view_func=wrapped,
+                        methods=[method.upper()])
+        return wrapped
+
+    return decorator
+
+
+def error_response(status: int, message: str, fields: dict | None = None):
+    body = {"error": _ERROR_TITLES.get(status, "error"), "message": message, "status": status}
+    if fields:
+        body["fields"] = fields
+    return jsonify(body), status
+
+
+_ERROR_TITLES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                 405: "method_not_allowed", 409: "conflict", 413: "too_large",
+                 415: "unsupported_media_type", 422: "invalid_input", 500: "server_error"}
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error", "message", "status"],
+    "properties": {
+        "error": {"type": "string"},
+        "message": {"type": "string"},
+        "status": {"type": "integer"},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+SCHEMAS["Error"] = ERROR_SCHEMA
+
+
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+STANDARD_ERRORS = {
+    "401": _error("No valid bearer token"),
+    "403": _error("The token's role or organisation does not reach this"),
+}
+INVALID_INPUT = {"422": _error("The input is invalid; `fields` names each bad field")}
+NOT_FOUND = {"404": _error("No such record")}
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    messages = {401: "A valid bearer token is needed: Authorization: Bearer <token>.",
+                403: "This token may not do that."}
+    return error_response(error.code or 500, messages.get(error.code, error.description))
+
+
+@bp.errorhandler(InvalidInput)
+def invalid_input(error: InvalidInput):
+    db.session.rollback()
+    return error_response(422, str(error), error.errors)
+
+
+@bp.errorhandler(NotFound)
+def not_found(error: NotFound):
+    db.session.rollback()
+    return error_response(404, str(error))
+
+
+@bp.errorhandler(DomainError)
+def domain_error(error: DomainError):
+    db.session.rollback()
+    return error_response(409, str(error))
+
+
+@bp.after_request
+def commit_token_use(response):
+    # last_used_at on the token; everything else was committed by the services.
+    if "api_principal" in g:
+        db.session.commit()
+    return response
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 400/415 with a clear message."""
+    if not request.is_json:
+        abort(415, "Send JSON with Content-Type: application/json.")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400, "The body must be a JSON object.")
+    return data
+
+
+from supplyapp.api import general  # noqa: E402,F401  (registers its endpoints)

@@ -1,0 +1,36 @@
+"""API tokens: a bearer token acts for one user, or for one organisation's systems."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from supplyapp.extensions import db
+from supplyapp.models.base import created_at_column
+from supplyapp.models.places import Organisation
+from supplyapp.models.users import User
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+    __table_args__ = (
+        CheckConstraint("(user_id IS NULL) <> (organisation_id IS NULL)", name="one_owner"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    # Only a hash is kept; the token itself is shown once, when it is made.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))  # shown in lists, to tell tokens apart
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = created_at_column()
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def code(self) -> str:  # the audit log's key
+        return self.prefix

@@ -1,0 +1,68 @@
+"""The API's ground rules: bearer tokens, JSON errors, the OpenAPI document."""
+
+from supplyapp.services import tokens
+
+
+def _token_for_user(app, username):
+    with app.app_context():
+        return tokens.issue_user_token(username, "test", "test")[1]
+
+
+def test_the_openapi_document_lists_every_api_route(client, app):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    documented = {
+        (path, method.upper()) for path, ops in document["paths"].items() for method in ops
+    }
+    routed = {
+        (rule.rule.removeprefix("/api/v1").replace("<", "{").replace(">", "}"), method)
+        for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert routed == documented
+
+
+def test_no_token_gives_401_as_json(client, users):
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "unauthorized"
+    assert "Bearer" in response.get_json()["message"]
+
+
+def test_a_user_token_acts_as_the_user(client, app, users):
+    token = _token_for_user(app, "requester")
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert response.get_json() == {"name": "requester", "role": "requester",
+                                   "organisation": "0380"}
+
+
+def test_an_organisation_token_acts_for_its_organisation(client, app, users):
+    with app.app_context():
+        token = tokens.issue_organisation_token("0380", "system", "test")[1]
+    body = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert body["role"] == "requester" and body["organisation"] == "0380"
+
+
+def test_a_revoked_token_is_refused(client, app, users):
+    with app.app_context():
+        record, token = tokens.issue_user_token("viewer", "test", "test")
+        tokens.revoke(record.id)
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+
+
+def test_a_disabled_users_token_is_refused(client, app, users):
+    from supplyapp.services import accounts
+
+    token = _token_for_user(app, "viewer")
+    with app.app_context():
+        accounts.set_active("viewer", False)
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+
+
+def test_an_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.get_json()["status"] == 404
