@@ -14,7 +14,8 @@ COLUMNS = [Column("item", max_length=10), Column("quantity", "int", minimum=1),
 def test_a_good_csv_gives_typed_rows():
     frame = read_table(b"item;quantity;expiry\nffp2;1 000;2027-01-31\nvisor;5;\n", "x.csv")
     rows = validate_rows(frame, COLUMNS)
-    assert rows[0] == {"item": "ffp2", "quantity": 1000, "expiry": pd.Timestamp("2027-01-31").date()}
+    expiry = pd.Timestamp("2027-01-31").date()
+    assert rows[0] == {"item": "ffp2", "quantity": 1000, "expiry": expiry}
     assert rows[1]["expiry"] is None
 
 

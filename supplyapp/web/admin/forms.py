@@ -56,7 +56,7 @@ class SupplierForm(FlaskForm):
     name = required_text(_l("Name"), 120)
     kind = SelectField(_l("Kind"), choices=[
         SelectChoice(SupplierKind.MARKET.value, _l("Open-market seller")),
-        (SupplierKind.DOMESTIC_PRODUCER.value, _l("Domestic producer")),
+        SelectChoice(SupplierKind.DOMESTIC_PRODUCER.value, _l("Domestic producer")),
         SelectChoice(SupplierKind.EU.value, _l("EU joint procurement / rescEU")),
         SelectChoice(SupplierKind.DONOR.value, _l("Donor")),
     ])
@@ -86,8 +86,8 @@ class OrganisationForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[
         SelectChoice(OrganisationKind.REGION.value, _l("Region")),
         SelectChoice(OrganisationKind.MUNICIPALITY.value, _l("Municipality")),
-        (OrganisationKind.CARE_PROVIDER.value, _l("Care provider")),
-        (OrganisationKind.COUNTY_BOARD.value, _l("County administrative board")),
+        SelectChoice(OrganisationKind.CARE_PROVIDER.value, _l("Care provider")),
+        SelectChoice(OrganisationKind.COUNTY_BOARD.value, _l("County administrative board")),
     ])
     name = required_text(_l("Name"), 120)
     county_code = code_field(_l("County code"), r"^\d\d$", _l("Two digits, e.g. 01."), 2)
