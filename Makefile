@@ -21,7 +21,9 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel compile -q -f -d translations
+	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+	  $(VENV)/bin/pybabel compile -d translations 2>&1 | grep -v '^compiling' || true; \
+	  test -f translations/sv/LC_MESSAGES/messages.mo; fi
 
 demo: install
 	$(FLASK) db upgrade
