@@ -19,6 +19,8 @@ from supplyapp.models.base import utcnow
 
 NOT_AUDITED = {"audit_events", "login_failures"}
 REDACTED = {"password_hash", "token_hash"}
+# Bookkeeping that changes on every use; the events themselves (login, API call) tell it.
+IGNORED_COLUMNS = {"last_login_at", "last_used_at"}
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ def _changes(obj) -> tuple[dict, dict]:
     before, after = {}, {}
     state = inspect(obj)
     for attr in _columns(obj):
+        if attr.key in IGNORED_COLUMNS:
+            continue
         history = state.attrs[attr.key].history
         if not history.has_changes():
             continue
