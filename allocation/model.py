@@ -53,7 +53,7 @@ def build_fill(data: FillData) -> FillModel:
         [(var, data.bands[r][j][1]) for (r, j), var in band.items()]))
     by_supplier, by_recipient = _group(ship)
     for n, (s, terms) in enumerate(by_supplier.items()):
-        _add(prob, terms, "<=", data.supplier_caps[s], f"supply_limit_{n}_{s}")
+        _add(prob, terms, "<=", data.supplier_caps[s], f"supply_limit_{n}")
     if data.total_cap is not None and ship:
         _add(prob, list(ship.values()), "<=", data.total_cap, "national_reserve")
     bands_of: dict[str, list[pulp.LpVariable]] = defaultdict(list)
@@ -61,8 +61,7 @@ def build_fill(data: FillData) -> FillModel:
         bands_of[r].append(var)
     for n, (r, received) in enumerate(by_recipient.items()):
         terms = [(v, 1.0) for v in received] + [(v, -1.0) for v in bands_of[r]]
-        prob.addConstraint(pulp.LpAffineExpression.from_list(terms) == 0,
-                           _safe(f"fill_{n}_{r}"))
+        prob.addConstraint(pulp.LpAffineExpression.from_list(terms) == 0, f"fill_{n}")
     return FillModel(prob, ship)
 
 
@@ -90,30 +89,36 @@ def build_transport(data: TransportData) -> TransportModel:
     prob = pulp.LpProblem(_safe(f"transport_{data.name}"), pulp.LpMinimize)
     live = [i for i, (_, r, _, kind) in enumerate(data.arcs) if data.bounds[r, kind][1] > 0]
     lots = prob.add_variable_dict("lots", live, lowBound=0)
+    ranged = any(low < high for low, high in data.bounds.values())
     longest = max((data.arcs[i][2] for i in live), default=0.0)
     # One more lot must outweigh any rerouting it causes: a path of at most 2n+1 arcs.
-    bonus = ((2 * len(data.supplier_caps) + 1) * longest + 1.0) * data.lot
+    bonus = ((2 * len(data.supplier_caps) + 1) * longest + 1.0) * data.lot if ranged else 0.0
     prob.setObjective(pulp.LpAffineExpression.from_list(
         [(var, data.arcs[i][2] * data.lot - bonus) for i, var in lots.items()]))
     by_supplier: dict[str, list[pulp.LpVariable]] = defaultdict(list)
     by_kind: dict[tuple[str, str], list[pulp.LpVariable]] = defaultdict(list)
-    by_recipient: dict[str, list[pulp.LpVariable]] = defaultdict(list)
     for i, var in lots.items():
         s, r, _, kind = data.arcs[i]
         by_supplier[s].append(var)
         by_kind[r, kind].append(var)
-        by_recipient[r].append(var)
     for n, (s, terms) in enumerate(by_supplier.items()):
-        _add(prob, terms, "<=", data.supplier_caps[s], f"supply_limit_{n}_{s}")
+        _add(prob, terms, "<=", data.supplier_caps[s], f"supply_limit_{n}")
     national = [lots[i] for i in live if data.arcs[i][3] == "distribution"]
     if data.national_cap is not None and national:
         _add(prob, national, "<=", data.national_cap, "national_reserve")
     for n, ((r, kind), terms) in enumerate(by_kind.items()):
         low, high = data.bounds[r, kind]
-        _add(prob, terms, ">=", low, f"{kind}_low_{n}_{r}")
-        _add(prob, terms, "<=", high, f"{kind}_high_{n}_{r}")
-    for n, (r, terms) in enumerate(by_recipient.items()):
-        _add(prob, terms, "<=", data.recipient_caps[r], f"request_limit_{n}_{r}")
+        if low == high:
+            _add(prob, terms, "==", low, f"{kind}_{n}")
+            continue
+        if low > 0:
+            _add(prob, terms, ">=", low, f"{kind}_low_{n}")
+        _add(prob, terms, "<=", high, f"{kind}_high_{n}")
+    for n, r in enumerate({r for r, _ in by_kind}):
+        both = [by_kind.get((r, k), []) for k in ("distribution", "redistribution")]
+        if all(both) and sum(data.bounds[r, k][1] for k in ("distribution", "redistribution")
+                             ) > data.recipient_caps[r]:
+            _add(prob, both[0] + both[1], "<=", data.recipient_caps[r], f"request_limit_{n}")
     return TransportModel(prob, lots)
 
 
@@ -130,7 +135,12 @@ def _group(ship: Mapping[tuple[str, str], pulp.LpVariable]
 def _add(prob: pulp.LpProblem, terms: list[pulp.LpVariable], sense: str, rhs: float,
          name: str) -> None:
     expr = pulp.LpAffineExpression.from_list([(v, 1.0) for v in terms])
-    prob.addConstraint(expr <= rhs if sense == "<=" else expr >= rhs, _safe(name))
+    if sense == "<=":
+        prob.addConstraint(expr <= rhs, name)
+    elif sense == ">=":
+        prob.addConstraint(expr >= rhs, name)
+    else:
+        prob.addConstraint(expr == rhs, name)
 
 
 def _safe(name: str) -> str:

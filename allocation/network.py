@@ -37,6 +37,9 @@ class ItemNetwork:
     arcs: Sequence[Arc]
     donor_caps: Mapping[str, int]  # what each eligible donor holds above the floor
     places: Mapping[str, tuple[float, float]]
+    populations: Mapping[str, int]
+    donor_lines: Mapping[str, Line]
+    complete: bool  # every source reaches every requester
 
     @property
     def available(self) -> int:
@@ -48,8 +51,10 @@ def lot_floor(quantity: float, lot: int) -> int:
     return int(math.floor(quantity / lot + 1e-7)) * lot
 
 
-def item_network(problem: Problem, item: Item) -> ItemNetwork:
-    """Gather one item's data from the problem: only pairs that exist."""
+def item_network(problem: Problem, item: Item,
+                 distances: dict[tuple[str, str], float] | None = None) -> ItemNetwork:
+    """Gather one item's data from the problem: only pairs that exist. `distances` caches
+    great-circle kilometres between items."""
     lot = item.pack_size if problem.policy.whole_packs else 1
     lines = {o.code: o.lines[item.code] for o in problem.organisations if item.code in o.lines}
     requesters = {code: ln for code, ln in lines.items() if ln.requested > 0}
@@ -64,8 +69,13 @@ def item_network(problem: Problem, item: Item) -> ItemNetwork:
               for code, ln in lines.items() if _may_give(ln)} if problem.policy.redistribute else {}
     return ItemNetwork(
         item=item, lot=lot, requesters=requesters, caps=caps, source_caps=source_caps,
-        national_cap=national, arcs=_source_arcs(problem, requesters, source_caps, places),
+        national_cap=national, arcs=_source_arcs(problem, requesters, source_caps, places,
+                          {} if distances is None else distances),
         donor_caps={code: cap for code, cap in donors.items() if cap > 0}, places=places,
+        populations={o.code: o.population for o in problem.organisations
+                     if o.code in requesters},
+        donor_lines={code: lines[code] for code in donors},
+        complete=problem.routes is None,
     )
 
 
@@ -76,7 +86,8 @@ def _may_give(line: Line) -> bool:
 
 def _source_arcs(problem: Problem, requesters: Mapping[str, Line],
                  source_caps: Mapping[str, int],
-                 places: Mapping[str, tuple[float, float]]) -> list[Arc]:
+                 places: Mapping[str, tuple[float, float]],
+                 distances: dict[tuple[str, str], float]) -> list[Arc]:
     live = {code for code, cap in source_caps.items() if cap > 0}
     if problem.routes is None:
         pairs: Iterable[tuple[str, str, float | None]] = (
@@ -84,12 +95,16 @@ def _source_arcs(problem: Problem, requesters: Mapping[str, Line],
     else:
         pairs = ((rt.source, rt.organisation, rt.km) for rt in problem.routes
                  if rt.source in live and rt.organisation in requesters)
-    return [(s, r, _km(places, s, r) if km is None else km) for s, r, km in pairs]
+    return [(s, r, _km(places, distances, s, r) if km is None else km) for s, r, km in pairs]
 
 
-def _km(places: Mapping[str, tuple[float, float]], a: str, b: str) -> float:
-    (lat1, lon1), (lat2, lon2) = places[a], places[b]
-    return great_circle_km(lat1, lon1, lat2, lon2)
+def _km(places: Mapping[str, tuple[float, float]], distances: dict[tuple[str, str], float],
+        a: str, b: str) -> float:
+    km = distances.get((a, b))
+    if km is None:
+        (lat1, lon1), (lat2, lon2) = places[a], places[b]
+        km = distances[a, b] = great_circle_km(lat1, lon1, lat2, lon2)
+    return km
 
 
 def nearest_arcs(places: Mapping[str, tuple[float, float]], donors: Iterable[str],

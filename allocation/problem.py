@@ -45,7 +45,7 @@ class Source:
     stock: Mapping[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """One organisation's position in one item."""
 

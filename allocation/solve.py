@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import cache
 from importlib import metadata
 
 import pulp
@@ -27,7 +28,8 @@ class Runner:
     """Solves PuLP models with one solver, keeping the time spent building and solving."""
 
     def __init__(self, solver: str = "highs") -> None:
-        self.solver, self.name, self.version = _make_solver(solver)
+        self.solver, self.name, self.version = _make_solver(solver, mip=True)
+        self.lp_solver = _make_solver(solver, mip=False)[0]
         self.build_seconds = 0.0
         self.solve_seconds = 0.0
         self.models = 0
@@ -43,7 +45,7 @@ class Runner:
         """Solve `prob`; raise SolveError unless an optimal solution came back."""
         start = time.perf_counter()
         try:
-            stats = prob.solve(self.solver)
+            stats = prob.solve(self.solver if prob.isMIP() else self.lp_solver)
         except pulp.PulpSolverError as err:
             raise SolveError(f"{self.name} failed on {prob.name}: {err}") from err
         finally:
@@ -56,17 +58,19 @@ class Runner:
             raise SolveError(f"{self.name} could not solve {prob.name}: {stats.status.name}")
 
 
-def _make_solver(name: str) -> tuple[pulp.LpSolver, str, str]:
+def _make_solver(name: str, mip: bool) -> tuple[pulp.LpSolver, str, str]:
     if name == "highs":
-        highs = pulp.HiGHS(msg=False)
+        # Presolve costs more than it saves on these small, sparse per-item LPs.
+        highs = pulp.HiGHS(msg=False, mip=mip, presolve="off")
         if highs.available():
             return highs, "HiGHS", _version("highspy")
-    cbc = pulp.COIN_CMD(msg=False)
+    cbc = pulp.COIN_CMD(msg=False, mip=mip)
     if not cbc.available():
         raise SolveError("no solver available: install highspy or pulp[cbc]")
     return cbc, "CBC", f"cbcbox {_version('cbcbox')}"
 
 
+@cache
 def _version(package: str) -> str:
     try:
         return metadata.version(package)
@@ -80,10 +84,11 @@ def solve(problem: Problem, *, solver: str | None = None,
     start = time.perf_counter()
     runner = Runner(solver or problem.policy.solver)
     shipments, outcomes, items = [], [], {}
+    distances: dict[tuple[str, str], float] = {}
     for index, item in enumerate(problem.items, start=1):
         if progress is not None:
             progress(f"allocating item {index}/{len(problem.items)}: {item.code}")
-        network = item_network(problem, item)
+        network = item_network(problem, item, distances)
         allocation = allocate_item(network, problem.policy, runner)
         shipments.extend(allocation.shipments)
         item_outcomes, items[item.code] = explain_item(network, allocation, problem.policy)

@@ -1,0 +1,240 @@
+"""The stages of the rules for one item: national fill by fairness bands, surplus from
+donors (second resort), then whole lots over the shortest routes."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .levels import Ramp, band_levels, cut_bands, level_for, total_at
+from .model import FillData, TransportData, build_fill, build_transport
+from .network import Arc, ItemNetwork, nearest_arcs
+from .plan import Shipment
+from .problem import PRIORITIES, Policy
+
+if TYPE_CHECKING:
+    from .solve import Runner
+
+EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class Group:
+    """Recipients served together: one priority class, with or without known daily use."""
+
+    label: str
+    ramps: Mapping[str, Ramp]
+    by_days: bool = True
+
+
+@dataclass
+class ItemAllocation:
+    """What one item's stages decided, in whole units."""
+
+    national: dict[str, int] = field(default_factory=dict)
+    surplus: dict[str, int] = field(default_factory=dict)
+    given: dict[str, int] = field(default_factory=dict)
+    shipments: list[Shipment] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    levels: list[float | None] = field(default_factory=list)  # complete-network water levels
+    surplus_levels: list[float | None] = field(default_factory=list)
+
+
+def allocate_item(net: ItemNetwork, policy: Policy, runner: Runner) -> ItemAllocation:
+    """Run every stage of the policy for one item."""
+    result = ItemAllocation()
+    if not net.requesters:
+        return result
+    result.groups = needs_groups(net) if policy.name == "needs" else population_groups(net)
+    first, result.levels = fill(net.item.code, result.groups, net.source_caps,
+                                net.available, net.arcs, runner, complete=net.complete)
+    second: dict[str, float] = {}
+    surplus_arcs: list[Arc] = []
+    surplus_complete = True
+    if policy.name == "needs" and net.donor_caps:
+        groups = surplus_groups(net, first, policy.donor_floor_days)
+        recipients = [r for g in groups for r in g.ramps]
+        if recipients:
+            surplus_arcs = nearest_arcs(net.places, net.donor_caps, recipients,
+                                        policy.redistribution_neighbours)
+            every = len(net.donor_caps) <= policy.redistribution_neighbours
+            second, result.surplus_levels = fill(
+                f"{net.item.code}_surplus", groups, net.donor_caps, None, surplus_arcs, runner,
+                complete=every)
+            surplus_complete = every
+    ship_whole_lots(net, [("distribution", first, net.complete),
+                          ("redistribution", second, surplus_complete)],
+                    surplus_arcs, runner, result)
+    return result
+
+
+def needs_groups(net: ItemNetwork) -> list[Group]:
+    """Rule 3's order: by class, and within a class known use before unknown use."""
+    groups = []
+    for priority in PRIORITIES:
+        lines = {r: ln for r, ln in net.requesters.items()
+                 if ln.priority == priority and net.caps[r] > 0}
+        known = {r: Ramp(ln.daily_use, ln.on_hand, net.caps[r])
+                 for r, ln in lines.items() if ln.daily_use > 0}
+        unknown = {r: Ramp(net.caps[r], 0.0, net.caps[r])
+                   for r, ln in lines.items() if ln.daily_use == 0}
+        groups += [Group(priority, known), Group(priority, unknown, by_days=False)]
+    return [g for g in groups if g.ramps]
+
+
+def population_groups(net: ItemNetwork) -> list[Group]:
+    """The classic key: units per inhabitant, capped at the request."""
+    ramps = {r: Ramp(float(net.populations.get(r, 0)), 0.0, net.caps[r])
+             for r in net.requesters if net.caps[r] > 0 and net.populations.get(r, 0) > 0}
+    return [Group("population", ramps, by_days=False)] if ramps else []
+
+
+def surplus_groups(net: ItemNetwork, first: Mapping[str, float], floor: float) -> list[Group]:
+    """Rule 4: open requests of recipients still below the floor, filled up to the floor."""
+    groups = []
+    for priority in PRIORITIES:
+        ramps = {}
+        for r, ln in net.requesters.items():
+            room = min(net.caps[r], floor * ln.daily_use - ln.on_hand) - first.get(r, 0.0)
+            if ln.priority == priority and ln.daily_use > 0 and room > EPS:
+                ramps[r] = Ramp(ln.daily_use, ln.on_hand + first.get(r, 0.0), room)
+        if ramps:
+            groups.append(Group(priority, ramps))
+    return groups
+
+
+def fill(name: str, groups: Sequence[Group], caps: Mapping[str, float], total: float | None,
+         arcs: Sequence[Arc], runner: Runner, *, complete: bool
+         ) -> tuple[dict[str, float], list[float | None]]:
+    """Share `total` out over the groups in order, each up to its water level.
+
+    Where every supplier reaches every recipient the water levels are the exact answer and
+    no LP is needed; otherwise the fill LP finds it, band by band, over the arcs that exist."""
+    levels = water_levels(groups, min(math.inf if total is None else total, sum(caps.values())))
+    if complete:
+        return {r: _filled(ramp, level) for group, level in zip(groups, levels, strict=True)
+                for r, ramp in group.ramps.items() if _filled(ramp, level) > EPS}, levels
+    bands: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    offset = 0
+    tiered: list[tuple[str, float, int]] = []
+    for group, level in zip(groups, levels, strict=True):
+        cuts = band_levels(level)
+        for r, ramp in group.ramps.items():
+            tiered += [(r, size, offset + tier) for tier, size in cut_bands(ramp, cuts)]
+        offset += len(cuts) + 1
+    for r, size, tier in tiered:
+        bands[r].append((size, float(offset - tier)))
+    data = FillData(name, caps, total, arcs, bands)
+    model = runner.build(lambda: build_fill(data))
+    if not model.ship:
+        return {}, levels
+    runner.run(model.problem)
+    received: dict[str, float] = defaultdict(float)
+    for (_, r), var in model.ship.items():
+        received[r] += max(0.0, var.varValue or 0.0)
+    return dict(received), levels
+
+
+def water_levels(groups: Sequence[Group], total: float) -> list[float | None]:
+    """Each group's water level when `total` is shared out over the groups in order."""
+    levels: list[float | None] = []
+    for group in groups:
+        ramps = list(group.ramps.values())
+        level = level_for(ramps, total)
+        levels.append(level)
+        total -= total_at(ramps, level) if level is not None else sum(r.cap for r in ramps)
+    return levels
+
+
+def _filled(ramp: Ramp, level: float | None) -> float:
+    return ramp.cap if level is None else ramp.amount(level)
+
+
+def whole_lots(shares: Mapping[str, float], lot: int, room: dict[str, int],
+               order: Mapping[str, float]) -> dict[str, tuple[int, int]]:
+    """Round shares to whole lots keeping the total (largest remainders first, then the
+    fewest days); `room` is the lots each recipient may still take and is used up."""
+    lots = {r: min(math.floor(q / lot + EPS), room[r]) for r, q in shares.items()}
+    extra = math.floor(sum(shares.values()) / lot + EPS) - sum(lots.values())
+    ranked = sorted(shares, key=lambda r: (-(shares[r] / lot - lots[r]), order[r], r))
+    for r in ranked:
+        if extra <= 0:
+            break
+        if lots[r] < room[r] and shares[r] / lot - lots[r] > EPS:
+            lots[r] += 1
+            extra -= 1
+    for r, n in lots.items():
+        room[r] -= n
+    return {r: (n, n) for r, n in lots.items()}
+
+
+def lot_ranges(shares: Mapping[str, float], lot: int, room: dict[str, int]
+               ) -> dict[str, tuple[int, int]]:
+    """The whole lots just below and above each share (the transport LP picks); the lots
+    below are taken from `room`."""
+    ranges = {r: (min(math.floor(q / lot + EPS), room[r]), min(math.ceil(q / lot - EPS), room[r]))
+              for r, q in shares.items()}
+    for r, (low, _) in ranges.items():
+        room[r] -= low
+    return ranges
+
+
+def ship_whole_lots(net: ItemNetwork, shares: Sequence[tuple[str, Mapping[str, float], bool]],
+                    surplus_arcs: Sequence[Arc], runner: Runner, out: ItemAllocation) -> None:
+    """Round each recipient to whole lots within one lot of its share; ship the fewest km.
+
+    `shares` holds (kind, units per recipient, whether the kind's network is complete)."""
+    lot = net.lot
+    room = {r: c // lot for r, c in net.caps.items()}
+    order = {r: ln.days if ln.days is not None else math.inf for r, ln in net.requesters.items()}
+    bounds: dict[tuple[str, str], tuple[int, int]] = {}
+    for kind, share, complete in shares:
+        live = {r: q for r, q in share.items() if q > EPS}
+        ranges = whole_lots(live, lot, room, order) if complete else lot_ranges(live, lot, room)
+        bounds.update({(r, kind): b for r, b in ranges.items() if b[1] > 0})
+    arcs = [(f"S:{s}", r, km, "distribution") for s, r, km in net.arcs
+            if (r, "distribution") in bounds]
+    arcs += [(f"O:{d}", r, km, "redistribution") for d, r, km in surplus_arcs
+             if (r, "redistribution") in bounds]
+    if not arcs:
+        return
+    caps = {f"S:{s}": c // lot for s, c in net.source_caps.items()}
+    caps.update({f"O:{d}": c // lot for d, c in net.donor_caps.items()})
+    national = net.national_cap // lot
+    data = TransportData(net.item.code, lot, caps,
+                         national if national < sum(net.source_caps.values()) // lot else None,
+                         arcs, bounds, room_total(net, lot))
+    model = runner.build(lambda: build_transport(data))
+    runner.run(model.problem)
+    values = {i: var.varValue or 0.0 for i, var in model.lots.items()}
+    if any(abs(v - round(v)) > 1e-6 for v in values.values()):
+        for var in model.lots.values():  # not a vertex: let the MIP find whole lots
+            var.cat = "Integer"
+        runner.run(model.problem)
+        values = {i: var.varValue or 0.0 for i, var in model.lots.items()}
+    _record(net, data, values, out)
+
+
+def room_total(net: ItemNetwork, lot: int) -> dict[str, int]:
+    return {r: c // lot for r, c in net.caps.items()}
+
+
+def _record(net: ItemNetwork, data: TransportData, values: Mapping[int, float],
+            out: ItemAllocation) -> None:
+    for i, value in values.items():
+        count = int(round(value))
+        if count <= 0:
+            continue
+        supplier, r, km, kind = data.arcs[i]
+        code, units = supplier[2:], count * net.lot
+        out.shipments.append(Shipment(code, r, net.item.code, units, km,
+                                      "distribution" if kind == "distribution"
+                                      else "redistribution"))
+        if kind == "distribution":
+            out.national[r] = out.national.get(r, 0) + units
+        else:
+            out.surplus[r] = out.surplus.get(r, 0) + units
+            out.given[code] = out.given.get(code, 0) + units
