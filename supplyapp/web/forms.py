@@ -3,9 +3,18 @@
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import StringField
-from wtforms.validators import Length, Optional, Regexp
+from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from supplyapp.i18n import lazy as _l
+
+
+class Range(NumberRange):
+    """NumberRange that stays quiet when the value did not even parse: one message, not two."""
+
+    def __call__(self, form, field):
+        if field.data is None and field.process_errors:
+            return
+        super().__call__(form, field)
 
 
 def code_field(label, pattern: str, hint, max_length: int = 20) -> StringField:

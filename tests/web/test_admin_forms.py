@@ -167,3 +167,10 @@ def test_changing_ones_own_password(client, users, app):
     assert good.status_code == 302
     client.post("/logout")
     assert login(client, "viewer", "new-password-99").status_code == 302
+
+
+def test_a_number_that_does_not_parse_gets_one_message_not_two(admin):
+    response = admin.post("/admin/data/items/new", data={**GOOD["items"], "pack_size": "2.5"})
+    html = response.get_data(as_text=True)
+    message = re.search(r'data-field-error="pack_size">([^<]+)<', html).group(1)
+    assert "100" not in message  # the range (1 to 100 000) is not claimed for a non-number

@@ -12,16 +12,16 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from supplyapp.i18n import lazy as _l
 from supplyapp.models import OrganisationKind, Role
 from supplyapp.models.catalog import SupplierKind
-from supplyapp.web.forms import code_field, optional_text
+from supplyapp.web.forms import Range, code_field, optional_text
 
 # Sweden lies within these, with a margin.
-LAT_RANGE = NumberRange(min=54.0, max=70.0, message=_l("Latitude in Sweden: 54 to 70."))
-LON_RANGE = NumberRange(min=10.0, max=25.0, message=_l("Longitude in Sweden: 10 to 25."))
+LAT_RANGE = Range(min=54.0, max=70.0, message=_l("Latitude in Sweden: 54 to 70."))
+LON_RANGE = Range(min=10.0, max=25.0, message=_l("Longitude in Sweden: 10 to 25."))
 
 UNITS = [
     SelectChoice("st", _l("piece (st)")),
@@ -43,10 +43,10 @@ class ItemForm(FlaskForm):
     name_en = required_text(_l("Name in English"), 120)
     unit = SelectField(_l("Unit"), choices=UNITS, validators=[DataRequired()])
     pack_size = IntegerField(_l("Pack size"), validators=[
-        InputRequired(), NumberRange(min=1, max=100000)])
+        InputRequired(), Range(min=1, max=100000)])
     standard = optional_text(_l("Standard"), 120)
     shelf_life_months = IntegerField(_l("Shelf life (months)"), validators=[
-        Optional(), NumberRange(min=1, max=600)])
+        Optional(), Range(min=1, max=600)])
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
 
@@ -92,7 +92,7 @@ class OrganisationForm(FlaskForm):
     name = required_text(_l("Name"), 120)
     county_code = code_field(_l("County code"), r"^\d\d$", _l("Two digits, e.g. 01."), 2)
     population = IntegerField(_l("Population"), validators=[
-        Optional(), NumberRange(min=0, max=20_000_000)])
+        Optional(), Range(min=0, max=20_000_000)])
     lat = FloatField(_l("Latitude"), validators=[Optional(), LAT_RANGE])
     lon = FloatField(_l("Longitude"), validators=[Optional(), LON_RANGE])
     is_private = BooleanField(_l("Privately run"))
