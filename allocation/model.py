@@ -10,11 +10,14 @@ Two models serve every stage of the rules:
 
 from __future__ import annotations
 
+import math
+from array import array
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulp
+from pulp._rustcore import AffineExpr, Sense
 
 from .network import Arc
 
@@ -49,19 +52,20 @@ def build_fill(data: FillData) -> FillModel:
                     .values(), strict=True))
     for (r, j), var in band.items():
         var.upBound = data.bands[r][j][0]
-    prob.setObjective(pulp.LpAffineExpression.from_list(
-        [(var, data.bands[r][j][1]) for (r, j), var in band.items()]))
+    _objective(prob, [var.id for var in band.values()],
+               [data.bands[r][j][1] for r, j in band])
     by_supplier, by_recipient = _group(ship)
     for n, (s, terms) in enumerate(by_supplier.items()):
         _add(prob, terms, "<=", data.supplier_caps[s], f"supply_limit_{n}")
     if data.total_cap is not None and ship:
-        _add(prob, list(ship.values()), "<=", data.total_cap, "national_reserve")
-    bands_of: dict[str, list[pulp.LpVariable]] = defaultdict(list)
+        _add(prob, [v for terms in by_supplier.values() for v in terms], "<=",
+             data.total_cap, "national_reserve")
+    bands_of: dict[str, list[int]] = defaultdict(list)
     for (r, _), var in band.items():
-        bands_of[r].append(var)
+        bands_of[r].append(var.id)
     for n, (r, received) in enumerate(by_recipient.items()):
-        terms = [(v, 1.0) for v in received] + [(v, -1.0) for v in bands_of[r]]
-        prob.addConstraint(pulp.LpAffineExpression.from_list(terms) == 0, f"fill_{n}")
+        _add(prob, received + bands_of[r], "==", 0.0, f"fill_{n}",
+             [1.0] * len(received) + [-1.0] * len(bands_of[r]))
     return FillModel(prob, ship)
 
 
@@ -93,17 +97,20 @@ def build_transport(data: TransportData) -> TransportModel:
     longest = max((data.arcs[i][2] for i in live), default=0.0)
     # One more lot must outweigh any rerouting it causes: a path of at most 2n+1 arcs.
     bonus = ((2 * len(data.supplier_caps) + 1) * longest + 1.0) * data.lot if ranged else 0.0
-    prob.setObjective(pulp.LpAffineExpression.from_list(
-        [(var, data.arcs[i][2] * data.lot - bonus) for i, var in lots.items()]))
-    by_supplier: dict[str, list[pulp.LpVariable]] = defaultdict(list)
-    by_kind: dict[tuple[str, str], list[pulp.LpVariable]] = defaultdict(list)
+    _objective(prob, [var.id for var in lots.values()],
+               [data.arcs[i][2] * data.lot - bonus for i in lots])
+    by_supplier: dict[str, list[int]] = defaultdict(list)  # PuLP variable ids
+    by_kind: dict[tuple[str, str], list[int]] = defaultdict(list)
+    national: list[int] = []
     for i, var in lots.items():
         s, r, _, kind = data.arcs[i]
-        by_supplier[s].append(var)
-        by_kind[r, kind].append(var)
+        vid = var.id
+        by_supplier[s].append(vid)
+        by_kind[r, kind].append(vid)
+        if kind == "distribution":
+            national.append(vid)
     for n, (s, terms) in enumerate(by_supplier.items()):
         _add(prob, terms, "<=", data.supplier_caps[s], f"supply_limit_{n}")
-    national = [lots[i] for i in live if data.arcs[i][3] == "distribution"]
     if data.national_cap is not None and national:
         _add(prob, national, "<=", data.national_cap, "national_reserve")
     for n, ((r, kind), terms) in enumerate(by_kind.items()):
@@ -123,24 +130,50 @@ def build_transport(data: TransportData) -> TransportModel:
 
 
 def _group(ship: Mapping[tuple[str, str], pulp.LpVariable]
-           ) -> tuple[dict[str, list[pulp.LpVariable]], dict[str, list[pulp.LpVariable]]]:
-    by_supplier: dict[str, list[pulp.LpVariable]] = defaultdict(list)
-    by_recipient: dict[str, list[pulp.LpVariable]] = defaultdict(list)
+           ) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """The ids of the ship variables by supplier and by recipient."""
+    by_supplier: dict[str, list[int]] = defaultdict(list)
+    by_recipient: dict[str, list[int]] = defaultdict(list)
     for (s, r), var in ship.items():
-        by_supplier[s].append(var)
-        by_recipient[r].append(var)
+        vid = var.id
+        by_supplier[s].append(vid)
+        by_recipient[r].append(vid)
     return by_supplier, by_recipient
 
 
-def _add(prob: pulp.LpProblem, terms: list[pulp.LpVariable], sense: str, rhs: float,
-         name: str) -> None:
-    expr = pulp.LpAffineExpression.from_list([(v, 1.0) for v in terms])
-    if sense == "<=":
-        prob.addConstraint(expr <= rhs, name)
-    elif sense == ">=":
-        prob.addConstraint(expr >= rhs, name)
-    else:
-        prob.addConstraint(expr == rhs, name)
+def _objective(prob: pulp.LpProblem, terms: list[int], coefficients: list[float]) -> None:
+    """Set the objective `sum(coefficient * variable)` over the variables whose PuLP ids are
+    `terms`, as one vector each (as `setObjective(LpAffineExpression.from_list(...))`)."""
+    if not all(math.isfinite(c) for c in coefficients):
+        raise pulp.PulpError("objective: coefficients must be finite")
+    expr = AffineExpr()
+    expr.add_term_ids_coeffs(prob.toRustModel(), array("Q", terms), array("d", coefficients))
+    prob.setObjective(pulp.LpAffineExpression(expr))
+
+
+_SENSES = {"<=": Sense.LessEqual, ">=": Sense.GreaterEqual, "==": Sense.Equal}
+
+
+def _add(prob: pulp.LpProblem, terms: list[int], sense: str, rhs: float,
+         name: str, coefficients: list[float] | None = None) -> None:
+    """Add the row `sum(coefficient * variable) <sense> rhs` over the variables whose
+    PuLP ids are `terms` (coefficients 1 unless given).
+
+    The same constraint as `prob.addConstraint(LpAffineExpression.from_list(...) <= rhs,
+    name)`, handed to PuLP's Rust model as one vector of variable ids and one of
+    coefficients instead of term by term (every coefficient here is finite by
+    construction, which `addConstraint` would check term by term)."""
+    if not math.isfinite(rhs):
+        raise pulp.PulpError(f"{name}: right-hand side {rhs} is not finite")
+    model = prob.toRustModel()
+    expr = AffineExpr()
+    expr.add_term_ids_coeffs(model, array("Q", terms),
+                             array("d", coefficients) if coefficients is not None
+                             else array("d", [1.0]) * len(terms))
+    expr.set_constant(-float(rhs))
+    expr.set_sense(_SENSES[sense])
+    expr.set_name(name)
+    model.add_constraint(expr)
 
 
 def _safe(name: str) -> str:

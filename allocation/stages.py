@@ -207,6 +207,10 @@ def ship_whole_lots(net: ItemNetwork, shares: Sequence[tuple[str, Mapping[str, f
     data = TransportData(net.item.code, lot, caps,
                          national if national < sum(net.source_caps.values()) // lot else None,
                          arcs, bounds, room_total(net, lot))
+    nearest = nearest_transport(data)
+    if nearest is not None:  # the transport LP's optimum, known without solving it
+        _record(net, data, nearest, out)
+        return
     model = runner.build(lambda: build_transport(data))
     runner.run(model.problem)
     values = {i: var.varValue or 0.0 for i, var in model.lots.items()}
@@ -216,6 +220,44 @@ def ship_whole_lots(net: ItemNetwork, shares: Sequence[tuple[str, Mapping[str, f
         runner.run(model.problem)
         values = {i: var.varValue or 0.0 for i, var in model.lots.items()}
     _record(net, data, values, out)
+
+
+def nearest_transport(data: TransportData) -> dict[int, float] | None:
+    """The transport LP's optimum when every recipient can take its upper bound of lots
+    from its nearest supplier of each kind; None when that breaks a cap.
+
+    Dropping the supplier, national and request caps leaves one small problem per
+    (recipient, kind): every lot is worth more than its km (the bonus when ranged, or the
+    bound is fixed), so it takes its upper bound over its shortest arc. When that answer
+    keeps every dropped cap it is feasible for the full LP and so optimal: the same lots
+    and the same units x km as solving it (ties between equally near suppliers aside)."""
+    best: dict[tuple[str, str], int] = {}
+    for i, (_, r, km, kind) in enumerate(data.arcs):
+        if data.bounds[r, kind][1] <= 0:
+            continue
+        j = best.get((r, kind))
+        if j is None or km < data.arcs[j][2]:
+            best[r, kind] = i
+    if any(key not in best for key, (_, high) in data.bounds.items() if high > 0):
+        return None
+    load: dict[str, int] = defaultdict(int)
+    taken: dict[str, int] = defaultdict(int)
+    national = 0
+    values: dict[int, float] = {}
+    for (r, kind), i in best.items():
+        lots = data.bounds[r, kind][1]
+        values[i] = float(lots)
+        load[data.arcs[i][0]] += lots
+        taken[r] += lots
+        if kind == "distribution":
+            national += lots
+    if any(n > data.supplier_caps[s] for s, n in load.items()):
+        return None
+    if data.national_cap is not None and national > data.national_cap:
+        return None
+    if any(n > data.recipient_caps[r] for r, n in taken.items()):
+        return None
+    return dict(sorted(values.items()))
 
 
 def room_total(net: ItemNetwork, lot: int) -> dict[str, int]:
