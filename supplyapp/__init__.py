@@ -67,10 +67,15 @@ def _register_blueprints(app: Flask) -> None:
     from supplyapp.web.admin.routes import bp as admin_bp
     from supplyapp.web.audit.routes import bp as audit_bp
     from supplyapp.web.auth.routes import bp as auth_bp
+    from supplyapp.web.demand.routes import bp as demand_bp
     from supplyapp.web.main.routes import bp as main_bp
     from supplyapp.web.organisations.routes import bp as organisations_bp
+    from supplyapp.web.situation.routes import bp as situation_bp
+    from supplyapp.web.stock.routes import bp as stock_bp
+    from supplyapp.web.supply.routes import bp as supply_bp
 
-    for bp in (auth_bp, main_bp, admin_bp, audit_bp, organisations_bp, api_bp):
+    for bp in (auth_bp, main_bp, admin_bp, audit_bp, organisations_bp, demand_bp, situation_bp,
+               stock_bp, supply_bp, api_bp):
         app.register_blueprint(bp)
 
 

@@ -117,7 +117,11 @@ def _changes(obj) -> tuple[dict, dict]:
 
 def _key(obj) -> str:
     code = getattr(obj, "code", None) or getattr(obj, "username", None)
-    return str(code if code is not None else inspect(obj).identity[0])
+    if code is not None:
+        return str(code)
+    # New rows have no identity key yet inside after_flush; their primary key is set already.
+    state = inspect(obj)
+    return "/".join(str(v) for v in state.mapper.primary_key_from_instance(obj))
 
 
 def _row(action, entity, key, before, after, reason=None) -> dict:

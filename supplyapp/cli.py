@@ -8,7 +8,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from supplyapp import audit, queries
+from supplyapp import audit, cli_stock, queries
 from supplyapp.extensions import db
 from supplyapp.models import ApiToken, Role, User
 from supplyapp.services import accounts, reference, seed, tokens
@@ -205,3 +205,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(ref)
     app.cli.add_command(demo)
     app.cli.add_command(tokens_group)
+    cli_stock.register(app)

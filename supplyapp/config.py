@@ -45,6 +45,9 @@ class Config:
     LOGIN_WINDOW_MINUTES = 15
     MIN_PASSWORD_LENGTH = 10
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # A situation report older than this many days is flagged as stale wherever it is shown.
+    REPORT_STALE_DAYS = 7
+    REPORT_UPLOAD_MAX_BYTES = 1024 * 1024
 
     @classmethod
     def finish(cls, app) -> None:

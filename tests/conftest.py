@@ -78,9 +78,17 @@ def clean_database(request):
     app = request.getfixturevalue("app")
     with app.app_context():
         db.session.remove()
+        # The stored stock balances must equal the ledger after every test's data (issue 3).
+        from supplyapp.services.stock import check_ledger
+
+        differences = check_ledger()
+        db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(delete(table))
+    if differences:
+        pytest.fail("stock balances differ from the ledger: "
+                    + "; ".join(map(str, differences)), pytrace=False)
 
 
 @pytest.fixture

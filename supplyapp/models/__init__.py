@@ -2,7 +2,10 @@
 
 from supplyapp.models.audit import AuditEvent
 from supplyapp.models.catalog import Item, Supplier
+from supplyapp.models.demand import ShortageRequest  # noqa: F401  (registers tables)
 from supplyapp.models.places import County, Organisation, OrganisationKind, Warehouse
+from supplyapp.models.procurement import PurchaseOrder  # noqa: F401  (registers tables)
+from supplyapp.models.stock import StockMovement  # noqa: F401  (registers tables)
 from supplyapp.models.tokens import ApiToken
 from supplyapp.models.users import LoginFailure, Role, User
 

@@ -129,4 +129,10 @@ def load_demo() -> dict:
         counts = {"organisations": load_places(), "items": load_items()}
         load_demo_places()
         counts["users"] = len(load_demo_users())
+        from supplyapp.services.seed_demand import load_demo_demand
+
+        counts["report_lines"] = load_demo_demand()
+        from supplyapp.services.seed_supply import load_demo_supply
+
+        counts["lots"] = load_demo_supply()
     return counts

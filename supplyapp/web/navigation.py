@@ -11,6 +11,12 @@ NAVIGATION = [
     ("main.home", _l("Start"), tuple(Role)),
     ("organisations.organisation_list", _l("Organisations"),
      (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER, Role.COUNTY)),
+    ("situation.situation_picture", _l("Situation picture"),
+     (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER)),
+    ("demand.index", _l("Reports and requests"), (Role.REQUESTER, Role.COUNTY)),
+    ("demand.request_list", _l("Shortage requests"), (Role.ADMIN, Role.OFFICER, Role.VIEWER)),
+    ("stock.national", _l("Stock"), (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER)),
+    ("supply.order_list", _l("Supply"), (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER)),
     ("audit.event_list", _l("Audit log"), (Role.ADMIN, Role.OFFICER)),
     ("admin.index", _l("Administration"), (Role.ADMIN,)),
 ]

@@ -1,0 +1,272 @@
+"""Demand: an organisation's reports and requests; the request list and decisions."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from supplyapp import exports, queries_demand
+from supplyapp.i18n import _
+from supplyapp.imports import ImportRejected
+from supplyapp.models import Organisation, Role
+from supplyapp.models.demand import ReportSource, RequestStatus
+from supplyapp.permissions import (
+    ALL_ROLES,
+    NATIONAL_ROLES,
+    require_organisation_access,
+    roles_required,
+    visible_organisations_filter,
+)
+from supplyapp.services import demand, demand_requests
+from supplyapp.services.errors import DomainError, InvalidInput, NotFound
+from supplyapp.web.demand import forms
+from supplyapp.web.views import show_errors
+
+bp = Blueprint("demand", __name__, url_prefix="/demand")
+REPORTERS = (Role.REQUESTER, Role.ADMIN)
+DECIDERS = (Role.OFFICER, Role.ADMIN)
+
+
+def reporting_organisation(code: str) -> Organisation:
+    """The region, municipality or provider in the URL, if the user may see it."""
+    try:
+        organisation = demand.requesting_organisation(code)
+    except NotFound:
+        abort(404)
+    require_organisation_access(organisation)
+    return organisation
+
+
+@bp.get("/")
+@roles_required(*ALL_ROLES)
+def index():
+    organisation = current_user.organisation
+    if current_user.role == Role.REQUESTER and organisation is not None:
+        return redirect(url_for(".organisation_situation", code=organisation.code))
+    if current_user.role == Role.COUNTY and organisation is not None:
+        return redirect(url_for(".county_overview", code=organisation.county_code))
+    return redirect(url_for(".request_list"))
+
+
+@bp.get("/organisations/<code>/")
+@roles_required(*ALL_ROLES)
+def organisation_situation(code):
+    organisation = reporting_organisation(code)
+    rows = queries_demand.organisation_latest(organisation)
+    requests = queries_demand.request_list(Organisation.id == organisation.id, limit=50)
+    return render_template("demand/organisation_situation.html", organisation=organisation,
+                           rows=rows, requests=requests,
+                           stale_days=queries_demand.stale_days())
+
+
+@bp.get("/organisations/<code>/history")
+@roles_required(*ALL_ROLES)
+def report_history(code):
+    organisation = reporting_organisation(code)
+    item = request.args.get("item") or None
+    lines = queries_demand.history_lines(organisation.id, item)
+    return render_template("demand/report_history.html", organisation=organisation,
+                           lines=lines, items=queries_demand.items(), item=item)
+
+
+def _report_lines(form, items) -> list[demand.LineInput] | None:
+    """The filled rows of the report form; a half-filled row marks the missing field."""
+    lines, complete = [], True
+    for item in items:
+        stock = form[forms.stock_field(item.code)]
+        use = form[forms.use_field(item.code)]
+        if stock.data is None and use.data is None:
+            continue
+        for field in (stock, use):
+            if field.data is None and not field.errors:
+                field.errors = [*field.errors, _("Give both stock and daily use, or neither.")]
+                complete = False
+        lines.append(demand.LineInput(item.code, stock.data, use.data))
+    return lines if complete else None
+
+
+@bp.route("/organisations/<code>/report", methods=["GET", "POST"])
+@roles_required(*REPORTERS)
+def report_form(code):
+    organisation = reporting_organisation(code)
+    items = queries_demand.items()
+    form = forms.report_form_class(items)()
+    if request.method == "GET":
+        _prefill_report(form, organisation)
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        lines = _report_lines(form, items)  # marks half-filled rows even when others are bad
+        if valid and lines is not None:
+            try:
+                demand.submit_report(code, form.as_of.data, lines, ReportSource.FORM,
+                                     current_user.username, form.note.data)
+            except InvalidInput as error:
+                show_errors(form, error)
+            else:
+                flash(_("Report saved: %(n)s items.", n=len(lines)), "success")
+                return redirect(url_for(".organisation_situation", code=code))
+    return render_template("demand/report_form.html", organisation=organisation, form=form,
+                           items=items, upload_form=forms.UploadForm(),
+                           stock_field=forms.stock_field, use_field=forms.use_field)
+
+
+def _prefill_report(form, organisation) -> None:
+    for row in queries_demand.organisation_latest(organisation):
+        if row["line"] is not None:
+            form[forms.use_field(row["item"].code)].data = row["line"]["daily_use"]
+
+
+@bp.post("/organisations/<code>/upload")
+@roles_required(*REPORTERS)
+def report_upload(code):
+    organisation = reporting_organisation(code)
+    upload_form = forms.UploadForm()
+    problems = []
+    if upload_form.validate_on_submit():
+        data = upload_form.file.data.read()
+        try:
+            report = demand.import_report(code, upload_form.upload_as_of.data, data,
+                                          upload_form.file.data.filename, current_user.username)
+        except ImportRejected as error:
+            problems = [str(e) for e in error.errors[:50]]
+        except InvalidInput as error:
+            problems = [f"{field}: {message}" for field, message in error.errors.items()]
+        else:
+            flash(_("Report saved from the file: %(n)s items.", n=len(report.lines)), "success")
+            return redirect(url_for(".organisation_situation", code=code))
+    items = queries_demand.items()
+    return render_template("demand/report_form.html", organisation=organisation,
+                           form=forms.report_form_class(items)(formdata=None), items=items,
+                           upload_form=upload_form, problems=problems,
+                           stock_field=forms.stock_field, use_field=forms.use_field), 422
+
+
+@bp.route("/organisations/<code>/requests/new", methods=["GET", "POST"])
+@roles_required(*REPORTERS)
+def request_new(code):
+    organisation = reporting_organisation(code)
+    form = forms.RequestForm()
+    form.item.choices = [SelectChoice(i.code, i.name(_locale()))
+                         for i in queries_demand.items()]
+    if form.validate_on_submit():
+        try:
+            created = demand_requests.file_request(
+                code, form.item.data, form.quantity.data, form.needed_by.data,
+                form.priority.data, form.justification.data, current_user.username,
+                stock_on_hand=form.stock_on_hand.data, daily_use=form.daily_use.data)
+        except InvalidInput as error:
+            show_errors(form, error)
+        else:
+            flash(_("Request %(id)s filed.", id=created.id), "success")
+            return redirect(url_for(".request_detail", request_id=created.id))
+    latest = {row["item"].code: row["line"] for row in
+              queries_demand.organisation_latest(organisation)}
+    return render_template("demand/request_form.html", organisation=organisation, form=form,
+                           latest=latest)
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale())
+
+
+def _filters() -> dict:
+    args = request.args
+    return {key: args.get(key) or None for key in ("status", "priority", "item", "county",
+                                                   "kind")} | {"sort": args.get("sort")
+                                                               or "priority"}
+
+
+def _visible_requests(filters: dict):
+    return queries_demand.request_list(
+        visible_organisations_filter(current_user), status=filters["status"],
+        priority=filters["priority"], item_code=filters["item"],
+        county_code=filters["county"], kind=filters["kind"], sort=filters["sort"])
+
+
+@bp.get("/requests/")
+@roles_required(*ALL_ROLES)
+def request_list():
+    filters = _filters()
+    if "status" not in request.args:
+        filters["status"] = "open"
+    return render_template("demand/request_list.html", requests=_visible_requests(filters),
+                           filters=filters, items=queries_demand.items(),
+                           statuses=list(RequestStatus), counties=_counties())
+
+
+def _counties():
+    from sqlalchemy import select
+
+    from supplyapp.extensions import db
+    from supplyapp.models import County
+
+    return db.session.scalars(select(County).order_by(County.code)).all()
+
+
+@bp.get("/requests/export.<fmt>")
+@roles_required(*ALL_ROLES)
+def request_export(fmt):
+    frame = queries_demand.requests_frame(_visible_requests(_filters()))
+    return exports.download(frame, "behovsanmalningar", fmt)
+
+
+def _visible_request(request_id: int):
+    try:
+        shortage = demand_requests.get_request(request_id)
+    except NotFound:
+        abort(404)
+    if current_user.role not in NATIONAL_ROLES:
+        require_organisation_access(shortage.organisation)
+    return shortage
+
+
+@bp.get("/requests/<int:request_id>")
+@roles_required(*ALL_ROLES)
+def request_detail(request_id):
+    shortage = _visible_request(request_id)
+    return render_template("demand/request_detail.html", shortage=shortage,
+                           decision_form=forms.DecisionForm(),
+                           withdraw_form=forms.WithdrawForm(),
+                           may_decide=current_user.role in DECIDERS,
+                           may_withdraw=current_user.role in REPORTERS)
+
+
+@bp.post("/requests/<int:request_id>/decision")
+@roles_required(*DECIDERS)
+def request_decision(request_id):
+    shortage = _visible_request(request_id)
+    form = forms.DecisionForm()
+    if form.validate_on_submit():
+        try:
+            demand_requests.change_status(request_id, form.status.data, current_user.username,
+                                          form.reason.data, form.met_quantity.data)
+        except InvalidInput as error:
+            show_errors(form, error)
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Decision recorded."), "success")
+            return redirect(url_for(".request_detail", request_id=request_id))
+    return render_template("demand/request_detail.html", shortage=shortage, decision_form=form,
+                           withdraw_form=forms.WithdrawForm(), may_decide=True,
+                           may_withdraw=False), 422
+
+
+@bp.post("/requests/<int:request_id>/withdraw")
+@roles_required(*REPORTERS)
+def request_withdraw(request_id):
+    shortage = _visible_request(request_id)
+    form = forms.WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            demand_requests.withdraw(shortage.id, current_user.username,
+                                     form.withdraw_reason.data)
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Request withdrawn."), "success")
+    return redirect(url_for(".request_detail", request_id=request_id))
+
+
+from supplyapp.web.demand import county, tokens  # noqa: E402,F401  (register their routes)

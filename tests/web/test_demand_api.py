@@ -1,0 +1,104 @@
+"""The organisations' API: reports and requests posted with an organisation's token, its own
+requests read back, the national picture; nothing of another organisation's reached."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from supplyapp.extensions import db
+from supplyapp.models.demand import ReportLine, ReportSource, SituationReport
+from supplyapp.services import tokens
+
+TODAY = date.today()
+
+
+def auth(code: str) -> dict:
+    return {"Authorization": f"Bearer {tokens.issue_organisation_token(code, 't', 't')[1]}"}
+
+
+def post_report(client, headers, **changes):
+    body = {"as_of": TODAY.isoformat(), "lines": [
+        {"item": "ffp2", "stock_on_hand": 400, "daily_use": 40}], **changes}
+    return client.post("/api/v1/reports", json=body, headers=headers)
+
+
+def post_request(client, headers, **changes):
+    body = {"item": "ffp2", "quantity": 800, "needed_by": (TODAY + timedelta(days=4))
+            .isoformat(), "priority": "critical", "justification": "Empty in 10 days",
+            **changes}
+    return client.post("/api/v1/requests", json=body, headers=headers)
+
+
+def test_an_organisation_posts_a_report_through_the_api(client, users):
+    response = post_report(client, auth("0380"))
+    assert response.status_code == 201
+    assert response.get_json()["organisation"] == "0380"
+    assert db.session.scalar(select(SituationReport.source)) == ReportSource.API
+
+
+def test_a_malformed_report_is_refused_as_json_naming_the_field(client, users):
+    headers = auth("0380")
+    cases = [
+        ({"lines": [{"item": "ffp2", "stock_on_hand": -1, "daily_use": 1}]},
+         "ffp2__stock_on_hand"),
+        ({"lines": [{"item": "nope", "stock_on_hand": 1, "daily_use": 1}]}, "line_1"),
+        ({"lines": [{"item": "ffp2", "stock_on_hand": "ten", "daily_use": 1}]},
+         "ffp2__stock_on_hand"),
+        ({"as_of": (TODAY + timedelta(days=1)).isoformat()}, "as_of"),
+        ({"as_of": "yesterday"}, "as_of"),
+        ({"lines": "ffp2"}, "lines"),
+    ]
+    for changes, field in cases:
+        response = post_report(client, headers, **changes)
+        assert response.status_code == 422, changes
+        assert field in response.get_json()["fields"], changes
+    assert db.session.scalar(select(func.count()).select_from(ReportLine)) == 0
+    assert client.post("/api/v1/reports", data="x", headers=headers).status_code == 415
+
+
+def test_an_organisation_reads_only_its_own_requests(client, users):
+    uppsala, stockholm = auth("0380"), auth("01")
+    post_report(client, uppsala)
+    created = post_request(client, uppsala).get_json()
+    assert created["status"] == "submitted" and created["stock_at_request"] == 400
+    post_report(client, stockholm)
+    post_request(client, stockholm)
+    mine = client.get("/api/v1/requests", headers=uppsala).get_json()["requests"]
+    assert [r["organisation"] for r in mine] == ["0380"]
+    assert client.get(f"/api/v1/requests/{created['id']}", headers=stockholm).status_code == 403
+    assert client.post(f"/api/v1/requests/{created['id']}/withdraw",
+                       headers=stockholm).status_code == 403
+    withdrawn = client.post(f"/api/v1/requests/{created['id']}/withdraw", headers=uppsala)
+    assert withdrawn.get_json()["status"] == "withdrawn"
+    again = client.post(f"/api/v1/requests/{created['id']}/withdraw", headers=uppsala)
+    assert again.status_code == 409
+
+
+def test_a_county_board_token_reads_its_countys_requests_but_cannot_report(client, users):
+    uppsala = auth("0380")
+    post_report(client, uppsala)
+    post_request(client, uppsala)
+    board = auth("LST-03")
+    assert len(client.get("/api/v1/requests", headers=board).get_json()["requests"]) == 1
+    assert len(client.get("/api/v1/requests", headers=auth("LST-01")).get_json()[
+        "requests"]) == 0
+    assert post_report(client, board).status_code == 403
+
+
+def test_the_national_picture_gives_totals_per_item(client, users):
+    headers = auth("0380")
+    post_report(client, headers)
+    post_request(client, headers)
+    picture = client.get("/api/v1/situation", headers=headers).get_json()
+    ffp2 = {i["item"]: i for i in picture["items"]}["ffp2"]
+    assert ffp2["held"]["municipality"] == 400
+    assert ffp2["days_of_supply"] == 10.0
+    assert ffp2["open_requests"] == 800
+    assert ffp2["below_14_days"] == 1
+
+
+def test_a_revoked_token_is_refused(client, users):
+    record, token = tokens.issue_organisation_token("0380", "old", "t")
+    tokens.revoke(record.id)
+    response = client.get("/api/v1/requests", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
