@@ -55,7 +55,9 @@ def reference_national(problem: Problem, item: str) -> dict[str, float]:
         caps = {r: floor_lots(ln.requested, lot) for r, ln in lines.items()}
         known = {r: ln for r, ln in lines.items() if ln.daily_use > 0 and caps[r] > 0}
         needs = [(ln.on_hand, ln.daily_use, caps[r]) for r, ln in known.items()]
-        if sum(caps[r] for r in known) <= left:
+        # Float leftovers can be a hair below zero: nothing is left then, not less than nothing.
+        left = max(0.0, left)
+        if not known or sum(caps[r] for r in known) <= left:
             out.update({r: float(caps[r]) for r in known})
         else:
             z = bisect_level(needs, left)
