@@ -21,6 +21,8 @@ NOT_AUDITED = {"audit_events", "login_failures"}
 REDACTED = {"password_hash", "token_hash"}
 # Bookkeeping that changes on every use; the events themselves (login, API call) tell it.
 IGNORED_COLUMNS = {"last_login_at", "last_used_at"}
+# Large inputs kept with their record (an allocation round's problem and plan): not copied.
+STORED_WITH_RECORD = {"problem_json", "model_plan_json", "comparison_json", "context"}
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,9 @@ def _snapshot(obj, use_committed: bool = False) -> dict:
         key = attr.key
         if key in REDACTED:
             values[key] = "***"
+            continue
+        if key in STORED_WITH_RECORD:
+            values[key] = "(stored with the record)"
             continue
         if use_committed:
             history = state.attrs[key].history

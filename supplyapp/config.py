@@ -48,6 +48,10 @@ class Config:
     # A situation report older than this many days is flagged as stale wherever it is shown.
     REPORT_STALE_DAYS = 7
     REPORT_UPLOAD_MAX_BYTES = 1024 * 1024
+    # Allocation: the solver (highs, or cbc as the fallback) and the days from approval to
+    # the expected arrival of a shipment.
+    ALLOCATION_SOLVER = os.environ.get("ALLOCATION_SOLVER", "highs")
+    SHIPMENT_LEAD_DAYS = 2
 
     @classmethod
     def finish(cls, app) -> None:

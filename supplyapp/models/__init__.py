@@ -4,6 +4,7 @@ from supplyapp.models.audit import AuditEvent
 from supplyapp.models.catalog import Item, Supplier
 from supplyapp.models.demand import ShortageRequest  # noqa: F401  (registers tables)
 from supplyapp.models.places import County, Organisation, OrganisationKind, Warehouse
+from supplyapp.models.planning import AllocationPlan  # noqa: F401  (registers tables)
 from supplyapp.models.procurement import PurchaseOrder  # noqa: F401  (registers tables)
 from supplyapp.models.stock import StockMovement  # noqa: F401  (registers tables)
 from supplyapp.models.tokens import ApiToken

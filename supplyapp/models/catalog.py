@@ -28,6 +28,8 @@ class Item(db.Model):
     pack_size: Mapped[int] = mapped_column(default=1)
     standard: Mapped[str | None] = mapped_column(String(120))
     shelf_life_months: Mapped[int | None]
+    # Units of national stock that no allocation plan may touch.
+    national_reserve: Mapped[int] = mapped_column(default=0, server_default="0")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = created_at_column()
 

@@ -27,6 +27,7 @@ class ReportSource(enum.StrEnum):
     UPLOAD = "upload"
     API = "api"
     SHARING = "sharing"  # a county sharing adjusted the reported stock
+    SHIPMENT = "shipment"  # an allocation's shipment was sent or received
 
 
 class SituationReport(db.Model):

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplyapp.extensions import db
@@ -29,6 +29,10 @@ class County(db.Model):
     lon: Mapped[float]
     # Where national deliveries are handed over to the county (omlastningspunkt).
     reloading_point: Mapped[str | None] = mapped_column(String(120))
+    # National shipments go to the reloading point (the county hands them on), or, when off,
+    # straight to each organisation.
+    deliver_via_reloading_point: Mapped[bool] = mapped_column(default=True,
+                                                              server_default=true())
 
     organisations: Mapped[list["Organisation"]] = relationship(back_populates="county")
 

@@ -226,3 +226,30 @@ def open_requests_query():
     """Open requests that count at the national level (forwarded ones count in their line)."""
     return (select(ShortageRequest).where(ShortageRequest.status.in_(OPEN_STATUSES))
             .where(ShortageRequest.forwarded_in_id.is_(None)))
+
+
+def record_allocated(request: ShortageRequest, quantity: int, reason: str, by: str) -> None:
+    """An approved plan gives this request `quantity` more: it is met, or partly met.
+
+    The caller holds the request locked and commits. A combined county line carries the
+    decision on to the requests it came from.
+    """
+    met = min(request.quantity, request.met_quantity + quantity)
+    target = S.MET if met >= request.quantity else S.PARTLY_MET
+    _set_met(request, target, met, reason, by)
+    _carry_to_sources(request, by)
+
+
+def record_shortfall(request: ShortageRequest, quantity: int, reason: str, by: str) -> None:
+    """Units allocated to this request did not arrive: they are open again."""
+    met = max(0, request.met_quantity - quantity)
+    _set_met(request, S.PARTLY_MET if met else S.UNDER_REVIEW, met, reason, by)
+
+
+def _set_met(request: ShortageRequest, to: RequestStatus, met: int, reason: str,
+             by: str) -> None:
+    """Set what is met and the status that follows, with a history entry; allocation and
+    receipt may move a request between met and partly met, which officers' decisions may not."""
+    request.history.append(RequestStatusChange(
+        from_status=request.status, to_status=to, reason=reason, changed_by=by))
+    request.status, request.met_quantity = to, met

@@ -22,7 +22,8 @@ ENTITIES = {
             ("code", _l("Code")), ("name_sv", _l("Name in Swedish")),
             ("name_en", _l("Name in English")), ("unit", _l("Unit")),
             ("pack_size", _l("Pack size")), ("standard", _l("Standard")),
-            ("shelf_life_months", _l("Shelf life (months)")), ("active", _l("Active")))),
+            ("shelf_life_months", _l("Shelf life (months)")),
+            ("national_reserve", _l("National reserve")), ("active", _l("Active")))),
         Entity("suppliers", _l("Suppliers"), forms.SupplierForm, (
             ("code", _l("Code")), ("name", _l("Name")), ("kind", _l("Kind")),
             ("country", _l("Country")), ("org_number", _l("Organisation number")),
@@ -37,6 +38,7 @@ ENTITIES = {
             ("is_private", _l("Privately run")), ("active", _l("Active")))),
         Entity("counties", _l("Counties"), forms.CountyForm, (
             ("code", _l("Code")), ("name", _l("Name")), ("capital", _l("Seat")),
-            ("reloading_point", _l("Reloading point"))), creatable=False),
+            ("reloading_point", _l("Reloading point")),
+            ("deliver_via_reloading_point", _l("Via reloading point"))), creatable=False),
     )
 }

@@ -47,6 +47,9 @@ class ItemForm(FlaskForm):
     standard = optional_text(_l("Standard"), 120)
     shelf_life_months = IntegerField(_l("Shelf life (months)"), validators=[
         Optional(), Range(min=1, max=600)])
+    national_reserve = IntegerField(
+        _l("National reserve (units no allocation may touch)"), default=0,
+        validators=[InputRequired(), Range(min=0, max=1_000_000_000)])
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
 
@@ -108,6 +111,9 @@ class CountyForm(FlaskForm):
     lat = FloatField(_l("Latitude"), validators=[InputRequired(), LAT_RANGE])
     lon = FloatField(_l("Longitude"), validators=[InputRequired(), LON_RANGE])
     reloading_point = optional_text(_l("Reloading point"), 120)
+    deliver_via_reloading_point = BooleanField(
+        _l("National shipments go to the reloading point (else straight to each organisation)"),
+        default=True)
     submit = SubmitField(_l("Save"))
 
 

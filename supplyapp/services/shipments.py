@@ -1,0 +1,220 @@
+"""Shipments of an approved plan: logistics picks and dispatches national material, a donor
+confirms it sent its surplus, and the recipient confirms what arrived.
+
+Each step checks the shipment's status under a row lock, so a step submitted twice books once
+(the second is told it is done already). Dispatch takes the reserved lots out of the national
+stock; sending and receiving adjust the organisations' reported stock by the confirmed figures.
+"""
+
+from datetime import date, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from supplyapp import audit
+from supplyapp.extensions import db
+from supplyapp.i18n import _
+from supplyapp.models import OrganisationKind
+from supplyapp.models.demand import ReportSource, ShortageRequest
+from supplyapp.models.planning import LineKind, Shipment, ShipmentStatus
+from supplyapp.services import stock
+from supplyapp.services.demand import latest_line, store_report
+from supplyapp.services.demand_requests import record_shortfall
+from supplyapp.services.errors import DomainError, InvalidInput, NotFound
+from supplyapp.services.planning import now
+from supplyapp.services.stock import begin_write, locked
+
+MAX_NOTE = 2000
+KM_PER_TRANSIT_DAY = 600  # a lorry's day on Swedish roads, for the expected arrival
+
+
+class AlreadyDone(DomainError):
+    """This step was taken already (a double submit): nothing was booked again."""
+
+
+class WrongStep(DomainError):
+    """The shipment is not at the step this action belongs to."""
+
+
+def get_shipment(shipment_id: int) -> Shipment:
+    shipment = db.session.get(Shipment, shipment_id)
+    if shipment is None:
+        raise NotFound(_("No shipment %(id)s.", id=shipment_id))
+    return shipment
+
+
+def _locked(shipment_id: int, kind: LineKind, step_from: ShipmentStatus,
+            done: tuple[ShipmentStatus, ...]) -> Shipment:
+    begin_write()
+    shipment = locked(Shipment, shipment_id)
+    if shipment is None:
+        raise NotFound(_("No shipment %(id)s.", id=shipment_id))
+    if shipment.kind != kind:
+        raise WrongStep(_("Shipment %(code)s is not of this kind.", code=shipment.code))
+    if shipment.status in done:
+        raise AlreadyDone(_("Shipment %(code)s is %(status)s already.", code=shipment.code,
+                            status=shipment.status.value))
+    if shipment.status != step_from:
+        raise WrongStep(_("Shipment %(code)s is %(status)s: this step does not apply.",
+                          code=shipment.code, status=shipment.status.value))
+    return shipment
+
+
+def _finish(work, reason: str | None = None):
+    try:
+        with audit.audit_reason(reason):
+            result = work()
+            db.session.flush()
+        db.session.commit()
+    except (DomainError, IntegrityError):
+        db.session.rollback()
+        raise
+    return result
+
+
+def pick(shipment_id: int, by: str) -> Shipment:
+    """Logistics has picked the reserved lots (first expiry first) for this shipment."""
+    S = ShipmentStatus
+
+    def work():
+        shipment = _locked(shipment_id, LineKind.DISTRIBUTION, S.PLANNED,
+                           (S.PICKED, S.IN_TRANSIT, S.RECEIVED))
+        shipment.status, shipment.picked_by, shipment.picked_at = S.PICKED, by, now()
+        return shipment
+
+    return _finish(work, _("Picked"))
+
+
+def dispatch(shipment_id: int, by: str, today: date | None = None) -> Shipment:
+    """The shipment leaves the warehouse: its reserved lots go out of the national stock."""
+    S = ShipmentStatus
+    today = today or date.today()
+
+    def work():
+        shipment = _locked(shipment_id, LineKind.DISTRIBUTION, S.PICKED,
+                           (S.IN_TRANSIT, S.RECEIVED))
+        for part in shipment.lots:
+            stock.dispatch(part.lot_id, part.quantity, reason=_("Shipment %(code)s to %(to)s",
+                                                                code=shipment.code,
+                                                                to=shipment.destination),
+                           reference=shipment.code, commit=False)
+        shipment.status, shipment.sent_quantity = S.IN_TRANSIT, shipment.quantity
+        shipment.sent_by, shipment.sent_at = by, now()
+        shipment.expected_on = today + timedelta(days=_transit_days(shipment))
+        return shipment
+
+    return _finish(work, _("Dispatched"))
+
+
+def _transit_days(shipment: Shipment) -> int:
+    return 1 + int(shipment.plan_line.km // KM_PER_TRANSIT_DAY)
+
+
+def _quantity(value, field: str, most: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInput({field: _("Give a whole number, zero or more.")})
+    if value > most:
+        raise InvalidInput({field: _("At most %(n)s.", n=most)})
+    return value
+
+
+def _note(note, required: bool) -> str | None:
+    text = note.strip() if isinstance(note, str) else ""
+    if required and not text:
+        raise InvalidInput({"note": _("Say what was wrong: short, damaged, or other.")})
+    if len(text) > MAX_NOTE:
+        raise InvalidInput({"note": _("At most %(n)s characters.", n=MAX_NOTE)})
+    return text or None
+
+
+def confirm_sent(shipment_id: int, sent_quantity, by: str, note: str | None = None,
+                 today: date | None = None) -> Shipment:
+    """The donor confirms it sent its surplus; its reported stock goes down by that much."""
+    S = ShipmentStatus
+    today = today or date.today()
+
+    def work():
+        shipment = _locked(shipment_id, LineKind.REDISTRIBUTION, S.PLANNED,
+                           (S.IN_TRANSIT, S.RECEIVED))
+        sent = _quantity(sent_quantity, "sent_quantity", shipment.quantity)
+        text = _note(note, required=sent < shipment.quantity)
+        if sent == 0:
+            raise InvalidInput({"sent_quantity": _("Nothing sent: ask the officer to change "
+                                                   "the plan instead.")})
+        shipment.status, shipment.sent_quantity = S.IN_TRANSIT, sent
+        shipment.sent_by, shipment.sent_at = by, now()
+        shipment.discrepancy_note = text
+        shipment.expected_on = today + timedelta(days=_transit_days(shipment))
+        _adjust_reported(shipment.donor, shipment.item_id, -sent, today, by, shipment.code)
+        return shipment
+
+    return _finish(work, note or _("Sent"))
+
+
+def confirm_receipt(shipment_id: int, received_quantity, damaged_quantity, by: str,
+                    note: str | None = None, today: date | None = None) -> Shipment:
+    """The recipient confirms what arrived in good order, and what arrived damaged.
+
+    A shortfall (sent less received) needs a note; the units that did not arrive are open
+    again in the recipient's requests. The recipient's reported stock goes up by what arrived.
+    """
+    S = ShipmentStatus
+    today = today or date.today()
+
+    def work():
+        begin_write()
+        shipment = locked(Shipment, shipment_id)
+        if shipment is None:
+            raise NotFound(_("No shipment %(id)s.", id=shipment_id))
+        if shipment.status == S.RECEIVED:
+            raise AlreadyDone(_("Shipment %(code)s is received already.", code=shipment.code))
+        if shipment.status != S.IN_TRANSIT:
+            raise WrongStep(_("Shipment %(code)s has not been sent yet.", code=shipment.code))
+        sent = shipment.sent_quantity
+        received = _quantity(received_quantity, "received_quantity", sent)
+        damaged = _quantity(damaged_quantity, "damaged_quantity", sent - received)
+        text = _note(note, required=received < sent)
+        shipment.status, shipment.received_quantity = S.RECEIVED, received
+        shipment.damaged_quantity = damaged
+        shipment.received_by, shipment.received_at = by, now()
+        if text:
+            shipment.discrepancy_note = "\n".join(
+                t for t in (shipment.discrepancy_note, text) if t)
+        if shipment.recipient.kind != OrganisationKind.COUNTY_BOARD:
+            _adjust_reported(shipment.recipient, shipment.item_id, received, today, by,
+                             shipment.code)
+        _reopen_requests(shipment, shipment.quantity - received, by)
+        return shipment
+
+    return _finish(work, note or _("Received"))
+
+
+def _adjust_reported(organisation, item_id: int, delta: int, today: date, by: str,
+                     reference: str) -> None:
+    """A new report line: the latest stock moved by delta, the reported use unchanged."""
+    if delta == 0:
+        return
+    current = latest_line(organisation.id, item_id)
+    stock_on_hand = max(0, (current.stock_on_hand if current else 0) + delta)
+    use = current.daily_use if current else 0
+    # The count behind the figure keeps its date, so the figure never looks fresher than it is.
+    as_of = current.as_of if current else today
+    store_report(organisation, as_of, [{"item_id": item_id, "stock_on_hand": stock_on_hand,
+                                        "daily_use": use}], ReportSource.SHIPMENT, by,
+                 note=_("Shipment %(code)s", code=reference))
+
+
+def _reopen_requests(shipment: Shipment, missing: int, by: str) -> None:
+    """Units that did not arrive go back to the recipient's requests, newest first."""
+    if missing <= 0:
+        return
+    ids = shipment.plan.context.get(
+        f"{shipment.recipient.code}|{shipment.item.code}", {}).get("requests", [])
+    requests = [locked(ShortageRequest, request_id) for request_id in sorted(ids, reverse=True)]
+    reason = _("Shipment %(code)s arrived %(missing)s short", code=shipment.code,
+               missing=missing)
+    for request in requests:
+        if request is None or missing <= 0 or request.met_quantity == 0:
+            continue
+        part = min(missing, request.met_quantity)
+        record_shortfall(request, part, reason, by)
+        missing -= part
