@@ -14,15 +14,22 @@ stock = AppGroup("stock", help="The national stock ledger.")
 
 @stock.command("check")
 def check():
-    """Compare every lot's stored balance with the sum of its ledger rows; exit 1 on a
-    difference."""
+    """Compare every lot's stored balance with the sum of its ledger rows, and units in with
+    units out plus on hand; exit 1 on a difference."""
+    from supplyapp.services.stock_units import check_units
+
     differences = stock_service.check_ledger()
+    for difference in differences:
+        click.echo(str(difference))
     if differences:
-        for difference in differences:
-            click.echo(str(difference))
         click.echo(f"{len(differences)} lot(s) differ from the ledger.", err=True)
+    units = check_units()
+    for problem in units:
+        click.echo(problem)
+    if differences or units:
         sys.exit(1)
-    click.echo("The stored balances equal the ledger.")
+    click.echo("The stored balances equal the ledger, and units in equal units out plus on "
+               "hand.")
 
 
 @stock.command("expire")

@@ -81,7 +81,9 @@ def clean_database(request):
         # The stored stock balances must equal the ledger after every test's data (issue 3).
         from supplyapp.services.stock import check_ledger
 
-        differences = check_ledger()
+        from supplyapp.services.stock_units import check_units
+
+        differences = [*check_ledger(), *check_units()]
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):

@@ -267,7 +267,10 @@ def approve(plan_id: int, by: str, comment: str | None = None,
         requests = _check_requests(plan, lines, problems)
         if problems:
             raise StockMoved(problems)
-        _create_shipments(plan, lines, picks, today)
+        try:
+            _create_shipments(plan, lines, picks, today)
+        except stock.InsufficientStock as error:  # the ledger's own last word
+            raise StockMoved([str(error)]) from error
         _record_requests(plan, lines, requests, by)
         plan.status, plan.decided_by, plan.decided_at = PlanStatus.APPROVED, by, now()
         plan.decision_comment = (comment or "").strip() or None

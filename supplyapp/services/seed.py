@@ -135,4 +135,7 @@ def load_demo() -> dict:
         from supplyapp.services.seed_supply import load_demo_supply
 
         counts["lots"] = load_demo_supply()
+        from supplyapp.services.seed_planning import load_demo_planning
+
+        counts["plans"] = load_demo_planning()
     return counts

@@ -13,6 +13,7 @@ from tests.conftest import PASSWORD, login
 GOOD = {
     "items": {"code": "ffp2_valve", "name_sv": "FFP2 med ventil", "name_en": "FFP2 with valve",
               "unit": "st", "pack_size": "10", "standard": "EN 149", "shelf_life_months": "60",
+              "national_reserve": "5000",
               "active": "y"},
     "suppliers": {"code": "LEV-900", "name": "Testleverantör AB", "kind": "market",
                   "country": "se", "contact_email": "order@test.example", "active": "y"},
@@ -34,6 +35,7 @@ BAD = [
     ("items", "pack_size", "abc", "wrong type"),
     ("items", "pack_size", "0", "below 1"),
     ("items", "shelf_life_months", "-3", "negative"),
+    ("items", "national_reserve", "-1", "negative reserve"),
     ("items", "unit", "barrel", "not a choice"),
     ("suppliers", "name", "", "empty"),
     ("suppliers", "contact_email", "not-an-address", "wrong type"),
