@@ -4,15 +4,15 @@ a given total reaches. Pure arithmetic; the LPs use it to place their fairness b
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Ramp:
+class Ramp(NamedTuple):
     """Units a recipient needs to reach `level`: clip(level * rate - base, 0, cap).
 
     For needs, level is days of supply (rate = daily use, base = on hand); for the population
-    key and for lines without known use, level is units per person or the filled share."""
+    key and for lines without known use, level is units per person or the filled share.
+    (A named tuple: many are made per item, and a tuple is made fastest.)"""
 
     rate: float
     base: float
@@ -47,6 +47,33 @@ def level_for(ramps: Sequence[Ramp], total: float) -> float | None:
     return here
 
 
+def levels_for(ramps: Sequence[Ramp], totals: Sequence[float]) -> list[float | None]:
+    """`level_for(ramps, total)` for each of `totals`, in one pass over the ramps' events:
+    the very same arithmetic, so the very same levels, as one call per total."""
+    live = [r for r in ramps if r.cap > 0 and r.rate > 0]
+    full = sum(r.cap for r in live)
+    out: list[float | None] = [None] * len(totals)
+    waiting = sorted((t, n) for n, t in enumerate(totals) if not t >= full)
+    if not waiting:
+        return out
+    events = sorted([(r.start, r.rate) for r in live] + [(r.end, -r.rate) for r in live])
+    taken, slope, here = 0.0, 0.0, events[0][0] if events else 0.0
+    w = 0
+    for at, change in events:
+        step = slope * (at - here)
+        while w < len(waiting) and slope > 0 and taken + step >= waiting[w][0]:
+            total, n = waiting[w]
+            out[n] = here + (total - taken) / slope
+            w += 1
+        if w == len(waiting):
+            return out
+        taken, here = taken + step, at
+        slope += change
+    for _, n in waiting[w:]:
+        out[n] = here
+    return out
+
+
 def total_at(ramps: Sequence[Ramp], level: float) -> float:
     """Units the ramps take to reach `level`."""
     return sum(r.amount(level) for r in ramps)
@@ -68,12 +95,20 @@ def band_levels(level: float | None) -> list[float]:
 
 def cut_bands(ramp: Ramp, levels: Sequence[float]) -> list[tuple[int, float]]:
     """Split a ramp into (tier, units) bands; tier counts the cut levels below the band."""
-    cuts = [lv for lv in levels if ramp.start < lv < ramp.end]
+    rate, base, cap = ramp
+    start, end = base / rate, (base + cap) / rate  # ramp.start, ramp.end
+    cuts: list[float] = []
+    below = 0
+    for lv in levels:
+        if lv <= start:
+            below += 1
+        elif lv < end:
+            cuts.append(lv)
+    cuts.append(end)
     bands: list[tuple[int, float]] = []
-    below = sum(1 for lv in levels if lv <= ramp.start)
     previous = 0.0
-    for tier, lv in enumerate([*cuts, ramp.end], start=below):
-        size = ramp.amount(lv) - previous
+    for tier, lv in enumerate(cuts, start=below):
+        size = min(cap, max(0.0, lv * rate - base)) - previous  # ramp.amount(lv) - previous
         if size > 1e-9:
             bands.append((tier, size))
         previous += size

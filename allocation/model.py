@@ -6,6 +6,10 @@ Two models serve every stage of the rules:
   raises whoever has the fewest days first; priority classes are higher tiers of bands;
 - a transport model rounds the filled quantities to whole lots (each recipient gets the
   lots below or above its fair share) and ships them over the shortest routes.
+
+Both are built into a `MatrixProblem`: a PuLP problem that also keeps its objective and rows,
+as they are added, in the arrays HiGHS takes, so the in-process hand-over (`LeanHiGHS`) need
+not read the model back term by term.
 """
 
 from __future__ import annotations
@@ -15,13 +19,67 @@ from array import array
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pulp
-from pulp._rustcore import AffineExpr, Sense
+from pulp._rustcore import AffineExpr, Category, Sense, Variable
 
 from .network import Arc
 
 Band = tuple[float, float]  # units, weight
+
+
+class MatrixProblem(pulp.LpProblem):
+    """A PuLP problem that records, as this module builds it, its objective and its rows
+    (variable ids, coefficients, lower and upper bounds) in flat arrays.
+
+    The PuLP model stays the model: any solver can take it, and LeanHiGHS uses the record
+    only while it matches the model: as many rows, an objective set by `_objective`, and
+    every variable used. Setting another objective or adding a row drops back to reading
+    the model; editing a row in place is not noticed, so change a built model only by
+    adding to it (or solve a `copy()`, a plain LpProblem). Variable bounds and categories
+    are always read from the model."""
+
+    def __init__(self, name: str, sense: int) -> None:
+        super().__init__(name, sense)
+        self.objective_ids: array[int] | None = array("Q")
+        self.objective_coefficients = array("d")
+        self.row_starts: list[int] = []
+        self.row_ids = array("Q")
+        self.row_coefficients = array("d")
+        self.row_lower: list[float] = []
+        self.row_upper: list[float] = []
+
+    @property
+    def objective(self) -> pulp.LpAffineExpression | None:
+        return pulp.LpProblem.objective.fget(self)
+
+    @objective.setter
+    def objective(self, value: Any) -> None:
+        pulp.LpProblem.objective.fset(self, value)
+        self.objective_ids = None  # not recorded (unless `_objective` set it)
+
+    def solve(self, solver: pulp.LpSolver | None = None, **kwargs: Any) -> Any:
+        self.column_values: np.ndarray | None = None  # LeanHiGHS sets it; others do not
+        return super().solve(solver, **kwargs)
+
+    def values_of(self, first: int, variables: Sequence[Variable]) -> np.ndarray:
+        """The solved values of `variables`, whose PuLP ids run on from `first`: straight
+        from HiGHS's column values where the hand-over left them (the columns were every
+        variable, in id order), else read variable by variable."""
+        values = getattr(self, "column_values", None)
+        if values is not None and len(values) == self.toRustModel().num_variables:
+            return values[first:first + len(variables)]
+        return np.fromiter((var.value or 0.0 for var in variables), np.float64,
+                           len(variables))
+
+    def numVariables(self) -> int:  # noqa: N802 (PuLP's name)
+        """As PuLP's, without wrapping every variable to count them."""
+        return self.toRustModel().num_variables
+
+    def numConstraints(self) -> int:  # noqa: N802 (PuLP's name)
+        return self.toRustModel().num_constraints
 
 
 @dataclass(frozen=True)
@@ -37,36 +95,58 @@ class FillData:
 
 @dataclass(frozen=True)
 class FillModel:
-    problem: pulp.LpProblem
-    ship: Mapping[tuple[str, str], pulp.LpVariable]
+    problem: MatrixProblem
+    pairs: Sequence[tuple[str, str]]  # (supplier, recipient) of each ship variable
+    ship_vars: Sequence[Variable]
+    first: int = 0  # the PuLP id of the first ship variable (they run on)
+
+    def ship_values(self) -> list[float]:
+        """The units on each pair after solving."""
+        return self.problem.values_of(self.first, self.ship_vars).tolist()
+
+    @property
+    def ship(self) -> dict[tuple[str, str], pulp.LpVariable]:
+        return {pair: pulp.LpVariable(var)
+                for pair, var in zip(self.pairs, self.ship_vars, strict=True)}
 
 
 def build_fill(data: FillData) -> FillModel:
     """Maximise the weighted bands filled, within supplier caps and over existing arcs."""
-    prob = pulp.LpProblem(_safe(f"fill_{data.name}"), pulp.LpMaximize)
+    prob = MatrixProblem(_safe(f"fill_{data.name}"), pulp.LpMaximize)
     pairs = [(s, r) for s, r, _ in data.arcs if r in data.bands]
-    ship = dict(zip(pairs, prob.add_variable_dict("ship", range(len(pairs)), lowBound=0)
-                    .values(), strict=True))
-    band_keys = [(r, j) for r, bands in data.bands.items() for j in range(len(bands))]
-    band = dict(zip(band_keys, prob.add_variable_dict("band", range(len(band_keys)), lowBound=0)
-                    .values(), strict=True))
-    for (r, j), var in band.items():
-        var.upBound = data.bands[r][j][0]
-    _objective(prob, [var.id for var in band.values()],
-               [data.bands[r][j][1] for r, j in band])
-    by_supplier, by_recipient = _group(ship)
+    ship, first_ship = _variables(prob, "ship", range(len(pairs)))
+    sizes: list[float] = []
+    weights: list[float] = []
+    counts: list[int] = []
+    for bands in data.bands.values():
+        counts.append(len(bands))
+        for size, weight in bands:
+            sizes.append(size)
+            weights.append(weight)
+    band, first_band = _variables(prob, "band", range(len(sizes)))
+    for var, size in zip(band, sizes, strict=True):
+        var.set_ub(size)
+    _objective(prob, range(first_band, first_band + len(band)), weights)
+    by_supplier: dict[str, list[int]] = defaultdict(list)
+    by_recipient: dict[str, list[int]] = defaultdict(list)
+    for vid, (s, r) in enumerate(pairs, start=first_ship):
+        by_supplier[s].append(vid)
+        by_recipient[r].append(vid)
     for n, (s, terms) in enumerate(by_supplier.items()):
         _add(prob, terms, "<=", data.supplier_caps[s], f"supply_limit_{n}")
-    if data.total_cap is not None and ship:
+    if data.total_cap is not None and pairs:
         _add(prob, [v for terms in by_supplier.values() for v in terms], "<=",
              data.total_cap, "national_reserve")
-    bands_of: dict[str, list[int]] = defaultdict(list)
-    for (r, _), var in band.items():
-        bands_of[r].append(var.id)
+    bands_of: dict[str, range] = {}
+    at = first_band
+    for r, count in zip(data.bands, counts, strict=True):
+        bands_of[r] = range(at, at + count)
+        at += count
     for n, (r, received) in enumerate(by_recipient.items()):
-        _add(prob, received + bands_of[r], "==", 0.0, f"fill_{n}",
-             [1.0] * len(received) + [-1.0] * len(bands_of[r]))
-    return FillModel(prob, ship)
+        mine = bands_of[r]
+        _add(prob, received + list(mine), "==", 0.0, f"fill_{n}",
+             [1.0] * len(received) + [-1.0] * len(mine))
+    return FillModel(prob, pairs, ship, first_ship)
 
 
 @dataclass(frozen=True)
@@ -84,37 +164,67 @@ class TransportData:
 
 @dataclass(frozen=True)
 class TransportModel:
-    problem: pulp.LpProblem
-    lots: Mapping[int, pulp.LpVariable]  # index into data.arcs
+    problem: MatrixProblem
+    live: Sequence[int]  # index into data.arcs of each lots variable
+    lot_vars: Sequence[Variable]
+    first: int = 0  # the PuLP id of the first lots variable (they run on)
+
+    @property
+    def lots(self) -> dict[int, pulp.LpVariable]:
+        return {i: pulp.LpVariable(var) for i, var in zip(self.live, self.lot_vars, strict=True)}
+
+    def values(self) -> dict[int, float]:
+        """The lots on each arc (by index into data.arcs) after solving."""
+        return dict(zip(self.live, self.value_array().tolist(), strict=True))
+
+    def value_array(self) -> np.ndarray:
+        """The lots of each variable, in the order of `live`, after solving."""
+        return self.problem.values_of(self.first, self.lot_vars)
+
+    def make_integer(self) -> None:
+        for var in self.lot_vars:
+            var.set_category(Category.Integer)
 
 
 def build_transport(data: TransportData) -> TransportModel:
     """Ship as many whole lots as the bounds allow, then over the fewest unit-km."""
-    prob = pulp.LpProblem(_safe(f"transport_{data.name}"), pulp.LpMinimize)
-    live = [i for i, (_, r, _, kind) in enumerate(data.arcs) if data.bounds[r, kind][1] > 0]
-    lots = prob.add_variable_dict("lots", live, lowBound=0)
-    ranged = any(low < high for low, high in data.bounds.values())
-    longest = max((data.arcs[i][2] for i in live), default=0.0)
-    # One more lot must outweigh any rerouting it causes: a path of at most 2n+1 arcs.
-    bonus = ((2 * len(data.supplier_caps) + 1) * longest + 1.0) * data.lot if ranged else 0.0
-    _objective(prob, [var.id for var in lots.values()],
-               [data.arcs[i][2] * data.lot - bonus for i in lots])
+    prob = MatrixProblem(_safe(f"transport_{data.name}"), pulp.LpMinimize)
+    bounds = data.bounds
+    arcs = data.arcs
+    base = prob.toRustModel().num_variables  # the id the first variable will get
+    live: list[int] = []
+    kms: list[float] = []
     by_supplier: dict[str, list[int]] = defaultdict(list)  # PuLP variable ids
     by_kind: dict[tuple[str, str], list[int]] = defaultdict(list)
     national: list[int] = []
-    for i, var in lots.items():
-        s, r, _, kind = data.arcs[i]
-        vid = var.id
+    vid = base
+    add_live, add_km, add_national = live.append, kms.append, national.append
+    for i, (s, r, km, kind) in enumerate(arcs):
+        key = (r, kind)
+        if bounds[key][1] <= 0:
+            continue
+        add_live(i)
+        add_km(km)
         by_supplier[s].append(vid)
-        by_kind[r, kind].append(vid)
+        by_kind[key].append(vid)
         if kind == "distribution":
-            national.append(vid)
+            add_national(vid)
+        vid += 1
+    lots, first = _variables(prob, "lots", live)
+    if live and first != base:
+        raise pulp.PulpError("lots: variable ids do not start where expected")
+    ranged = any(low < high for low, high in bounds.values())
+    longest = max(kms, default=0.0)
+    # One more lot must outweigh any rerouting it causes: a path of at most 2n+1 arcs.
+    bonus = ((2 * len(data.supplier_caps) + 1) * longest + 1.0) * data.lot if ranged else 0.0
+    lot = data.lot
+    _objective(prob, range(first, first + len(live)), [km * lot - bonus for km in kms])
     for n, (s, terms) in enumerate(by_supplier.items()):
         _add(prob, terms, "<=", data.supplier_caps[s], f"supply_limit_{n}")
     if data.national_cap is not None and national:
         _add(prob, national, "<=", data.national_cap, "national_reserve")
     for n, ((r, kind), terms) in enumerate(by_kind.items()):
-        low, high = data.bounds[r, kind]
+        low, high = bounds[r, kind]
         if low == high:
             _add(prob, terms, "==", low, f"{kind}_{n}")
             continue
@@ -123,57 +233,70 @@ def build_transport(data: TransportData) -> TransportModel:
         _add(prob, terms, "<=", high, f"{kind}_high_{n}")
     for n, r in enumerate({r for r, _ in by_kind}):
         both = [by_kind.get((r, k), []) for k in ("distribution", "redistribution")]
-        if all(both) and sum(data.bounds[r, k][1] for k in ("distribution", "redistribution")
+        if all(both) and sum(bounds[r, k][1] for k in ("distribution", "redistribution")
                              ) > data.recipient_caps[r]:
             _add(prob, both[0] + both[1], "<=", data.recipient_caps[r], f"request_limit_{n}")
-    return TransportModel(prob, lots)
+    return TransportModel(prob, live, lots, first)
 
 
-def _group(ship: Mapping[tuple[str, str], pulp.LpVariable]
-           ) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-    """The ids of the ship variables by supplier and by recipient."""
-    by_supplier: dict[str, list[int]] = defaultdict(list)
-    by_recipient: dict[str, list[int]] = defaultdict(list)
-    for (s, r), var in ship.items():
-        vid = var.id
-        by_supplier[s].append(vid)
-        by_recipient[r].append(vid)
-    return by_supplier, by_recipient
+def _variables(prob: pulp.LpProblem, name: str, keys: Sequence[int]
+               ) -> tuple[list[Variable], int]:
+    """Continuous variables `name_<key>` >= 0, one per key (as `add_variable_dict`, without
+    the Python wrappers), and the PuLP id of the first: the ids run on from it."""
+    model = prob.toRustModel()
+    variables = model.add_variables_batch([f"{name}_{k}" for k in keys], 0.0, math.inf,
+                                          Category.Continuous)
+    if not variables:
+        return variables, 0
+    first = variables[0].id()
+    if variables[-1].id() != first + len(variables) - 1:  # PuLP numbers them in order
+        raise pulp.PulpError(f"{name}: variable ids do not run on")
+    return variables, first
 
 
-def _objective(prob: pulp.LpProblem, terms: list[int], coefficients: list[float]) -> None:
+def _objective(prob: MatrixProblem, terms: Sequence[int], coefficients: list[float]) -> None:
     """Set the objective `sum(coefficient * variable)` over the variables whose PuLP ids are
     `terms`, as one vector each (as `setObjective(LpAffineExpression.from_list(...))`)."""
-    if not all(math.isfinite(c) for c in coefficients):
+    ids, values = array("Q", terms), array("d", coefficients)
+    if len(values) and not np.isfinite(np.frombuffer(values, dtype=np.float64)).all():
         raise pulp.PulpError("objective: coefficients must be finite")
     expr = AffineExpr()
-    expr.add_term_ids_coeffs(prob.toRustModel(), array("Q", terms), array("d", coefficients))
+    expr.add_term_ids_coeffs(prob.toRustModel(), ids, values)
     prob.setObjective(pulp.LpAffineExpression(expr))
+    prob.objective_ids, prob.objective_coefficients = ids, values
 
 
+_ONE = array("d", [1.0])
 _SENSES = {"<=": Sense.LessEqual, ">=": Sense.GreaterEqual, "==": Sense.Equal}
 
 
-def _add(prob: pulp.LpProblem, terms: list[int], sense: str, rhs: float,
+def _add(prob: MatrixProblem, terms: Sequence[int], sense: str, rhs: float,
          name: str, coefficients: list[float] | None = None) -> None:
     """Add the row `sum(coefficient * variable) <sense> rhs` over the variables whose
-    PuLP ids are `terms` (coefficients 1 unless given).
+    PuLP ids are `terms` (coefficients 1 unless given), and record it.
 
     The same constraint as `prob.addConstraint(LpAffineExpression.from_list(...) <= rhs,
     name)`, handed to PuLP's Rust model as one vector of variable ids and one of
-    coefficients instead of term by term (every coefficient here is finite by
-    construction, which `addConstraint` would check term by term)."""
+    coefficients instead of term by term (every coefficient here is finite and nonzero, and
+    no variable appears twice in a row, by construction; `addConstraint` would check term by
+    term)."""
     if not math.isfinite(rhs):
         raise pulp.PulpError(f"{name}: right-hand side {rhs} is not finite")
+    rhs = float(rhs)
     model = prob.toRustModel()
+    ids = array("Q", terms)
+    values = array("d", coefficients) if coefficients is not None else _ONE * len(ids)
     expr = AffineExpr()
-    expr.add_term_ids_coeffs(model, array("Q", terms),
-                             array("d", coefficients) if coefficients is not None
-                             else array("d", [1.0]) * len(terms))
-    expr.set_constant(-float(rhs))
+    expr.add_term_ids_coeffs(model, ids, values)
+    expr.set_constant(-rhs)
     expr.set_sense(_SENSES[sense])
     expr.set_name(name)
     model.add_constraint(expr)
+    prob.row_starts.append(len(prob.row_ids))
+    prob.row_ids.extend(ids)
+    prob.row_coefficients.extend(values)
+    prob.row_lower.append(-math.inf if sense == "<=" else rhs)
+    prob.row_upper.append(math.inf if sense == ">=" else rhs)
 
 
 def _safe(name: str) -> str:

@@ -4,10 +4,11 @@ and put together the plan for a whole problem."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import metadata
+from typing import Any
 
 import numpy as np
 import pulp
@@ -15,7 +16,8 @@ from pulp._rustcore import Category, Sense
 from pulp.apis import highs as pulp_highs
 
 from .explain import explain_item
-from .network import item_network
+from .model import MatrixProblem
+from .network import ProblemIndex, item_network
 from .plan import Plan
 from .problem import Line, Organisation, Policy, Problem, policy_to_dict
 from .stages import allocate_item
@@ -73,13 +75,21 @@ class LeanHiGHS(pulp.HiGHS):
         highspy = pulp_highs.highspy_mod
         inf = highspy.kHighsInf
         model = lp.toRustModel()
-        ids = model.used_variable_ids()
-        columns = model.list_variables_by_ids(ids)
-        col_of = {vid: j for j, vid in enumerate(ids)}
+        recorded = _recorded(lp, model)
+        if recorded is not None:  # every variable is used: the columns are all, in id order
+            ids: Sequence[int] = range(model.num_variables)
+            columns = model.list_variables()
+        else:
+            ids = model.used_variable_ids()
+            columns = model.list_variables_by_ids(ids)
+        lp.column_ids = ids
         n = len(ids)
         cost = np.zeros(n)
         objective = model.get_objective()
-        if objective is not None:
+        if recorded is not None:
+            cost[recorded.objective_columns] = recorded.objective_coefficients
+        elif objective is not None:
+            col_of = {vid: j for j, vid in enumerate(ids)}
             for var, coefficient in objective.items():
                 j = col_of.get(var.id())
                 if j is not None:
@@ -102,6 +112,20 @@ class LeanHiGHS(pulp.HiGHS):
             solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
         if objective is not None:
             solver.changeObjectiveOffset(objective.constant)
+        if recorded is not None:
+            row_lower, row_upper = recorded.row_lower, recorded.row_upper
+            row_lower[np.isneginf(row_lower)] = -inf
+            row_upper[np.isposinf(row_upper)] = inf
+            solver.addRows(len(row_lower), row_lower, row_upper, len(recorded.row_columns),
+                           recorded.row_starts, recorded.row_columns,
+                           recorded.row_coefficients)
+            return
+        self._add_rows(lp, model, ids)
+
+    def _add_rows(self, lp: pulp.LpProblem, model: Any, ids: Sequence[int]) -> None:
+        """Read the rows back from PuLP's model, term by term (models built elsewhere)."""
+        inf = pulp_highs.highspy_mod.kHighsInf
+        col_of = {vid: j for j, vid in enumerate(ids)}
         rows = model.list_constraints()
         starts: list[int] = []
         indices: list[int] = []
@@ -117,9 +141,10 @@ class LeanHiGHS(pulp.HiGHS):
             rhs, sense = row.rhs, row.sense
             row_lower[i] = -inf if sense == Sense.LessEqual else rhs
             row_upper[i] = inf if sense == Sense.GreaterEqual else rhs
-        solver.addRows(len(rows), row_lower, row_upper, len(indices),
-                       np.array(starts, dtype=np.int32), np.array(indices, dtype=np.int32),
-                       np.array(coefficients, dtype=np.float64))
+        lp.solverModel.addRows(len(rows), row_lower, row_upper, len(indices),
+                               np.array(starts, dtype=np.int32),
+                               np.array(indices, dtype=np.int32),
+                               np.array(coefficients, dtype=np.float64))
 
     def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[pulp.LpSolveStatus, bool]:
         highspy = pulp_highs.highspy_mod
@@ -127,11 +152,55 @@ class LeanHiGHS(pulp.HiGHS):
         status = solver.getModelStatus()
         model = lp.toRustModel()
         values = solver.getSolution().col_value
-        model.set_variable_values(list(zip(model.used_variable_ids(), values, strict=True)))
+        ids = getattr(lp, "column_ids", None)
+        if ids is None or len(ids) != len(values):
+            ids = model.used_variable_ids()
+        model.set_variable_values(list(zip(ids, values, strict=True)))
+        if isinstance(lp, MatrixProblem) and isinstance(ids, range) and ids.start == 0:
+            lp.column_values = np.asarray(values, dtype=np.float64)  # by id, for values_of
         if status == highspy.HighsModelStatus.kOptimal:
             return pulp.LpSolveStatus.Optimal, True
         # Anything else is an error for this package; let PuLP's reading name it.
         return super().findSolutionValues(lp)
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    """A MatrixProblem's record in HiGHS's arrays, columns in the hand-over's order."""
+
+    objective_columns: np.ndarray
+    objective_coefficients: np.ndarray
+    row_starts: np.ndarray
+    row_columns: np.ndarray
+    row_coefficients: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+
+
+def _recorded(lp: pulp.LpProblem, model: Any) -> _Recorded | None:
+    """The rows and objective `lp` recorded as it was built, if they still match its model
+    (the same rows, the same objective terms) and use every one of its variables."""
+    if not isinstance(lp, MatrixProblem) or lp.objective_ids is None:
+        return None
+    objective = model.get_objective()
+    terms = 0 if objective is None else objective.num_terms()
+    n = model.num_variables
+    if len(lp.row_starts) != model.num_constraints or terms != len(lp.objective_ids) or n == 0:
+        return None
+    columns = [np.frombuffer(ids, dtype=np.uint64).astype(np.int64) if len(ids)
+               else np.zeros(0, np.int64) for ids in (lp.objective_ids, lp.row_ids)]
+    used = np.zeros(n, dtype=bool)
+    for at in columns:
+        if len(at) and at.max() >= n:
+            return None
+        used[at] = True
+    if not used.all():
+        return None
+    return _Recorded(
+        columns[0].astype(np.int32), np.array(lp.objective_coefficients, dtype=np.float64),
+        np.array(lp.row_starts, dtype=np.int32), columns[1].astype(np.int32),
+        np.array(lp.row_coefficients, dtype=np.float64),
+        np.array(lp.row_lower, dtype=np.float64), np.array(lp.row_upper, dtype=np.float64))
 
 
 def _make_solver(name: str, mip: bool) -> tuple[pulp.LpSolver, str, str]:
@@ -160,11 +229,11 @@ def solve(problem: Problem, *, solver: str | None = None,
     start = time.perf_counter()
     runner = Runner(solver or problem.policy.solver)
     shipments, outcomes, items = [], [], {}
-    distances: dict[tuple[str, str], float] = {}
-    for index, item in enumerate(problem.items, start=1):
+    index = ProblemIndex(problem)
+    for number, item in enumerate(problem.items, start=1):
         if progress is not None:
-            progress(f"allocating item {index}/{len(problem.items)}: {item.code}")
-        network = item_network(problem, item, distances)
+            progress(f"allocating item {number}/{len(problem.items)}: {item.code}")
+        network = item_network(problem, item, index=index)
         allocation = allocate_item(network, problem.policy, runner)
         shipments.extend(allocation.shipments)
         item_outcomes, items[item.code] = explain_item(network, allocation, problem.policy)

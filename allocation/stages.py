@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .levels import Ramp, band_levels, cut_bands, level_for, total_at
 from .model import FillData, TransportData, build_fill, build_transport
 from .network import Arc, ItemNetwork, nearest_arcs
@@ -73,15 +75,20 @@ def allocate_item(net: ItemNetwork, policy: Policy, runner: Runner) -> ItemAlloc
 
 def needs_groups(net: ItemNetwork) -> list[Group]:
     """Rule 3's order: by class, and within a class known use before unknown use."""
+    known: dict[str, dict[str, Ramp]] = {p: {} for p in PRIORITIES}
+    unknown: dict[str, dict[str, Ramp]] = {p: {} for p in PRIORITIES}
+    caps = net.caps
+    for r, ln in net.requesters.items():
+        cap = caps[r]
+        if cap > 0:
+            if ln.daily_use > 0:
+                known[ln.priority][r] = Ramp(ln.daily_use, ln.on_hand, cap)
+            elif ln.daily_use == 0:
+                unknown[ln.priority][r] = Ramp(cap, 0.0, cap)
     groups = []
     for priority in PRIORITIES:
-        lines = {r: ln for r, ln in net.requesters.items()
-                 if ln.priority == priority and net.caps[r] > 0}
-        known = {r: Ramp(ln.daily_use, ln.on_hand, net.caps[r])
-                 for r, ln in lines.items() if ln.daily_use > 0}
-        unknown = {r: Ramp(net.caps[r], 0.0, net.caps[r])
-                   for r, ln in lines.items() if ln.daily_use == 0}
-        groups += [Group(priority, known), Group(priority, unknown, by_days=False)]
+        groups += [Group(priority, known[priority]),
+                   Group(priority, unknown[priority], by_days=False)]
     return [g for g in groups if g.ramps]
 
 
@@ -94,16 +101,15 @@ def population_groups(net: ItemNetwork) -> list[Group]:
 
 def surplus_groups(net: ItemNetwork, first: Mapping[str, float], floor: float) -> list[Group]:
     """Rule 4: open requests of recipients still below the floor, filled up to the floor."""
-    groups = []
-    for priority in PRIORITIES:
-        ramps = {}
-        for r, ln in net.requesters.items():
-            room = min(net.caps[r], floor * ln.daily_use - ln.on_hand) - first.get(r, 0.0)
-            if ln.priority == priority and ln.daily_use > 0 and room > EPS:
-                ramps[r] = Ramp(ln.daily_use, ln.on_hand + first.get(r, 0.0), room)
-        if ramps:
-            groups.append(Group(priority, ramps))
-    return groups
+    by_class: dict[str, dict[str, Ramp]] = {p: {} for p in PRIORITIES}
+    caps = net.caps
+    for r, ln in net.requesters.items():
+        if ln.daily_use > 0:
+            got = first.get(r, 0.0)
+            room = min(caps[r], floor * ln.daily_use - ln.on_hand) - got
+            if room > EPS:
+                by_class[ln.priority][r] = Ramp(ln.daily_use, ln.on_hand + got, room)
+    return [Group(p, by_class[p]) for p in PRIORITIES if by_class[p]]
 
 
 def fill(name: str, groups: Sequence[Group], caps: Mapping[str, float], total: float | None,
@@ -129,12 +135,12 @@ def fill(name: str, groups: Sequence[Group], caps: Mapping[str, float], total: f
         bands[r].append((size, float(offset - tier)))
     data = FillData(name, caps, total, arcs, bands)
     model = runner.build(lambda: build_fill(data))
-    if not model.ship:
+    if not model.pairs:
         return {}, levels
     runner.run(model.problem)
     received: dict[str, float] = defaultdict(float)
-    for (_, r), var in model.ship.items():
-        received[r] += max(0.0, var.varValue or 0.0)
+    for (_, r), value in zip(model.pairs, model.ship_values(), strict=True):
+        received[r] += max(0.0, value or 0.0)
     return dict(received), levels
 
 
@@ -195,9 +201,11 @@ def ship_whole_lots(net: ItemNetwork, shares: Sequence[tuple[str, Mapping[str, f
         live = {r: q for r, q in share.items() if q > EPS}
         ranges = whole_lots(live, lot, room, order) if complete else lot_ranges(live, lot, room)
         bounds.update({(r, kind): b for r, b in ranges.items() if b[1] > 0})
-    arcs = [(f"S:{s}", r, km, "distribution") for s, r, km in net.arcs
+    keys = {s: f"S:{s}" for s in net.source_caps}
+    arcs = [(keys[s], r, km, "distribution") for s, r, km in net.arcs
             if (r, "distribution") in bounds]
-    arcs += [(f"O:{d}", r, km, "redistribution") for d, r, km in surplus_arcs
+    keys = {d: f"O:{d}" for d in net.donor_caps}
+    arcs += [(keys[d], r, km, "redistribution") for d, r, km in surplus_arcs
              if (r, "redistribution") in bounds]
     if not arcs:
         return
@@ -213,13 +221,16 @@ def ship_whole_lots(net: ItemNetwork, shares: Sequence[tuple[str, Mapping[str, f
         return
     model = runner.build(lambda: build_transport(data))
     runner.run(model.problem)
-    values = {i: var.varValue or 0.0 for i, var in model.lots.items()}
-    if any(abs(v - round(v)) > 1e-6 for v in values.values()):
-        for var in model.lots.values():  # not a vertex: let the MIP find whole lots
-            var.cat = "Integer"
+    values = model.value_array()
+    if len(values) and float(np.abs(values - np.rint(values)).max()) > 1e-6:
+        model.make_integer()  # not a vertex: let the MIP find whole lots
         runner.run(model.problem)
-        values = {i: var.varValue or 0.0 for i, var in model.lots.items()}
-    _record(net, data, values, out)
+        values = model.value_array()
+    shipped = np.flatnonzero(np.rint(values) > 0)  # the arcs _record keeps, in order
+    live = model.live
+    _record(net, data, {live[k]: v for k, v in zip(shipped.tolist(),
+                                                    values[shipped].tolist(), strict=True)},
+            out)
 
 
 def nearest_transport(data: TransportData) -> dict[int, float] | None:
@@ -231,21 +242,24 @@ def nearest_transport(data: TransportData) -> dict[int, float] | None:
     bound is fixed), so it takes its upper bound over its shortest arc. When that answer
     keeps every dropped cap it is feasible for the full LP and so optimal: the same lots
     and the same units x km as solving it (ties between equally near suppliers aside)."""
-    best: dict[tuple[str, str], int] = {}
+    best: dict[tuple[str, str], tuple[int, float]] = {}
+    bounds = data.bounds
     for i, (_, r, km, kind) in enumerate(data.arcs):
-        if data.bounds[r, kind][1] <= 0:
+        key = (r, kind)
+        if bounds[key][1] <= 0:
             continue
-        j = best.get((r, kind))
-        if j is None or km < data.arcs[j][2]:
-            best[r, kind] = i
-    if any(key not in best for key, (_, high) in data.bounds.items() if high > 0):
+        held = best.get(key)
+        if held is None or km < held[1]:
+            best[key] = (i, km)
+    if any(key not in best for key, (_, high) in bounds.items() if high > 0):
         return None
     load: dict[str, int] = defaultdict(int)
     taken: dict[str, int] = defaultdict(int)
     national = 0
     values: dict[int, float] = {}
-    for (r, kind), i in best.items():
-        lots = data.bounds[r, kind][1]
+    for key, (i, _) in best.items():
+        r, kind = key
+        lots = bounds[key][1]
         values[i] = float(lots)
         load[data.arcs[i][0]] += lots
         taken[r] += lots
@@ -266,17 +280,19 @@ def room_total(net: ItemNetwork, lot: int) -> dict[str, int]:
 
 def _record(net: ItemNetwork, data: TransportData, values: Mapping[int, float],
             out: ItemAllocation) -> None:
+    lot, item, arcs = net.lot, net.item.code, data.arcs
+    national, surplus, given = out.national, out.surplus, out.given
+    shipments = out.shipments
     for i, value in values.items():
         count = int(round(value))
         if count <= 0:
             continue
-        supplier, r, km, kind = data.arcs[i]
-        code, units = supplier[2:], count * net.lot
-        out.shipments.append(Shipment(code, r, net.item.code, units, km,
-                                      "distribution" if kind == "distribution"
-                                      else "redistribution"))
+        supplier, r, km, kind = arcs[i]
+        code, units = supplier[2:], count * lot
         if kind == "distribution":
-            out.national[r] = out.national.get(r, 0) + units
+            shipments.append(Shipment(code, r, item, units, km, "distribution"))
+            national[r] = national.get(r, 0) + units
         else:
-            out.surplus[r] = out.surplus.get(r, 0) + units
-            out.given[code] = out.given.get(code, 0) + units
+            shipments.append(Shipment(code, r, item, units, km, "redistribution"))
+            surplus[r] = surplus.get(r, 0) + units
+            given[code] = given.get(code, 0) + units

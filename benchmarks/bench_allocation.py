@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import platform
 import random
 import resource
 import statistics
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -234,6 +236,14 @@ def bench(name: str, problem: Problem, runs: int) -> None:
     print(f"BENCH alloc_{name}_peak_rss_mb {_peak_rss_mb():.0f} MB")
 
 
+def _versions() -> str:
+    """One line naming what was measured: Python, PuLP, highspy and the HiGHS it wraps."""
+    h = highspy.Highs()
+    highs = f"{h.version()}" if hasattr(h, "version") else "unknown"
+    return (f"VERSIONS python {platform.python_version()} pulp {metadata.version('pulp')} "
+            f"highspy {metadata.version('highspy')} HiGHS {highs}")
+
+
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -243,14 +253,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", default=bool(os.environ.get(
         "BENCH_QUICK")), help="small sizes for a smoke run")
     parser.add_argument("--scale", choices=("sweden", "us", "both"), default="both")
+    parser.add_argument("--runs", type=int, default=None,
+                        help="whole plans for the Sweden median (default 7, quick 2)")
     args = parser.parse_args()
+    print(_versions())
     sweden = (5, 311, 40) if not args.quick else (5, 60, 5)
     us = (50, 3143, 100) if not args.quick else (10, 200, 4)
     if args.scale in ("sweden", "both"):
         start = time.perf_counter()
         problem = synthetic(2020, *sweden, box=(55.3, 67.9, 11.5, 23.5), nearest=None)
         print(f"BENCH alloc_sweden_generate_s {time.perf_counter() - start:.2f} s")
-        bench("sweden", problem, runs=7 if not args.quick else 2)
+        bench("sweden", problem, runs=args.runs or (7 if not args.quick else 2))
     if args.scale in ("us", "both"):
         start = time.perf_counter()
         problem = synthetic(1918, *us, box=(25.0, 49.0, -124.0, -67.0), nearest=3)
