@@ -1,7 +1,8 @@
 """Import 100,000 delivery rows from a CSV file: validation, ledger rows, balances, one commit.
 
 python benchmarks/bench_db_import.py  (DATABASE_URL if set, else a temporary SQLite file)
-Prints: BENCH import_deliveries_rows_per_s <v> rows/s and BENCH import_deliveries_100k_s <v> s
+Prints: BENCH import_deliveries_rows_per_s <v> rows/s and BENCH import_deliveries_100k_s <v> s,
+then one BENCH import_deliveries_stage_<name>_s line per stage of the import (read, validate, ...).
 """
 
 import os
@@ -58,6 +59,8 @@ def main() -> None:
             db.engine.dispose()
     print(f"BENCH import_deliveries_rows_per_s {ROWS / elapsed:.0f} rows/s")
     print(f"BENCH import_deliveries_100k_s {elapsed * 100_000 / ROWS:.2f} s")
+    for stage, seconds in result.stages.items():
+        print(f"BENCH import_deliveries_stage_{stage}_s {seconds:.2f} s")
 
 
 def _file(targets: list[tuple[str, str]]) -> bytes:

@@ -7,12 +7,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
+from supplyapp import audit
 from supplyapp.extensions import db
 from supplyapp.imports import ImportRejected
 from supplyapp.models import AuditEvent
 from supplyapp.models.procurement import OrderLine, OrderStatus, PurchaseOrder
-from supplyapp.models.stock import Delivery, StockMovement
-from supplyapp.services import stock
+from supplyapp.models.stock import Delivery, Lot, StockBalance, StockMovement
+from supplyapp.services import procurement, stock
 from supplyapp.services.stock_import import import_deliveries, import_order_lines
 from tests.supply_factories import TODAY, placed_order
 
@@ -101,6 +102,66 @@ def test_rows_beyond_what_is_outstanding_need_a_reason(places):
     rows[1] = rows[1][:-1] + ("Extra pallet accepted",)
     import_deliveries(_csv(rows, header), "over.csv")
     assert db.session.get(OrderLine, order.lines[0].id).delivered_quantity == 110
+
+
+def test_texts_with_tabs_backslashes_and_line_breaks_are_stored_as_written(places):
+    # COPY's text format gives these characters a meaning: they must arrive unchanged.
+    order = placed_order(lines=(("ffp2", 10, "1"),))
+    header = "warehouse;source;item;quantity;lot_number;expiry_date;received_on;" \
+             "over_delivery_reason;note"
+    data = (header + "\n"
+            f'NL-ARN;{order.code};ffp2;8;"L\\1\tb";{EXPIRY};{RECEIVED};;"a\\N\tb"\n'
+            f'NL-GBG;{order.code};ffp2;5;L%s2;;{RECEIVED};"extra\r\npallet";100%\n').encode()
+    with audit.acting_as("clerk\\one"):
+        result = import_deliveries(data, "texts.csv")
+    deliveries = db.session.scalars(select(Delivery).order_by(Delivery.id)).all()
+    assert [(d.note, d.over_delivery, d.over_delivery_reason, d.received_by)
+            for d in deliveries] == [("a\\N\tb", 0, None, "clerk\\one"),
+                                     ("100%", 3, "extra\r\npallet", "clerk\\one")]
+    lots = db.session.scalars(select(Lot).order_by(Lot.id)).all()
+    assert [(lot.lot_number, lot.expiry_date, lot.delivery_id) for lot in lots] == [
+        ("L\\1\tb", TODAY + timedelta(days=800), deliveries[0].id),
+        ("L%s2", None, deliveries[1].id)]
+    moves = db.session.scalars(select(StockMovement).order_by(StockMovement.id)).all()
+    assert [(m.lot_id, m.quantity, m.d_quarantined, m.reason, m.reference, m.actor)
+            for m in moves] == [
+        (lots[0].id, 8, 8, None, f"delivery {deliveries[0].id} (import {result.key})",
+         "clerk\\one"),
+        (lots[1].id, 5, 5, "extra\r\npallet",
+         f"delivery {deliveries[1].id} (import {result.key})", "clerk\\one")]
+    assert [(b.lot_id, b.quarantined, b.available, b.reserved) for b in db.session.scalars(
+        select(StockBalance).order_by(StockBalance.lot_id))] == [
+        (lots[0].id, 8, 0, 0), (lots[1].id, 5, 0, 0)]
+    assert stock.check_ledger() == []
+
+
+def test_one_file_can_deliver_against_every_kind_of_source(places):
+    order = placed_order(lines=(("ffp2", 100, "1"),))
+    contract = procurement.create_framework_contract(
+        "EU-IMP", "Import", TODAY, TODAY + timedelta(days=100), [{"item": "gown", "quantity": 500}])
+    call_off = procurement.call_off(contract.shares[0].id, 300)
+    donation = procurement.create_donation("EU-RESCEU", "mask_iir", 50)
+    domestic = procurement.create_domestic_contract("PRD-001", "ffp2", 100, TODAY,
+                                                    TODAY + timedelta(days=30))
+    data = _csv([("NL-ARN", order.code, "ffp2", "40", "A1", EXPIRY, RECEIVED),
+                 ("NL-ARN", call_off.code, "gown", "300", "C1", EXPIRY, RECEIVED),
+                 ("NL-JKP", donation.code, "mask_iir", "20", "D1", "", RECEIVED),
+                 ("NL-SDL", domestic.code, "ffp2", "5", "P1", EXPIRY, RECEIVED)])
+    result = import_deliveries(data, "kinds.csv")
+    assert result.by_kind == {"order_line": 1, "call_off": 1, "donation": 1, "domestic": 1}
+    assert {"validate", "write_deliveries", "write_ledger", "commit"} <= set(result.stages)
+    assert [(d.source_kind, d.order_line_id, d.call_off_id, d.donation_id,
+             d.domestic_contract_id, d.quantity) for d in db.session.scalars(
+        select(Delivery).order_by(Delivery.id))] == [
+        ("order_line", order.lines[0].id, None, None, None, 40),
+        ("call_off", None, call_off.id, None, None, 300),
+        ("donation", None, None, donation.id, None, 20),
+        ("domestic", None, None, None, domestic.id, 5)]
+    db.session.expire_all()
+    assert (call_off.delivered_quantity, donation.delivered_quantity,
+            domestic.delivered_quantity) == (300, 20, 5)
+    assert call_off.status.value == "delivered" and donation.status.value == "partly_delivered"
+    assert stock.check_ledger() == []
 
 
 @pytest.mark.parametrize("data,name,reason", [
