@@ -30,11 +30,12 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     _register_request_hooks(app)
 
     from supplyapp import cli, errors, formatting
-    from supplyapp.web import navigation
+    from supplyapp.web import navigation, notifications
 
     errors.register(app)
     formatting.register(app)
     navigation.register(app)
+    notifications.register(app)
     cli.register(app)
     return app
 
@@ -70,12 +71,14 @@ def _register_blueprints(app: Flask) -> None:
     from supplyapp.web.demand.routes import bp as demand_bp
     from supplyapp.web.main.routes import bp as main_bp
     from supplyapp.web.organisations.routes import bp as organisations_bp
+    from supplyapp.web.planning.routes import bp as planning_bp
+    from supplyapp.web.shipments.routes import bp as shipments_bp
     from supplyapp.web.situation.routes import bp as situation_bp
     from supplyapp.web.stock.routes import bp as stock_bp
     from supplyapp.web.supply.routes import bp as supply_bp
 
     for bp in (auth_bp, main_bp, admin_bp, audit_bp, organisations_bp, demand_bp, situation_bp,
-               stock_bp, supply_bp, api_bp):
+               stock_bp, supply_bp, planning_bp, shipments_bp, api_bp):
         app.register_blueprint(bp)
 
 

@@ -329,3 +329,19 @@ def situation_export_frame(latest: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(latest, columns=columns)
     frame = frame.sort_values(["county_code", "kind", "org_code", "item_code"])
     return frame.assign(days_left=frame["days_left"].astype("float64").round(1))
+
+
+def shipments_for_request(request: ShortageRequest) -> list:
+    """The shipments of approved plans that serve this request: what comes, and when.
+
+    A request the county board forwarded is served through the county's combined line.
+    """
+    from supplyapp.models.planning import Shipment
+
+    line = request.forwarded_in or request
+    key = f"{line.organisation.code}|{line.item.code}"
+    candidates = db.session.scalars(select(Shipment).where(
+        Shipment.recipient_id == line.organisation_id, Shipment.item_id == line.item_id)
+        .order_by(Shipment.id)).all()
+    return [s for s in candidates
+            if line.id in s.plan.context.get(key, {}).get("requests", [])]

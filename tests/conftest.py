@@ -80,7 +80,6 @@ def clean_database(request):
         db.session.remove()
         # The stored stock balances must equal the ledger after every test's data (issue 3).
         from supplyapp.services.stock import check_ledger
-
         from supplyapp.services.stock_units import check_units
 
         differences = [*check_ledger(), *check_units()]

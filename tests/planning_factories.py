@@ -36,3 +36,34 @@ def shortage_scenario(national=1000, item="ffp2"):
 def run(by="officer", **settings) -> int:
     settings.setdefault("item_codes", ["ffp2"])
     return planning.run_round(planning.RoundSettings(**settings), by).id
+
+
+def planning_route_records() -> dict:
+    """Records the allocation and shipment URLs of the access table point at.
+
+    A draft plan with a line; an approved plan with a national shipment to Uppsala kommun
+    (0380), one to Stockholm (0180), and a redistribution from Upplands Väsby (0114) to 0380.
+    """
+    from sqlalchemy import select
+
+    from supplyapp.extensions import db
+    from supplyapp.models.planning import LineKind, Shipment
+    from supplyapp.services import plan_review
+
+    shortage_scenario(national=200)
+    approved = run(by="matrix")
+    draft = run(by="matrix", redistribute=False)  # before the approval takes the stock
+    plan_review.submit(approved, "matrix")
+    plan_review.approve(approved, "matrix2")
+    shipments = db.session.scalars(select(Shipment).where(Shipment.plan_id == approved)).all()
+
+    def shipment(kind, recipient):
+        return next(s.id for s in shipments if s.kind == kind and s.recipient.code == recipient)
+
+    from supplyapp.models.planning import AllocationPlan
+
+    return {"plan": draft, "line": db.session.get(AllocationPlan, draft).lines[0].id,
+            "approved_plan": approved,
+            "shipment": shipment(LineKind.DISTRIBUTION, "0380"),
+            "shipment_0180": shipment(LineKind.DISTRIBUTION, "0180"),
+            "redistribution": shipment(LineKind.REDISTRIBUTION, "0380")}

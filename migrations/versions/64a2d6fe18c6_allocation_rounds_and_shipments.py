@@ -136,6 +136,11 @@ def upgrade():
 
     # ### end Alembic commands ###
 
+    # Data repair: the bulk import once wrote enum values where the app stores enum names.
+    op.execute("UPDATE deliveries SET source_kind = upper(source_kind) "
+               "WHERE source_kind IN ('order_line', 'call_off', 'domestic', 'donation')")
+    op.execute("UPDATE stock_movements SET kind = 'RECEIVED' WHERE kind = 'received'")
+
 
 def downgrade():
     with op.batch_alter_table('items', schema=None) as batch_op:

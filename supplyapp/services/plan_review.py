@@ -18,6 +18,7 @@ import allocation
 from allocation.check import Finding, check_shipments, shipment_km
 from supplyapp import audit
 from supplyapp.extensions import db
+from supplyapp.formatting import number
 from supplyapp.i18n import _
 from supplyapp.models import Item, Organisation, OrganisationKind, Warehouse
 from supplyapp.models.demand import PRIORITY_RANK, ShortageRequest
@@ -199,7 +200,7 @@ def submit(plan_id: int, by: str, comment: str | None = None) -> AllocationPlan:
     return _finish(work, (comment or "").strip() or _("Submitted for approval"))
 
 
-def _deciders_excluded(plan: AllocationPlan) -> set[str]:
+def who_may_not_decide(plan: AllocationPlan) -> set[str]:
     """Whoever proposed, submitted or changed the plan: four eyes means someone else."""
     people = {plan.proposed_by, plan.submitted_by}
     people |= {line.changed_by for line in plan.lines if line.changed_by}
@@ -214,7 +215,7 @@ def _decidable(plan_id: int, by: str) -> AllocationPlan:
     if plan.status != PlanStatus.SUBMITTED:
         raise PlanNotEditable(_("Plan %(code)s has not been submitted for approval.",
                                 code=plan.code))
-    if by in _deciders_excluded(plan):
+    if by in who_may_not_decide(plan):
         raise FourEyes(_("You proposed or changed this plan: another officer must decide it."))
     return plan
 
@@ -315,7 +316,8 @@ def _pick_lots(lines: list[PlanLine], today: date, problems: list[str]) -> dict:
             problems.append(_(
                 "%(warehouse)s now holds %(available)s %(item)s that can be allocated, the "
                 "plan needs %(needed)s", warehouse=line.warehouse.code,
-                available=sum(left.values()), item=line.item.code, needed=total))
+                available=number(sum(left.values())), item=line.item.code,
+                needed=number(total)))
             continue
         for line in group:
             picks[line.id] = _take(left, line.quantity)
@@ -347,8 +349,8 @@ def _check_donors(plan: AllocationPlan, lines: list[PlanLine], problems: list[st
         if held < quantity:
             donor = db.session.get(Organisation, donor_id)
             problems.append(_("%(donor)s now reports %(held)s, less than the %(quantity)s it "
-                              "is asked to give", donor=donor.name, held=held,
-                              quantity=quantity))
+                              "is asked to give", donor=donor.name, held=number(held),
+                              quantity=number(quantity)))
 
 
 def _check_requests(plan: AllocationPlan, lines: list[PlanLine], problems: list[str]) -> dict:
@@ -368,8 +370,8 @@ def _check_requests(plan: AllocationPlan, lines: list[PlanLine], problems: list[
         if still_open < quantity:
             problems.append(_("%(organisation)s now has %(open)s %(item)s open in its "
                               "requests, the plan gives %(quantity)s",
-                              organisation=line.recipient.name, open=still_open,
-                              item=line.item.code, quantity=quantity))
+                              organisation=line.recipient.name, open=number(still_open),
+                              item=line.item.code, quantity=number(quantity)))
         result[recipient_id, item_id] = requests
     return result
 
@@ -380,9 +382,9 @@ def _destination(line: PlanLine) -> tuple[bool, str]:
     if line.kind == LineKind.REDISTRIBUTION:
         return False, recipient.name
     if recipient.kind == OrganisationKind.COUNTY_BOARD or county.deliver_via_reloading_point:
+        # Proper names only: pages add "reloading point" in the reader's language.
         point = county.reloading_point or county.capital
-        return True, _("Reloading point %(point)s (%(county)s)", point=point,
-                       county=county.name)
+        return True, f"{point} ({county.name})"
     return False, recipient.name
 
 

@@ -136,10 +136,10 @@ def confirm_sent(shipment_id: int, sent_quantity, by: str, note: str | None = No
         shipment = _locked(shipment_id, LineKind.REDISTRIBUTION, S.PLANNED,
                            (S.IN_TRANSIT, S.RECEIVED))
         sent = _quantity(sent_quantity, "sent_quantity", shipment.quantity)
-        text = _note(note, required=sent < shipment.quantity)
         if sent == 0:
             raise InvalidInput({"sent_quantity": _("Nothing sent: ask the officer to change "
                                                    "the plan instead.")})
+        text = _note(note, required=sent < shipment.quantity)
         shipment.status, shipment.sent_quantity = S.IN_TRANSIT, sent
         shipment.sent_by, shipment.sent_at = by, now()
         shipment.discrepancy_note = text

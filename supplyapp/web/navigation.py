@@ -17,6 +17,9 @@ NAVIGATION = [
     ("demand.request_list", _l("Shortage requests"), (Role.ADMIN, Role.OFFICER, Role.VIEWER)),
     ("stock.national", _l("Stock"), (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER)),
     ("supply.order_list", _l("Supply"), (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER)),
+    ("planning.plan_list", _l("Allocation"),
+     (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER)),
+    ("shipments.shipment_list", _l("Shipments"), tuple(Role)),
     ("audit.event_list", _l("Audit log"), (Role.ADMIN, Role.OFFICER)),
     ("admin.index", _l("Administration"), (Role.ADMIN,)),
 ]

@@ -245,3 +245,15 @@ def test_cutting_national_stock_while_a_donor_gives_breaks_rule_4(places):
         plan_review.change_line(plan.id, national.id, 0, "Keep it", "officer")
     assert [f.code for f in refused.value.findings] == ["national_first"]
     assert refused.value.findings[0].rule == 4
+
+
+def test_a_request_shows_the_shipments_that_serve_it(places):
+    from supplyapp.queries_demand import shipments_for_request
+
+    shortage_scenario(national=1000)
+    approved_plan(redistribute=False)
+    request = db.session.scalar(select(ShortageRequest).where(
+        ShortageRequest.organisation.has(code="0380")))
+    shipments = shipments_for_request(request)
+    assert shipments and all(s.recipient.code == "0380" for s in shipments)
+    assert sum(s.quantity for s in shipments) == request.met_quantity

@@ -125,6 +125,40 @@ ROUTES = [
     ("GET", "/supply/offers/{offer}", "supply.offer_detail", NATIONAL),
     ("POST", "/supply/offers/{offer}", "supply.offer_detail", ADMIN_OFFICER),
     ("GET", "/supply/suppliers/", "supply.supplier_list", NATIONAL),
+    # Allocation rounds: {plan} a draft with {line}; {approved_plan} decided, with shipments.
+    ("GET", "/allocation/", "planning.plan_list", NATIONAL),
+    ("GET", "/allocation/new", "planning.round_new", ADMIN_OFFICER),
+    ("POST", "/allocation/new", "planning.round_new", ADMIN_OFFICER),
+    ("GET", "/allocation/plans/{plan}", "planning.plan_detail", NATIONAL),
+    ("GET", "/allocation/plans/{approved_plan}?item=ffp2", "planning.plan_detail", NATIONAL),
+    ("POST", "/allocation/plans/{plan}/lines/{line}", "planning.line_change", ADMIN_OFFICER),
+    ("POST", "/allocation/plans/{plan}/lines", "planning.line_add", ADMIN_OFFICER),
+    ("POST", "/allocation/plans/{plan}/submit", "planning.plan_submit", ADMIN_OFFICER),
+    ("POST", "/allocation/plans/{plan}/return", "planning.plan_return", ADMIN_OFFICER),
+    ("POST", "/allocation/plans/{plan}/approve", "planning.plan_approve", ADMIN_OFFICER),
+    ("POST", "/allocation/plans/{plan}/discard", "planning.plan_discard", ADMIN_OFFICER),
+    ("GET", "/allocation/plans/{approved_plan}/decision", "planning.plan_decision", NATIONAL),
+    ("GET", "/allocation/plans/{approved_plan}/decision.xlsx", "planning.plan_decision_xlsx",
+     NATIONAL),
+    ("GET", "/allocation/plans/{plan}/problem.json", "planning.plan_problem", NATIONAL),
+    ("GET", "/allocation/plans/{plan}/plan.json", "planning.plan_model", NATIONAL),
+    # Shipments: bound users reach those to or from organisations they may see.
+    ("GET", "/shipments/", "shipments.shipment_list", EVERYONE),
+    ("GET", "/shipments/?format=csv", "shipments.shipment_list", EVERYONE),
+    ("GET", "/shipments/?view=todo", "shipments.shipment_list", EVERYONE),
+    ("GET", "/shipments/{shipment}", "shipments.shipment_detail",
+     NATIONAL | {"requester", "county"}),
+    ("GET", "/shipments/{shipment_0180}", "shipments.shipment_detail", NATIONAL),
+    ("GET", "/shipments/{redistribution}", "shipments.shipment_detail",
+     NATIONAL | {"requester", "county"}),
+    ("POST", "/shipments/{shipment}/pick", "shipments.shipment_pick", LOGISTICS),
+    ("POST", "/shipments/{shipment}/dispatch", "shipments.shipment_dispatch", LOGISTICS),
+    ("POST", "/shipments/{redistribution}/sent", "shipments.shipment_sent", {"admin"}),
+    ("POST", "/shipments/{shipment}/receive", "shipments.shipment_receive",
+     {"admin", "requester"}),
+    ("POST", "/shipments/{redistribution}/receive", "shipments.shipment_receive",
+     {"admin", "requester"}),
+    ("POST", "/shipments/{shipment_0180}/receive", "shipments.shipment_receive", {"admin"}),
 ]
 
 
@@ -162,9 +196,11 @@ def route_records(users):
         "0380", "ffp2", 100, date.today() + timedelta(days=3), "high", "Access matrix",
         "matrix", stock_on_hand=10, daily_use=5)
     token, _ = tokens.issue_organisation_token("0380", "matrix", "matrix")
+    from tests.planning_factories import planning_route_records
     from tests.supply_factories import supply_route_records
 
-    return {"request": request.id, "token": token.id, **supply_route_records()}
+    return {"request": request.id, "token": token.id, **supply_route_records(),
+            **planning_route_records()}
 
 
 def test_every_route_is_in_the_access_table(app):

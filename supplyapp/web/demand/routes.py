@@ -226,6 +226,7 @@ def _visible_request(request_id: int):
 def request_detail(request_id):
     shortage = _visible_request(request_id)
     return render_template("demand/request_detail.html", shortage=shortage,
+                           shipments=queries_demand.shipments_for_request(shortage),
                            decision_form=forms.DecisionForm(),
                            withdraw_form=forms.WithdrawForm(),
                            may_decide=current_user.role in DECIDERS,
@@ -249,6 +250,7 @@ def request_decision(request_id):
             flash(_("Decision recorded."), "success")
             return redirect(url_for(".request_detail", request_id=request_id))
     return render_template("demand/request_detail.html", shortage=shortage, decision_form=form,
+                           shipments=queries_demand.shipments_for_request(shortage),
                            withdraw_form=forms.WithdrawForm(), may_decide=True,
                            may_withdraw=False), 422
 

@@ -3,13 +3,16 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from supplyapp import queries_notifications
+
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
 @login_required
 def home():
-    return render_template("main/home.html", user=current_user)
+    return render_template("main/home.html", user=current_user,
+                           notifications=queries_notifications.notifications_for(current_user))
 
 
 @bp.get("/health")
