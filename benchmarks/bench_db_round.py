@@ -12,6 +12,7 @@ Uses DATABASE_URL if set (PostgreSQL via scripts/with-postgres.sh), else a temp 
     python benchmarks/bench_db_round.py
 """
 
+import json
 import os
 import statistics
 import sys
@@ -110,7 +111,7 @@ def main() -> None:
         lines = db.session.scalar(select(func.count()).select_from(PlanLine)
                                   .where(PlanLine.plan_id == plan.id))
         recipients = len(plan.context)
-        print(f"BENCH round_items {len(plan.settings['item_codes']) or 'all'} items")
+        print(f"BENCH round_items {len(json.loads(plan.problem_json)['items'])} items")
         print(f"BENCH round_lines {lines} lines, {recipients} organisation-item pairs")
         print(f"BENCH round_model_solve_s {plan.solve_seconds:.2f} s")
         db.session.remove()

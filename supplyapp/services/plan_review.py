@@ -280,7 +280,7 @@ def approve(plan_id: int, by: str, comment: str | None = None,
     return _finish(work, (comment or "").strip() or _("Approved"))
 
 
-def _locked_balances(item_id: int, warehouse_id: int, today: date) -> list[StockBalance]:
+def allocatable_balances(item_id: int, warehouse_id: int, today: date) -> list[StockBalance]:
     """The approved, unexpired lots of an item in a warehouse, locked, first expiry first.
 
     Locks are taken in lot order, the same in every transaction, so two approvals wait for
@@ -308,7 +308,7 @@ def _pick_lots(lines: list[PlanLine], today: date, problems: list[str]) -> dict:
             needed[line.item_id, line.warehouse_id].append(line)
     picks: dict[int, list[tuple[int, int]]] = {}
     for (item_id, warehouse_id), group in sorted(needed.items()):
-        balances = _locked_balances(item_id, warehouse_id, today)
+        balances = allocatable_balances(item_id, warehouse_id, today)
         left = {b.lot_id: b.available for b in balances}
         total = sum(line.quantity for line in group)
         if sum(left.values()) < total:

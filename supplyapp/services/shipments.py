@@ -15,7 +15,7 @@ from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import OrganisationKind
 from supplyapp.models.demand import ReportSource, ShortageRequest
-from supplyapp.models.planning import LineKind, Shipment, ShipmentStatus
+from supplyapp.models.planning import LineKind, Shipment, ShipmentLot, ShipmentStatus
 from supplyapp.services import stock
 from supplyapp.services.demand import latest_line, store_report
 from supplyapp.services.demand_requests import record_shortfall
@@ -71,17 +71,69 @@ def _finish(work, reason: str | None = None):
     return result
 
 
-def pick(shipment_id: int, by: str) -> Shipment:
-    """Logistics has picked the reserved lots (first expiry first) for this shipment."""
+def pick(shipment_id: int, by: str, today: date | None = None) -> Shipment:
+    """Logistics has picked the reserved lots (first expiry first) for this shipment.
+
+    Lots that have expired since the approval are put back and replaced by unexpired ones of
+    the same item in the same warehouse, first expiry first; a picked shipment holding an
+    expired lot may be picked again for that.
+    """
     S = ShipmentStatus
+    today = today or date.today()
 
     def work():
-        shipment = _locked(shipment_id, LineKind.DISTRIBUTION, S.PLANNED,
-                           (S.PICKED, S.IN_TRANSIT, S.RECEIVED))
+        begin_write()
+        shipment = locked(Shipment, shipment_id)
+        repick = shipment is not None and shipment.status == S.PICKED and \
+            _expired_parts(shipment, today)
+        if not repick:
+            shipment = _locked(shipment_id, LineKind.DISTRIBUTION, S.PLANNED,
+                               (S.PICKED, S.IN_TRANSIT, S.RECEIVED))
+        _replace_expired(shipment, today)
         shipment.status, shipment.picked_by, shipment.picked_at = S.PICKED, by, now()
         return shipment
 
     return _finish(work, _("Picked"))
+
+
+def _expired_parts(shipment: Shipment, today: date) -> list[ShipmentLot]:
+    return [part for part in shipment.lots
+            if part.lot.expiry_date is not None and part.lot.expiry_date <= today]
+
+
+def _replace_expired(shipment: Shipment, today: date) -> None:
+    """Quality gate: a lot past its expiry date never leaves; take fresh stock instead."""
+    from supplyapp.services.plan_review import allocatable_balances
+
+    expired = _expired_parts(shipment, today)
+    if not expired:
+        return
+    reason = _("Expired before dispatch: replaced in shipment %(code)s", code=shipment.code)
+    missing = 0
+    for part in expired:
+        stock.release(part.lot_id, part.quantity, reason=reason, reference=shipment.code,
+                      commit=False)
+        missing += part.quantity
+        db.session.delete(part)
+    shipment.lots = [p for p in shipment.lots if p not in expired]
+    fresh = allocatable_balances(shipment.item_id, shipment.warehouse_id, today)
+    if sum(b.available for b in fresh) < missing:
+        raise WrongStep(_("A lot of shipment %(code)s has expired and %(warehouse)s holds too "
+                          "little unexpired stock to replace it: ask an officer.",
+                          code=shipment.code, warehouse=shipment.warehouse.code))
+    for balance in fresh:
+        part = min(balance.available, missing)
+        if part:
+            stock.reserve(balance.lot_id, part, reason=reason, reference=shipment.code,
+                          commit=False)
+            same = next((p for p in shipment.lots if p.lot_id == balance.lot_id), None)
+            if same is not None:
+                same.quantity += part
+            else:
+                shipment.lots.append(ShipmentLot(lot_id=balance.lot_id, quantity=part))
+            missing -= part
+        if missing == 0:
+            break
 
 
 def dispatch(shipment_id: int, by: str, today: date | None = None) -> Shipment:
@@ -92,6 +144,10 @@ def dispatch(shipment_id: int, by: str, today: date | None = None) -> Shipment:
     def work():
         shipment = _locked(shipment_id, LineKind.DISTRIBUTION, S.PICKED,
                            (S.IN_TRANSIT, S.RECEIVED))
+        expired = _expired_parts(shipment, today)
+        if expired:
+            raise WrongStep(_("Lot %(lot)s has passed its expiry date: record the pick again "
+                              "to replace it.", lot=expired[0].lot.lot_number))
         for part in shipment.lots:
             stock.dispatch(part.lot_id, part.quantity, reason=_("Shipment %(code)s to %(to)s",
                                                                 code=shipment.code,

@@ -257,3 +257,27 @@ def test_a_request_shows_the_shipments_that_serve_it(places):
     shipments = shipments_for_request(request)
     assert shipments and all(s.recipient.code == "0380" for s in shipments)
     assert sum(s.quantity for s in shipments) == request.met_quantity
+
+
+def test_a_lot_that_expires_before_dispatch_never_leaves_and_is_replaced(places):
+    from supplyapp.services import shipments
+    from supplyapp.services.shipments import WrongStep
+
+    soon = approved_lot(300, lot="SOON", expiry=TODAY + timedelta(days=3))
+    later = approved_lot(1000, lot="LATER", expiry=TODAY + timedelta(days=400))
+    reported("0380", stock=100, use=20)
+    filed("0380", quantity=400)
+    approved_plan()
+    shipment = db.session.scalar(select(Shipment))
+    shipments.pick(shipment.id, "logistics")
+    day_after_expiry = TODAY + timedelta(days=3)
+    with pytest.raises(WrongStep):
+        shipments.dispatch(shipment.id, "logistics", today=day_after_expiry)
+    shipments.pick(shipment.id, "logistics", today=day_after_expiry)  # picked again
+    db.session.expire_all()
+    shipment = db.session.get(Shipment, shipment.id)
+    assert {(p.lot_id, p.quantity) for p in shipment.lots} == {(later, 400)}
+    assert db.session.get(StockBalance, soon).reserved == 0
+    shipments.dispatch(shipment.id, "logistics", today=day_after_expiry)
+    assert db.session.get(StockBalance, later).reserved == 0
+    assert db.session.get(StockBalance, later).available == 600

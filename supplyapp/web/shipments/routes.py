@@ -1,5 +1,7 @@
 """Shipments of approved plans: pick, dispatch, send, confirm receipt."""
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -106,12 +108,17 @@ def _detail(shipment: Shipment, sent_form=None, receive_form=None, status=200):
     lots = sorted(shipment.lots, key=lambda part: (part.lot.expiry_date is None,
                                                     part.lot.expiry_date, part.lot_id))
     S, national = ShipmentStatus, shipment.kind == LineKind.DISTRIBUTION
+    today = date.today()
+    # A picked lot that has expired since must be picked again (replaced) before dispatch.
+    expired = [p for p in lots if p.lot.expiry_date is not None and p.lot.expiry_date <= today]
+    picking = shipment.status == S.PLANNED or (shipment.status == S.PICKED and bool(expired))
     return render_template(
         "shipments/shipment_detail.html", shipment=shipment, lots=lots,
         history=_history(shipment), step_form=StepForm(), sent_form=sent_form,
         receive_form=receive_form,
-        show_pick=national and may_pick(user) and shipment.status == S.PLANNED,
-        show_dispatch=national and may_pick(user) and shipment.status == S.PICKED,
+        show_pick=national and may_pick(user) and picking, expired=expired,
+        show_dispatch=national and may_pick(user) and shipment.status == S.PICKED
+        and not expired,
         show_sent=not national and may_send(user, shipment) and shipment.status == S.PLANNED,
         show_receive=may_receive(user, shipment) and shipment.status == S.IN_TRANSIT,
     ), status
