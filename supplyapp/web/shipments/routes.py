@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from supplyapp import exports
+from supplyapp import queries_shipments as queries
 from supplyapp.i18n import _
 from supplyapp.models import OrganisationKind, Role
 from supplyapp.models.planning import LineKind, Shipment, ShipmentStatus
@@ -14,7 +15,7 @@ from supplyapp.permissions import ALL_ROLES, can_see_organisation, roles_require
 from supplyapp.queries_notifications import plan_url
 from supplyapp.services import shipments as service
 from supplyapp.services.errors import InvalidInput, NotFound
-from supplyapp.web.shipments import labels, queries
+from supplyapp.web.shipments import labels
 from supplyapp.web.shipments.forms import ReceiveForm, SentForm, StepForm
 from supplyapp.web.views import show_errors
 

@@ -1,7 +1,4 @@
-"""Read-only queries for the shipment pages: who may see which shipments, the list, the export.
-
-(Kept beside the blueprint for now; it belongs with the other `supplyapp/queries_*.py` modules.)
-"""
+"""Read-only queries for the shipment pages: who may see which shipments, the list, the export."""
 
 from dataclasses import dataclass
 
