@@ -12,11 +12,9 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 import allocation
 from allocation.check import Finding, check_shipments, shipment_km
-from supplyapp import audit
 from supplyapp.extensions import db
 from supplyapp.formatting import number
 from supplyapp.i18n import _
@@ -37,6 +35,7 @@ from supplyapp.services.demand_requests import record_allocated
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
 from supplyapp.services.planning import now, stored_problem
 from supplyapp.services.stock import begin_write, locked
+from supplyapp.services.transaction import in_one_transaction
 
 MAX_REASON = 2000
 
@@ -108,19 +107,6 @@ def _recheck(plan: AllocationPlan) -> None:
         raise PlanRuleBroken(findings)
 
 
-def _finish(work, reason: str | None = None):
-    """Run a change in one transaction: commit on success, roll back on any refusal."""
-    try:
-        with audit.audit_reason(reason):
-            result = work()
-            db.session.flush()
-        db.session.commit()
-    except (DomainError, IntegrityError):
-        db.session.rollback()
-        raise
-    return result
-
-
 def change_line(plan_id: int, line_id: int, quantity, reason, by: str) -> PlanLine:
     """Set one line's quantity; the whole plan is re-checked against rules 1 and 4."""
     reason = _required_text(reason, "reason")
@@ -137,7 +123,7 @@ def change_line(plan_id: int, line_id: int, quantity, reason, by: str) -> PlanLi
         _recheck(plan)
         return line
 
-    return _finish(work, reason)
+    return in_one_transaction(work, reason)
 
 
 def _editable(plan_id: int) -> AllocationPlan:
@@ -185,7 +171,7 @@ def add_line(plan_id: int, item_code: str, origin_code: str, recipient_code: str
         _recheck(plan)
         return line
 
-    return _finish(work, reason)
+    return in_one_transaction(work, reason)
 
 
 def submit(plan_id: int, by: str, comment: str | None = None) -> AllocationPlan:
@@ -197,7 +183,7 @@ def submit(plan_id: int, by: str, comment: str | None = None) -> AllocationPlan:
         plan.status, plan.submitted_by, plan.submitted_at = PlanStatus.SUBMITTED, by, now()
         return plan
 
-    return _finish(work, (comment or "").strip() or _("Submitted for approval"))
+    return in_one_transaction(work, (comment or "").strip() or _("Submitted for approval"))
 
 
 def who_may_not_decide(plan: AllocationPlan) -> set[str]:
@@ -230,7 +216,7 @@ def send_back(plan_id: int, by: str, comment) -> AllocationPlan:
         plan.decided_by, plan.decided_at = by, now()
         return plan
 
-    return _finish(work, comment)
+    return in_one_transaction(work, comment)
 
 
 def discard(plan_id: int, by: str, reason) -> AllocationPlan:
@@ -246,7 +232,7 @@ def discard(plan_id: int, by: str, reason) -> AllocationPlan:
         plan.decided_by, plan.decided_at = by, now()
         return plan
 
-    return _finish(work, reason)
+    return in_one_transaction(work, reason)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,7 +263,7 @@ def approve(plan_id: int, by: str, comment: str | None = None,
         plan.decision_comment = (comment or "").strip() or None
         return plan
 
-    return _finish(work, (comment or "").strip() or _("Approved"))
+    return in_one_transaction(work, (comment or "").strip() or _("Approved"))
 
 
 def allocatable_balances(item_id: int, warehouse_id: int, today: date) -> list[StockBalance]:

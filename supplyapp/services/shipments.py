@@ -8,9 +8,6 @@ stock; sending and receiving adjust the organisations' reported stock by the con
 
 from datetime import date, timedelta
 
-from sqlalchemy.exc import IntegrityError
-
-from supplyapp import audit
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import OrganisationKind
@@ -22,6 +19,7 @@ from supplyapp.services.demand_requests import record_shortfall
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
 from supplyapp.services.planning import now
 from supplyapp.services.stock import begin_write, locked
+from supplyapp.services.transaction import in_one_transaction
 
 MAX_NOTE = 2000
 KM_PER_TRANSIT_DAY = 600  # a lorry's day on Swedish roads, for the expected arrival
@@ -59,18 +57,6 @@ def _locked(shipment_id: int, kind: LineKind, step_from: ShipmentStatus,
     return shipment
 
 
-def _finish(work, reason: str | None = None):
-    try:
-        with audit.audit_reason(reason):
-            result = work()
-            db.session.flush()
-        db.session.commit()
-    except (DomainError, IntegrityError):
-        db.session.rollback()
-        raise
-    return result
-
-
 def pick(shipment_id: int, by: str, today: date | None = None) -> Shipment:
     """Logistics has picked the reserved lots (first expiry first) for this shipment.
 
@@ -93,7 +79,7 @@ def pick(shipment_id: int, by: str, today: date | None = None) -> Shipment:
         shipment.status, shipment.picked_by, shipment.picked_at = S.PICKED, by, now()
         return shipment
 
-    return _finish(work, _("Picked"))
+    return in_one_transaction(work, _("Picked"))
 
 
 def _expired_parts(shipment: Shipment, today: date) -> list[ShipmentLot]:
@@ -158,7 +144,7 @@ def dispatch(shipment_id: int, by: str, today: date | None = None) -> Shipment:
         shipment.expected_on = today + timedelta(days=_transit_days(shipment))
         return shipment
 
-    return _finish(work, _("Dispatched"))
+    return in_one_transaction(work, _("Dispatched"))
 
 
 def _transit_days(shipment: Shipment) -> int:
@@ -203,7 +189,7 @@ def confirm_sent(shipment_id: int, sent_quantity, by: str, note: str | None = No
         _adjust_reported(shipment.donor, shipment.item_id, -sent, today, by, shipment.code)
         return shipment
 
-    return _finish(work, note or _("Sent"))
+    return in_one_transaction(work, note or _("Sent"))
 
 
 def confirm_receipt(shipment_id: int, received_quantity, damaged_quantity, by: str,
@@ -241,7 +227,7 @@ def confirm_receipt(shipment_id: int, received_quantity, damaged_quantity, by: s
         _reopen_requests(shipment, shipment.quantity - received, by)
         return shipment
 
-    return _finish(work, note or _("Received"))
+    return in_one_transaction(work, note or _("Received"))
 
 
 def _adjust_reported(organisation, item_id: int, delta: int, today: date, by: str,
