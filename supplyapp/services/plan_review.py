@@ -129,8 +129,8 @@ def change_line(plan_id: int, line_id: int, quantity, reason, by: str) -> PlanLi
 def _editable(plan_id: int) -> AllocationPlan:
     plan = _locked_plan(plan_id)
     if not plan.editable:
-        raise PlanNotEditable(_("Plan %(code)s is %(status)s: its lines can no longer change.",
-                                code=plan.code, status=plan.status.value))
+        raise PlanNotEditable(_("Plan %(code)s has been submitted or decided: its lines can no "
+                                "longer change.", code=plan.code))
     return plan
 
 
@@ -193,11 +193,17 @@ def who_may_not_decide(plan: AllocationPlan) -> set[str]:
     return {p for p in people if p}
 
 
+def _already_decided(plan: AllocationPlan) -> str:
+    if plan.status == PlanStatus.APPROVED:
+        return _("Plan %(code)s has been approved already: nothing was booked again.",
+                 code=plan.code)
+    return _("Plan %(code)s has been discarded already.", code=plan.code)
+
+
 def _decidable(plan_id: int, by: str) -> AllocationPlan:
     plan = _locked_plan(plan_id)
     if plan.status in (PlanStatus.APPROVED, PlanStatus.DISCARDED):
-        raise AlreadyDecided(_("Plan %(code)s is %(status)s already.", code=plan.code,
-                               status=plan.status.value))
+        raise AlreadyDecided(_already_decided(plan))
     if plan.status != PlanStatus.SUBMITTED:
         raise PlanNotEditable(_("Plan %(code)s has not been submitted for approval.",
                                 code=plan.code))
@@ -226,8 +232,7 @@ def discard(plan_id: int, by: str, reason) -> AllocationPlan:
     def work():
         plan = _locked_plan(plan_id)
         if plan.status in (PlanStatus.APPROVED, PlanStatus.DISCARDED):
-            raise AlreadyDecided(_("Plan %(code)s is %(status)s already.", code=plan.code,
-                                   status=plan.status.value))
+            raise AlreadyDecided(_already_decided(plan))
         plan.status, plan.decision_comment = PlanStatus.DISCARDED, reason
         plan.decided_by, plan.decided_at = by, now()
         return plan

@@ -49,11 +49,10 @@ def _locked(shipment_id: int, kind: LineKind, step_from: ShipmentStatus,
     if shipment.kind != kind:
         raise WrongStep(_("Shipment %(code)s is not of this kind.", code=shipment.code))
     if shipment.status in done:
-        raise AlreadyDone(_("Shipment %(code)s is %(status)s already.", code=shipment.code,
-                            status=shipment.status.value))
+        raise AlreadyDone(_("This step of shipment %(code)s is done already: nothing was "
+                            "booked again.", code=shipment.code))
     if shipment.status != step_from:
-        raise WrongStep(_("Shipment %(code)s is %(status)s: this step does not apply.",
-                          code=shipment.code, status=shipment.status.value))
+        raise WrongStep(_("Shipment %(code)s is not at this step.", code=shipment.code))
     return shipment
 
 

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 
+import flask_babel
 import pandas as pd
 from sqlalchemy import select
 
@@ -23,6 +24,9 @@ from tests.planning_factories import run, shortage_scenario
 def _english(client, username):
     login(client, username)
     client.post("/language", data={"lang": "en", "next": "/"})
+    # The test's app context outlives each request, and flask-babel keeps the locale it chose
+    # on it: forget it, so the next request reads the language just chosen.
+    flask_babel.refresh()
 
 
 def _text(response) -> str:

@@ -18,11 +18,11 @@ REPRODUCE = "python -m allocation solve problem.json -o plan.json"
 
 LEGAL_BASIS = [
     _l("Redistribution (omfördelning) of material held by regions and municipalities: § 4 of "
-       "förordningen (2020:126) om fördelning av sjukvårdsmateriel till följd av spridningen "
+       "förordningen (2020:126) om fördelning av sjukvårdsmaterial till följd av spridningen "
        "av sjukdomen covid-19."),
     _l("Distribution of the national stock: the agency's mandate under the same ordinance "
-       "(SFS 2020:126) to procure and distribute protective equipment and medical supplies "
-       "to regions and municipalities."),
+       "(SFS 2020:126) to distribute protective equipment and medical supplies to regions "
+       "and municipalities."),
 ]
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from supplyapp import exports
 from supplyapp import queries_shipments as queries
+from supplyapp.formatting import number
 from supplyapp.i18n import _
 from supplyapp.models import OrganisationKind, Role
 from supplyapp.models.planning import LineKind, Shipment, ShipmentStatus
@@ -134,11 +135,12 @@ def _history(shipment: Shipment) -> list[tuple]:
     if shipment.sent_at:
         what = _("Dispatched") if shipment.kind == LineKind.DISTRIBUTION else _("Sent")
         steps.append((shipment.sent_at, what, shipment.sent_by,
-                      _("%(n)s sent", n=shipment.sent_quantity)))
+                      _("%(n)s sent", n=number(shipment.sent_quantity))))
     if shipment.received_at:
         steps.append((shipment.received_at, _("Received"), shipment.received_by,
                       _("%(good)s in good order, %(damaged)s damaged",
-                        good=shipment.received_quantity, damaged=shipment.damaged_quantity)))
+                        good=number(shipment.received_quantity),
+                        damaged=number(shipment.damaged_quantity))))
     return steps
 
 
