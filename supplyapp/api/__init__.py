@@ -172,4 +172,4 @@ def json_body() -> dict:
     return data
 
 
-from supplyapp.api import demand, general, stock  # noqa: E402,F401  (register their endpoints)
+from supplyapp.api import demand, general, shipments, stock  # noqa: E402,F401  (register)

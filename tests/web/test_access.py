@@ -178,6 +178,11 @@ API_ROUTES = [
     ("GET", "/api/v1/stock/lots?item=ffp2", "api.get_lots", NATIONAL),
     ("GET", "/api/v1/stock/available/ffp2", "api.get_available", NATIONAL),
     ("GET", "/api/v1/pipeline", "api.get_pipeline", NATIONAL),
+    ("GET", "/api/v1/shipments", "api.list_shipments", EVERYONE),
+    ("GET", "/api/v1/shipments?status=planned", "api.list_shipments", EVERYONE),
+    ("GET", "/api/v1/shipments/{shipment}", "api.get_shipment_json",
+     NATIONAL | {"requester", "county"}),
+    ("GET", "/api/v1/shipments/{shipment_0180}", "api.get_shipment_json", NATIONAL),
 ]
 
 # An organisation's token acts as that organisation's user would (a requester, or the county

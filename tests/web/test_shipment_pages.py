@@ -293,3 +293,25 @@ def test_the_viewer_has_no_notifications_and_signed_out_pages_have_no_badge(clie
     assert "Nothing waits for you right now." in home and badge(home) is None
     client.post("/logout")
     assert 'data-testid="notification-badge"' not in text(client.get("/login"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The API: an organisation's own system reads what comes
+
+
+def test_an_organisations_token_reads_what_it_will_receive_and_nothing_else(client, users):
+    from supplyapp.services import tokens
+
+    national_round()
+    shipment = in_transit("0380")
+    token = tokens.issue_organisation_token("0380", "matrix", "test")[1]
+    headers = {"Authorization": f"Bearer {token}"}
+    listed = client.get("/api/v1/shipments", headers=headers).get_json()["shipments"]
+    assert [(s["code"], s["to"], s["quantity"], s["status"]) for s in listed] == [
+        (shipment.code, "0380", 600, "in_transit")]
+    assert listed[0]["expected_on"] == shipment.expected_on.isoformat()
+    assert client.get("/api/v1/shipments?status=received", headers=headers).get_json() == {
+        "shipments": []}
+    other = shipment_to("0180")
+    assert client.get(f"/api/v1/shipments/{other.id}", headers=headers).status_code == 403
+    assert client.get("/api/v1/shipments?status=lost", headers=headers).status_code == 422
