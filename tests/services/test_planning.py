@@ -281,3 +281,20 @@ def test_a_lot_that_expires_before_dispatch_never_leaves_and_is_replaced(places)
     shipments.dispatch(shipment.id, "logistics", today=day_after_expiry)
     assert db.session.get(StockBalance, later).reserved == 0
     assert db.session.get(StockBalance, later).available == 600
+
+
+def test_national_material_goes_to_the_reloading_point_or_straight_by_the_countys_setting(
+        places):
+    from supplyapp.models import County
+
+    db.session.get(County, "01").deliver_via_reloading_point = False  # Stockholm: straight
+    db.session.commit()
+    shortage_scenario(national=1000)
+    approved_plan(redistribute=False)
+    by_recipient = {s.recipient.code: s for s in db.session.scalars(select(Shipment))}
+    stockholm, uppsala = by_recipient["0180"], by_recipient["0380"]
+    assert (stockholm.via_reloading_point, stockholm.destination) == (
+        False, stockholm.recipient.name)
+    county = uppsala.recipient.county
+    assert uppsala.via_reloading_point
+    assert uppsala.destination == f"{county.reloading_point or county.capital} ({county.name})"
