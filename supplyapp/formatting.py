@@ -43,6 +43,7 @@ def register(app: Flask) -> None:
     app.add_template_global(labels.role_label, "role_label")
     app.add_template_global(labels.role_description, "role_description")
     app.add_template_global(labels.kind_label, "kind_label")
+    app.add_template_filter(labels.supply_status, "supply_status")
     app.add_template_filter(number, "number")
     app.add_template_filter(short_date, "date")
     app.add_template_filter(date_time, "datetime")

@@ -42,3 +42,25 @@ def role_description(role) -> str:
 
 def kind_label(kind) -> str:
     return str(KIND_LABELS.get(_value(kind), kind))
+
+
+# Orders, call-offs, donations and offers share some words (partly delivered, cancelled...).
+SUPPLY_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "placed": _l("Placed"),
+    "confirmed": _l("Confirmed"),
+    "partly_delivered": _l("Partly delivered"),
+    "delivered": _l("Delivered"),
+    "cancelled": _l("Cancelled"),
+    "called_off": _l("Called off"),
+    "expected": _l("Expected"),
+    "new": _l("New"),
+    "approved": _l("Approved"),
+    "declined": _l("Declined"),
+    "converted": _l("Became an order or a donation"),
+}
+
+
+def supply_status(status) -> str:
+    """An order's, call-off's, donation's or offer's status in the user's language."""
+    return str(SUPPLY_STATUS_LABELS.get(_value(status), _value(status)))

@@ -22,6 +22,7 @@ from supplyapp.models.stock import Delivery
 from supplyapp.permissions import roles_required
 from supplyapp.services import procurement, stock_import
 from supplyapp.services.errors import InvalidInput, NotFound
+from supplyapp.web.labels import supply_status
 from supplyapp.web.supply import forms
 from supplyapp.web.views import show_errors
 
@@ -61,7 +62,7 @@ def _orders_frame() -> pd.DataFrame:
         for line in order.lines or [None]:
             rows.append({
                 "order": order.code, "supplier": order.supplier.name,
-                "status": order.status.value, "currency": order.currency,
+                "status": supply_status(order.status), "currency": order.currency,
                 "item": line.item.code if line else None,
                 "quantity": line.quantity if line else 0,
                 "unit_price": float(line.unit_price) if line else None,
@@ -152,7 +153,7 @@ def order_status(code):
             show_errors(status_form, error)
         else:
             flash(_("Order %(code)s is now %(status)s.", code=code,
-                    status=status_form.status.data), "success")
+                    status=supply_status(status_form.status.data).lower()), "success")
             return redirect(url_for(".order_detail", code=code))
     line_form = forms.OrderLineForm()
     line_form.item.choices = _items()
@@ -322,7 +323,7 @@ def offer_list():
     frame = pd.DataFrame([{"offer": o.code, "company": o.company, "kind": o.kind.value,
                            "item": o.item.code, "quantity": o.quantity,
                            "unit_price": float(o.unit_price) if o.unit_price is not None
-                           else None, "currency": o.currency, "status": o.status.value,
+                           else None, "currency": o.currency, "status": supply_status(o.status),
                            "logged_by": o.logged_by, "vetted_by": o.vetted_by}
                           for o in offers],
                          columns=["offer", "company", "kind", "item", "quantity", "unit_price",
