@@ -171,6 +171,68 @@ def _report_json(report) -> dict:
                        "daily_use": line.daily_use} for line in report.lines]}
 
 
+SCHEMAS["LatestLine"] = {
+    "type": "object", "required": ["item", "reported"],
+    "properties": {
+        "item": {"type": "string"}, "reported": {"type": "boolean"},
+        "stock_on_hand": {**INTEGER, "nullable": True},
+        "daily_use": {**INTEGER, "nullable": True},
+        "as_of": {"type": "string", "format": "date", "nullable": True},
+        "source": {"type": "string", "nullable": True},
+        "stale": {"type": "boolean", "nullable": True},
+        "stock_today": {**INTEGER, "nullable": True,
+                        "description": "Reported stock less the use since the report"},
+        "days_left": {"type": "number", "nullable": True}}}
+ORGANISATION_PARAMETER = {"name": "organisation", "in": "query", "required": False,
+                          "description": "The organisation's code; an organisation's own "
+                                         "token may leave it out",
+                          "schema": {"type": "string", "maxLength": 20}}
+
+
+def _readable_organisation():
+    """The organisation named (or the token's own) if the token may see it; 403 otherwise."""
+    from supplyapp.services.demand import requesting_organisation
+
+    principal = g.api_principal
+    code = request.args.get("organisation")
+    if not code:
+        if principal.organisation is None or \
+                principal.organisation.kind not in REQUESTING_KINDS:
+            raise InvalidInput({"organisation": "Name the organisation."})
+        code = principal.organisation.code
+    organisation = requesting_organisation(code)
+    if not can_see_organisation(principal, organisation):
+        abort(403)
+    return organisation
+
+
+def _latest_json(entry: dict) -> dict:
+    line = entry["line"]
+    if line is None:
+        return {"item": entry["item"].code, "reported": False}
+    days = line["days_left"]
+    return {"item": entry["item"].code, "reported": True,
+            "stock_on_hand": line["stock_on_hand"], "daily_use": line["daily_use"],
+            "as_of": line["as_of"].isoformat(), "source": line["source"],
+            "stale": line["stale"], "stock_today": line["stock_today"],
+            "days_left": None if days is None else round(days, 2)}
+
+
+@endpoint("/reports/latest", "get", tag=TAG, parameters=[ORGANISATION_PARAMETER],
+          summary="The figures that count now: an organisation's latest report per item, with "
+                  "its date, staleness and days of supply left",
+          responses={"200": _json("Latest figures per item", {
+              "type": "object", "required": ["organisation", "lines"],
+              "properties": {"organisation": {"type": "string"},
+                             "lines": {"type": "array", "items": _ref("LatestLine")}}}),
+              **INVALID_INPUT, **NOT_FOUND})
+def get_latest_report():
+    organisation = _readable_organisation()
+    return jsonify(organisation=organisation.code,
+                   lines=[_latest_json(e) for e in queries_demand.organisation_latest(
+                       organisation)])
+
+
 @endpoint("/requests", "post", roles=REPORTERS, tag=TAG,
           summary="File a shortage request", body=_ref("RequestIn"),
           responses={"201": _json("The filed request", _ref("Request")), **INVALID_INPUT,

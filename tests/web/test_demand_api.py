@@ -102,3 +102,19 @@ def test_a_revoked_token_is_refused(client, users):
     tokens.revoke(record.id)
     response = client.get("/api/v1/requests", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
+
+
+def test_an_organisation_reads_back_the_figures_that_count_for_it(client, users):
+    headers = auth("0380")
+    post_report(client, headers, as_of=(TODAY - timedelta(days=2)).isoformat())
+    body = client.get("/api/v1/reports/latest", headers=headers).get_json()
+    assert body["organisation"] == "0380"
+    ffp2 = next(line for line in body["lines"] if line["item"] == "ffp2")
+    # 400 reported two days ago at 40 a day: 320 left today, 8 days.
+    assert (ffp2["stock_on_hand"], ffp2["stock_today"], ffp2["days_left"]) == (400, 320, 8.0)
+    assert ffp2["source"] == "api" and ffp2["stale"] is False
+    assert any(not line["reported"] for line in body["lines"])
+    other = client.get("/api/v1/reports/latest?organisation=0180", headers=headers)
+    assert other.status_code == 403
+    county = client.get("/api/v1/reports/latest", headers=auth("LST-03"))
+    assert county.status_code == 422  # a county board names which of its organisations
