@@ -23,3 +23,12 @@ class LoginRefused(DomainError):
 
 class LoginThrottled(LoginRefused):
     pass
+
+
+MAX_ID = 2**31 - 1  # the primary keys are 32-bit integers in PostgreSQL
+
+
+def known_id(value: int) -> bool:
+    """Whether a number from a URL can be a record's id at all (PostgreSQL refuses a query
+    with a larger one rather than finding nothing)."""
+    return isinstance(value, int) and 1 <= value <= MAX_ID

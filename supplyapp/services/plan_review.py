@@ -32,7 +32,7 @@ from supplyapp.models.stock import Lot, StockBalance
 from supplyapp.services import stock
 from supplyapp.services.demand import latest_line
 from supplyapp.services.demand_requests import record_allocated
-from supplyapp.services.errors import DomainError, InvalidInput, NotFound
+from supplyapp.services.errors import DomainError, InvalidInput, NotFound, known_id
 from supplyapp.services.planning import now, stored_problem
 from supplyapp.services.stock import begin_write, locked
 from supplyapp.services.transaction import in_one_transaction
@@ -70,7 +70,7 @@ class StockMoved(DomainError):
 
 
 def get_plan(plan_id: int) -> AllocationPlan:
-    plan = db.session.get(AllocationPlan, plan_id)
+    plan = db.session.get(AllocationPlan, plan_id) if known_id(plan_id) else None
     if plan is None:
         raise NotFound(_("No plan %(id)s.", id=plan_id))
     return plan
@@ -78,7 +78,7 @@ def get_plan(plan_id: int) -> AllocationPlan:
 
 def _locked_plan(plan_id: int) -> AllocationPlan:
     begin_write()
-    plan = locked(AllocationPlan, plan_id)
+    plan = locked(AllocationPlan, plan_id) if known_id(plan_id) else None
     if plan is None:
         raise NotFound(_("No plan %(id)s.", id=plan_id))
     return plan

@@ -16,7 +16,7 @@ from supplyapp.models.planning import LineKind, Shipment, ShipmentLot, ShipmentS
 from supplyapp.services import stock
 from supplyapp.services.demand import latest_line, store_report
 from supplyapp.services.demand_requests import record_shortfall
-from supplyapp.services.errors import DomainError, InvalidInput, NotFound
+from supplyapp.services.errors import DomainError, InvalidInput, NotFound, known_id
 from supplyapp.services.planning import now
 from supplyapp.services.stock import begin_write, locked
 from supplyapp.services.transaction import in_one_transaction
@@ -34,7 +34,7 @@ class WrongStep(DomainError):
 
 
 def get_shipment(shipment_id: int) -> Shipment:
-    shipment = db.session.get(Shipment, shipment_id)
+    shipment = db.session.get(Shipment, shipment_id) if known_id(shipment_id) else None
     if shipment is None:
         raise NotFound(_("No shipment %(id)s.", id=shipment_id))
     return shipment
@@ -43,7 +43,7 @@ def get_shipment(shipment_id: int) -> Shipment:
 def _locked(shipment_id: int, kind: LineKind, step_from: ShipmentStatus,
             done: tuple[ShipmentStatus, ...]) -> Shipment:
     begin_write()
-    shipment = locked(Shipment, shipment_id)
+    shipment = locked(Shipment, shipment_id) if known_id(shipment_id) else None
     if shipment is None:
         raise NotFound(_("No shipment %(id)s.", id=shipment_id))
     if shipment.kind != kind:
@@ -68,7 +68,7 @@ def pick(shipment_id: int, by: str, today: date | None = None) -> Shipment:
 
     def work():
         begin_write()
-        shipment = locked(Shipment, shipment_id)
+        shipment = locked(Shipment, shipment_id) if known_id(shipment_id) else None
         repick = shipment is not None and shipment.status == S.PICKED and \
             _expired_parts(shipment, today)
         if not repick:
@@ -203,7 +203,7 @@ def confirm_receipt(shipment_id: int, received_quantity, damaged_quantity, by: s
 
     def work():
         begin_write()
-        shipment = locked(Shipment, shipment_id)
+        shipment = locked(Shipment, shipment_id) if known_id(shipment_id) else None
         if shipment is None:
             raise NotFound(_("No shipment %(id)s.", id=shipment_id))
         if shipment.status == S.RECEIVED:

@@ -315,3 +315,16 @@ def test_an_organisations_token_reads_what_it_will_receive_and_nothing_else(clie
     other = shipment_to("0180")
     assert client.get(f"/api/v1/shipments/{other.id}", headers=headers).status_code == 403
     assert client.get("/api/v1/shipments?status=lost", headers=headers).status_code == 422
+
+
+def test_an_id_beyond_any_record_is_not_found_rather_than_a_database_error(client, users):
+    login(client, "admin")
+    assert client.get("/shipments/449014963355").status_code == 404
+    assert client.get("/allocation/plans/449014963355").status_code == 404
+    assert client.post("/shipments/449014963355/pick").status_code == 404
+    from supplyapp.services import tokens
+
+    token = tokens.issue_user_token("admin", "t", "t")[1]
+    response = client.get("/api/v1/shipments/449014963355",
+                          headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 404
