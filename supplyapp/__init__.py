@@ -4,12 +4,23 @@ from pathlib import Path
 
 from flask import Flask, g, request, session
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from supplyapp import audit
 from supplyapp.config import Config, config_from_environment
 from supplyapp.extensions import babel, csrf, db, login_manager, migrate
+from supplyapp.services.errors import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class RecordIdConverter(IntegerConverter):
+    """A number in a URL is a record's id: one beyond a 32-bit key matches no route (404)
+    instead of reaching PostgreSQL, which refuses such a number in a query."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config: type[Config] | None = None, **overrides) -> Flask:
@@ -26,6 +37,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     config.finish(app)
 
     _init_extensions(app)
+    app.url_map.converters["int"] = RecordIdConverter
     _register_blueprints(app)
     _register_request_hooks(app)
 

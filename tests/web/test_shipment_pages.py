@@ -328,3 +328,10 @@ def test_an_id_beyond_any_record_is_not_found_rather_than_a_database_error(clien
     response = client.get("/api/v1/shipments/449014963355",
                           headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 404
+
+
+def test_any_page_with_an_impossible_id_is_not_found(client, users):
+    login(client, "admin")
+    for url in ("/demand/requests/449014963355", "/stock/lots/449014963355",
+                "/stock/quality/449014963355"):
+        assert client.get(url).status_code == 404, url
