@@ -6,6 +6,7 @@ its national stock are loaded; then every organisation that holds under 14 days 
 a request for it, so the round spans all items and every organisation (recipients and possible
 donors). Timed through the Flask test client as an officer: POST the round form, follow the
 redirect, render the plan page. Median of several rounds; a warm-up round is not counted.
+Then a second officer's approval of the last plan is timed once (the service call).
 
 Uses DATABASE_URL if set (PostgreSQL via scripts/with-postgres.sh), else a temp SQLite file.
 
@@ -30,7 +31,7 @@ from supplyapp.config import TestConfig  # noqa: E402
 from supplyapp.extensions import db  # noqa: E402
 from supplyapp.models.demand import LatestReportLine, ShortageRequest  # noqa: E402
 from supplyapp.models.planning import AllocationPlan, PlanLine  # noqa: E402
-from supplyapp.services import accounts, seed  # noqa: E402
+from supplyapp.services import accounts, plan_review, seed  # noqa: E402
 from supplyapp.services.seed_demand import load_demo_demand  # noqa: E402
 from supplyapp.services.seed_supply import load_demo_supply  # noqa: E402
 
@@ -114,6 +115,13 @@ def main() -> None:
         print(f"BENCH round_items {len(json.loads(plan.problem_json)['items'])} items")
         print(f"BENCH round_lines {lines} lines, {recipients} organisation-item pairs")
         print(f"BENCH round_model_solve_s {plan.solve_seconds:.2f} s")
+        # The second officer's approval of that plan: reserve, ship, update the requests.
+        with audit.acting_as("bench.approver"):
+            plan_review.submit(plan.id, "bench.officer")
+            started = time.perf_counter()
+            plan_review.approve(plan.id, "bench.approver")
+            print(f"BENCH round_approve_s {time.perf_counter() - started:.2f} s "
+                  f"({len(plan.shipments)} shipments)")
         db.session.remove()
         db.engine.dispose()
     print(f"BENCH round_click_to_plan_page_median_s {statistics.median(timings):.2f} s")

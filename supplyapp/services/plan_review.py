@@ -19,6 +19,7 @@ from supplyapp.extensions import db
 from supplyapp.formatting import number
 from supplyapp.i18n import _
 from supplyapp.models import Item, Organisation, OrganisationKind, Warehouse
+from supplyapp.models.base import utcnow
 from supplyapp.models.demand import PRIORITY_RANK, ShortageRequest
 from supplyapp.models.planning import (
     AllocationPlan,
@@ -33,8 +34,8 @@ from supplyapp.services import stock
 from supplyapp.services.demand import latest_line
 from supplyapp.services.demand_requests import record_allocated
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound, known_id
-from supplyapp.services.planning import now, stored_problem
-from supplyapp.services.stock import begin_write, locked
+from supplyapp.services.planning import stored_problem
+from supplyapp.services.stock import begin_write, locked, locked_rows
 from supplyapp.services.transaction import in_one_transaction
 
 MAX_REASON = 2000
@@ -119,7 +120,7 @@ def change_line(plan_id: int, line_id: int, quantity, reason, by: str) -> PlanLi
         if line is None:
             raise NotFound(_("No line %(id)s in this plan.", id=line_id))
         line.quantity, line.change_reason = quantity, reason
-        line.changed_by, line.changed_at = by, now()
+        line.changed_by, line.changed_at = by, utcnow()
         _recheck(plan)
         return line
 
@@ -164,7 +165,7 @@ def add_line(plan_id: int, item_code: str, origin_code: str, recipient_code: str
             donor_id=donor.id if donor else None, recipient_id=recipient.id,
             km=round(shipment_km(problem, origin_code, recipient_code), 1),
             proposed_quantity=0, quantity=quantity, change_reason=reason, changed_by=by,
-            changed_at=now())
+            changed_at=utcnow())
         db.session.add(line)
         db.session.flush()
         db.session.refresh(plan, ["lines"])
@@ -180,7 +181,7 @@ def submit(plan_id: int, by: str, comment: str | None = None) -> AllocationPlan:
     def work():
         plan = _editable(plan_id)
         _recheck(plan)
-        plan.status, plan.submitted_by, plan.submitted_at = PlanStatus.SUBMITTED, by, now()
+        plan.status, plan.submitted_by, plan.submitted_at = PlanStatus.SUBMITTED, by, utcnow()
         return plan
 
     return in_one_transaction(work, (comment or "").strip() or _("Submitted for approval"))
@@ -219,7 +220,7 @@ def send_back(plan_id: int, by: str, comment) -> AllocationPlan:
     def work():
         plan = _decidable(plan_id, by)
         plan.status, plan.decision_comment = PlanStatus.RETURNED, comment
-        plan.decided_by, plan.decided_at = by, now()
+        plan.decided_by, plan.decided_at = by, utcnow()
         return plan
 
     return in_one_transaction(work, comment)
@@ -234,7 +235,7 @@ def discard(plan_id: int, by: str, reason) -> AllocationPlan:
         if plan.status in (PlanStatus.APPROVED, PlanStatus.DISCARDED):
             raise AlreadyDecided(_already_decided(plan))
         plan.status, plan.decision_comment = PlanStatus.DISCARDED, reason
-        plan.decided_by, plan.decided_at = by, now()
+        plan.decided_by, plan.decided_at = by, utcnow()
         return plan
 
     return in_one_transaction(work, reason)
@@ -250,25 +251,31 @@ def approve(plan_id: int, by: str, comment: str | None = None,
     today = today or date.today()
 
     def work():
-        plan = _decidable(plan_id, by)
-        _recheck(plan)
-        lines = [line for line in plan.lines if line.quantity > 0]
-        problems: list[str] = []
-        picks = _pick_lots(lines, today, problems)
-        _check_donors(plan, lines, problems)
-        requests = _check_requests(plan, lines, problems)
-        if problems:
-            raise StockMoved(problems)
-        try:
-            _create_shipments(plan, lines, picks, today)
-        except stock.InsufficientStock as error:  # the ledger's own last word
-            raise StockMoved([str(error)]) from error
-        _record_requests(plan, lines, requests, by)
-        plan.status, plan.decided_by, plan.decided_at = PlanStatus.APPROVED, by, now()
-        plan.decision_comment = (comment or "").strip() or None
-        return plan
+        # Hundreds of lines: flush when ids are needed, not before every lazy load.
+        with db.session.no_autoflush:
+            return _approve(plan_id, by, comment, today)
 
     return in_one_transaction(work, (comment or "").strip() or _("Approved"))
+
+
+def _approve(plan_id: int, by: str, comment: str | None, today: date) -> AllocationPlan:
+    plan = _decidable(plan_id, by)
+    _recheck(plan)
+    lines = [line for line in plan.lines if line.quantity > 0]
+    problems: list[str] = []
+    picks = _pick_lots(lines, today, problems)
+    _check_donors(plan, lines, problems)
+    requests = _check_requests(plan, lines, problems)
+    if problems:
+        raise StockMoved(problems)
+    try:
+        _create_shipments(plan, lines, picks, today)
+    except stock.InsufficientStock as error:  # the ledger's own last word
+        raise StockMoved([str(error)]) from error
+    _record_requests(plan, lines, requests, by)
+    plan.status, plan.decided_by, plan.decided_at = PlanStatus.APPROVED, by, utcnow()
+    plan.decision_comment = (comment or "").strip() or None
+    return plan
 
 
 def allocatable_balances(item_id: int, warehouse_id: int, today: date) -> list[StockBalance]:
@@ -292,15 +299,16 @@ def allocatable_balances(item_id: int, warehouse_id: int, today: date) -> list[S
 
 
 def _pick_lots(lines: list[PlanLine], today: date, problems: list[str]) -> dict:
-    """line id -> [(lot id, quantity)], first expiry first; a shortfall goes into problems."""
+    """line id -> [(locked balance, quantity)], first expiry first; a shortfall goes into
+    problems."""
     needed: dict[tuple[int, int], list[PlanLine]] = defaultdict(list)
     for line in lines:
         if line.kind == LineKind.DISTRIBUTION:
             needed[line.item_id, line.warehouse_id].append(line)
-    picks: dict[int, list[tuple[int, int]]] = {}
+    picks: dict[int, list[tuple[StockBalance, int]]] = {}
     for (item_id, warehouse_id), group in sorted(needed.items()):
         balances = allocatable_balances(item_id, warehouse_id, today)
-        left = {b.lot_id: b.available for b in balances}
+        left = {b: b.available for b in balances}
         total = sum(line.quantity for line in group)
         if sum(left.values()) < total:
             line = group[0]
@@ -315,15 +323,15 @@ def _pick_lots(lines: list[PlanLine], today: date, problems: list[str]) -> dict:
     return picks
 
 
-def _take(left: dict[int, int], quantity: int) -> list[tuple[int, int]]:
+def _take(left: dict[StockBalance, int], quantity: int) -> list[tuple[StockBalance, int]]:
     taken = []
-    for lot_id in left:  # in first-expiry order
+    for balance in left:  # in first-expiry order
         if quantity == 0:
             break
-        part = min(left[lot_id], quantity)
+        part = min(left[balance], quantity)
         if part:
-            taken.append((lot_id, part))
-            left[lot_id] -= part
+            taken.append((balance, part))
+            left[balance] -= part
             quantity -= part
     return taken
 
@@ -347,23 +355,24 @@ def _check_donors(plan: AllocationPlan, lines: list[PlanLine], problems: list[st
 def _check_requests(plan: AllocationPlan, lines: list[PlanLine], problems: list[str]) -> dict:
     """(recipient id, item id) -> its open requests, locked; a shrunken request is a problem."""
     allocated: dict[tuple[int, int], int] = defaultdict(int)
+    first: dict[tuple[int, int], PlanLine] = {}
     for line in lines:
         allocated[line.recipient_id, line.item_id] += line.quantity
+        first.setdefault((line.recipient_id, line.item_id), line)
+    ids = {pair: plan.context.get(f"{line.recipient.code}|{line.item.code}", {})
+           .get("requests", []) for pair, line in first.items()}
+    found = {r.id: r for r in locked_rows(ShortageRequest, [i for v in ids.values() for i in v])}
     result = {}
-    for (recipient_id, item_id), quantity in sorted(allocated.items()):
-        line = next(ln for ln in lines if (ln.recipient_id, ln.item_id) ==
-                    (recipient_id, item_id))
-        ids = plan.context.get(f"{line.recipient.code}|{line.item.code}", {}).get("requests",
-                                                                                 [])
-        requests = [locked(ShortageRequest, request_id) for request_id in ids]
-        requests = [r for r in requests if r is not None and r.is_open]
+    for pair, quantity in sorted(allocated.items()):
+        requests = [found[i] for i in ids[pair] if i in found and found[i].is_open]
         still_open = sum(r.quantity - r.met_quantity for r in requests)
         if still_open < quantity:
+            line = first[pair]
             problems.append(_("%(organisation)s now has %(open)s %(item)s open in its "
                               "requests, the plan gives %(quantity)s",
                               organisation=line.recipient.name, open=number(still_open),
                               item=line.item.code, quantity=number(quantity)))
-        result[recipient_id, item_id] = requests
+        result[pair] = requests
     return result
 
 
@@ -381,22 +390,25 @@ def _destination(line: PlanLine) -> tuple[bool, str]:
 
 def _create_shipments(plan: AllocationPlan, lines: list[PlanLine], picks: dict,
                       today: date) -> None:
+    """A shipment per line, and the picked lots reserved on the balances locked already."""
     lead = int(current_app.config.get("SHIPMENT_LEAD_DAYS", 2))
+    shipments = []
     for line in lines:
         via, destination = _destination(line)
-        shipment = Shipment(
+        shipments.append(Shipment(
             plan=plan, plan_line_id=line.id, kind=line.kind, item_id=line.item_id,
             warehouse_id=line.warehouse_id, donor_id=line.donor_id,
             recipient_id=line.recipient_id, quantity=line.quantity,
             via_reloading_point=via, destination=destination,
-            expected_on=today + timedelta(days=lead))
-        db.session.add(shipment)
-        db.session.flush()
-        for lot_id, quantity in picks.get(line.id, []):
-            shipment.lots.append(ShipmentLot(lot_id=lot_id, quantity=quantity))
-            stock.reserve(lot_id, quantity, reason=_("Allocation plan %(code)s",
-                                                     code=plan.code),
-                          reference=shipment.code, commit=False)
+            expected_on=today + timedelta(days=lead),
+            lots=[ShipmentLot(lot_id=balance.lot_id, quantity=quantity)
+                  for balance, quantity in picks.get(line.id, [])]))
+    db.session.add_all(shipments)
+    db.session.flush()  # the shipments' codes name the ledger rows
+    reason = _("Allocation plan %(code)s", code=plan.code)
+    for line, shipment in zip(lines, shipments, strict=True):
+        for balance, quantity in picks.get(line.id, []):
+            stock.reserve_locked(balance, quantity, reason=reason, reference=shipment.code)
 
 
 def _record_requests(plan: AllocationPlan, lines: list[PlanLine], requests: dict,

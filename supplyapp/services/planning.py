@@ -8,7 +8,7 @@ open requests; places. It is stored with the plan, byte for byte, so the plan ca
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import func, insert, select
@@ -270,9 +270,3 @@ def stored_problem(plan: AllocationPlan) -> allocation.Problem:
 
 def stored_model_plan(plan: AllocationPlan) -> allocation.Plan:
     return allocation.Plan.from_dict(json.loads(plan.model_plan_json))
-
-
-def now() -> datetime:
-    from supplyapp.models.base import utcnow
-
-    return utcnow()

@@ -11,13 +11,13 @@ from datetime import date, timedelta
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import OrganisationKind
+from supplyapp.models.base import utcnow
 from supplyapp.models.demand import ReportSource, ShortageRequest
 from supplyapp.models.planning import LineKind, Shipment, ShipmentLot, ShipmentStatus
 from supplyapp.services import stock
 from supplyapp.services.demand import latest_line, store_report
 from supplyapp.services.demand_requests import record_shortfall
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound, known_id
-from supplyapp.services.planning import now
 from supplyapp.services.stock import begin_write, locked
 from supplyapp.services.transaction import in_one_transaction
 
@@ -75,7 +75,7 @@ def pick(shipment_id: int, by: str, today: date | None = None) -> Shipment:
             shipment = _locked(shipment_id, LineKind.DISTRIBUTION, S.PLANNED,
                                (S.PICKED, S.IN_TRANSIT, S.RECEIVED))
         _replace_expired(shipment, today)
-        shipment.status, shipment.picked_by, shipment.picked_at = S.PICKED, by, now()
+        shipment.status, shipment.picked_by, shipment.picked_at = S.PICKED, by, utcnow()
         return shipment
 
     return in_one_transaction(work, _("Picked"))
@@ -139,7 +139,7 @@ def dispatch(shipment_id: int, by: str, today: date | None = None) -> Shipment:
                                                                 to=shipment.destination),
                            reference=shipment.code, commit=False)
         shipment.status, shipment.sent_quantity = S.IN_TRANSIT, shipment.quantity
-        shipment.sent_by, shipment.sent_at = by, now()
+        shipment.sent_by, shipment.sent_at = by, utcnow()
         shipment.expected_on = today + timedelta(days=_transit_days(shipment))
         return shipment
 
@@ -182,7 +182,7 @@ def confirm_sent(shipment_id: int, sent_quantity, by: str, note: str | None = No
                                                    "the plan instead.")})
         text = _note(note, required=sent < shipment.quantity)
         shipment.status, shipment.sent_quantity = S.IN_TRANSIT, sent
-        shipment.sent_by, shipment.sent_at = by, now()
+        shipment.sent_by, shipment.sent_at = by, utcnow()
         shipment.discrepancy_note = text
         shipment.expected_on = today + timedelta(days=_transit_days(shipment))
         _adjust_reported(shipment.donor, shipment.item_id, -sent, today, by, shipment.code)
@@ -216,7 +216,7 @@ def confirm_receipt(shipment_id: int, received_quantity, damaged_quantity, by: s
         text = _note(note, required=received < sent)
         shipment.status, shipment.received_quantity = S.RECEIVED, received
         shipment.damaged_quantity = damaged
-        shipment.received_by, shipment.received_at = by, now()
+        shipment.received_by, shipment.received_at = by, utcnow()
         if text:
             shipment.discrepancy_note = "\n".join(
                 t for t in (shipment.discrepancy_note, text) if t)

@@ -84,6 +84,20 @@ def locked(model, key) -> object | None:
     return db.session.scalar(query)
 
 
+def locked_rows(model, keys) -> list:
+    """The rows with these primary keys, freshly read and locked, in key order (so two
+    transactions locking overlapping rows wait for each other rather than deadlock)."""
+    keys = sorted(set(keys))
+    if not keys:
+        return []
+    column = model.__mapper__.primary_key[0]
+    query = (select(model).where(column.in_(keys)).order_by(column)
+             .execution_options(populate_existing=True))
+    if not is_sqlite():
+        query = query.with_for_update()
+    return list(db.session.scalars(query))
+
+
 # ---------------------------------------------------------------------------------------------
 # The ledger
 
@@ -152,6 +166,13 @@ def reserve(lot_id: int, quantity: int, reason: str | None = None,
     error the session is rolled back either way.
     """
     return _change(lot_id, MovementKind.RESERVED, quantity, reason, reference, commit)
+
+
+def reserve_locked(balance: StockBalance, quantity: int, reason: str | None = None,
+                   reference: str | None = None) -> StockMovement:
+    """Reserve on a balance the caller has locked already, inside the caller's transaction
+    (an approval reserves hundreds of lots: no second read, no flush per lot)."""
+    return _move(balance, MovementKind.RESERVED, quantity, reason=reason, reference=reference)
 
 
 def release(lot_id: int, quantity: int, reason: str | None = None,
