@@ -14,10 +14,8 @@ Uses DATABASE_URL if set (PostgreSQL via scripts/with-postgres.sh), else a temp 
 """
 
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -26,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from supplyapp import audit, create_app  # noqa: E402
-from supplyapp.config import TestConfig  # noqa: E402
+from benchmarks.common import bench_app  # noqa: E402
+from supplyapp import audit  # noqa: E402
 from supplyapp.extensions import db  # noqa: E402
 from supplyapp.models.demand import LatestReportLine, ShortageRequest  # noqa: E402
 from supplyapp.models.planning import AllocationPlan, PlanLine  # noqa: E402
@@ -37,21 +35,6 @@ from supplyapp.services.seed_supply import load_demo_supply  # noqa: E402
 
 RUNS = 5
 LOW_DAYS = 14
-
-
-class BenchConfig(TestConfig):
-    ARGON2_TIME_COST = 1
-    ARGON2_MEMORY_COST = 1024
-    ARGON2_PARALLELISM = 1
-    WTF_CSRF_ENABLED = False
-
-
-def _app():
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        url = f"sqlite:///{tempfile.mkdtemp(prefix='bench-round-')}/bench.sqlite"
-    return create_app(BenchConfig, SQLALCHEMY_DATABASE_URI=url,
-                      INSTANCE_PATH=tempfile.mkdtemp(prefix="bench-instance-"))
 
 
 def _low_requests(today: date) -> int:
@@ -86,7 +69,7 @@ def load(today: date) -> dict:
 
 
 def main() -> None:
-    app = _app()
+    app = bench_app("round")
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -8,11 +8,9 @@ The page is rendered through the Flask test client, signed in as an officer; med
     python benchmarks/bench_db_situation.py
 """
 
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -21,8 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, select, text  # noqa: E402
 
-from supplyapp import create_app  # noqa: E402
-from supplyapp.config import TestConfig  # noqa: E402
+from benchmarks.common import bench_app  # noqa: E402
 from supplyapp.extensions import db  # noqa: E402
 from supplyapp.models import Item, Organisation  # noqa: E402
 from supplyapp.models.demand import (  # noqa: E402
@@ -36,21 +33,6 @@ DAYS = 365
 ITEMS = 20
 RUNS = 9
 CHUNK = 50_000
-
-
-class BenchConfig(TestConfig):
-    ARGON2_TIME_COST = 1
-    ARGON2_MEMORY_COST = 1024
-    ARGON2_PARALLELISM = 1
-    WTF_CSRF_ENABLED = False
-
-
-def _app():
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        url = f"sqlite:///{tempfile.mkdtemp(prefix='bench-situation-')}/bench.sqlite"
-    return create_app(BenchConfig, SQLALCHEMY_DATABASE_URI=url,
-                      INSTANCE_PATH=tempfile.mkdtemp(prefix="bench-instance-"))
 
 
 def _more_items() -> None:
@@ -167,7 +149,7 @@ def _requests(organisations, items, today) -> None:
 
 
 def main() -> None:
-    app = _app()
+    app = bench_app("situation")
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -19,6 +19,7 @@ from supplyapp.models import Organisation, Role
 from supplyapp.models.planning import (
     AllocationPlan,
     LineKind,
+    PlanLine,
     PlanStatus,
     Shipment,
     ShipmentStatus,
@@ -132,10 +133,14 @@ def _shipment_url(s: Shipment) -> str:
 
 
 def _plan_conditions(username: str):
-    # Four eyes: a plan the user proposed or submitted is for someone else to decide.
+    # Four eyes (plan_review.who_may_not_decide): a plan the user proposed, submitted or
+    # changed a line of is for someone else to decide.
+    changed_by_user = select(PlanLine.id).where(PlanLine.plan_id == AllocationPlan.id,
+                                                PlanLine.changed_by == username).exists()
     to_decide = and_(AllocationPlan.status == PlanStatus.SUBMITTED,
                      AllocationPlan.proposed_by != username,
-                     func.coalesce(AllocationPlan.submitted_by, "") != username)
+                     func.coalesce(AllocationPlan.submitted_by, "") != username,
+                     ~changed_by_user)
     returned = and_(AllocationPlan.status == PlanStatus.RETURNED,
                     or_(AllocationPlan.proposed_by == username,
                         AllocationPlan.submitted_by == username))

@@ -16,10 +16,10 @@ from sqlalchemy.orm import selectinload
 
 from supplyapp.extensions import db
 from supplyapp.models import County, Item, Organisation, User
+from supplyapp.models.demand import PRIORITY_RANK
 from supplyapp.models.planning import AllocationPlan, LineKind, PlanLine, PlanStatus
 
 LOW_DAYS = 7
-PRIORITY_ORDER = {"critical": 0, "high": 1, "normal": 2}
 
 
 def plans(status: str | None = None, limit: int = 500) -> list[dict]:
@@ -45,13 +45,6 @@ def plans(status: str | None = None, limit: int = 500) -> list[dict]:
 def problem_sha256(plan: AllocationPlan) -> str:
     """The fingerprint of the exact inputs, as stored (and as downloaded)."""
     return hashlib.sha256(plan.problem_json.encode("utf-8")).hexdigest()
-
-
-def who_may_not_decide(plan: AllocationPlan) -> set[str]:
-    """Whoever proposed, submitted or changed the plan: the service's own four-eyes rule."""
-    from supplyapp.services.plan_review import who_may_not_decide as rule
-
-    return rule(plan)
 
 
 def person(username: str | None) -> str:
@@ -166,7 +159,7 @@ class PlanView:
     def approver_rows(self, item: str) -> list[dict]:
         """One row per line of the item: who gets what from where, and the figures behind it."""
         rows = [self._row(line) for line in self.lines if line.item.code == item]
-        return sorted(rows, key=lambda r: (PRIORITY_ORDER.get(r["priority"], 9),
+        return sorted(rows, key=lambda r: (PRIORITY_RANK.get(r["priority"], 9),
                                            r["days_before"] if r["days_before"] is not None
                                            else float("inf"), r["recipient"].code, r["id"]))
 

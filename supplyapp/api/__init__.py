@@ -15,7 +15,7 @@ from supplyapp.extensions import csrf, db
 from supplyapp.models import Organisation, Role
 from supplyapp.models.base import utcnow
 from supplyapp.services import tokens
-from supplyapp.services.errors import DomainError, InvalidInput, NotFound
+from supplyapp.services.errors import DomainError, InvalidInput, NotFound, known_id
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -160,6 +160,17 @@ def commit_token_use(response):
     if "api_principal" in g:
         db.session.commit()
     return response
+
+
+def path_id(value, message: str) -> int:
+    """A record's id from the path (text there); anything that cannot be one is not found."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise NotFound(message) from None
+    if not known_id(number):
+        raise NotFound(message)
+    return number
 
 
 def json_body() -> dict:

@@ -6,7 +6,7 @@ from datetime import date
 from flask import abort, g, jsonify, request
 
 from supplyapp import queries_demand
-from supplyapp.api import INVALID_INPUT, NOT_FOUND, SCHEMAS, endpoint, json_body
+from supplyapp.api import INVALID_INPUT, NOT_FOUND, SCHEMAS, endpoint, json_body, path_id
 from supplyapp.models import Role
 from supplyapp.models.demand import ReportSource, RequestStatus, ShortageRequest
 from supplyapp.permissions import (
@@ -15,7 +15,7 @@ from supplyapp.permissions import (
     visible_organisations_filter,
 )
 from supplyapp.services import demand, demand_requests
-from supplyapp.services.errors import InvalidInput, NotFound
+from supplyapp.services.errors import InvalidInput
 
 REPORTERS = (Role.REQUESTER, Role.ADMIN)
 TAG = "demand"
@@ -297,17 +297,7 @@ def _own_request(request_id: int) -> ShortageRequest:
           summary="One request with its status history",
           responses={"200": _json("The request", _ref("Request")), **NOT_FOUND})
 def get_request(request_id):
-    return jsonify(_request_json(_own_request(_int_id(request_id))))
-
-
-def _int_id(value) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise NotFound("No such request.") from None
-    if not 1 <= number <= 2**31 - 1:
-        raise NotFound("No such request.")
-    return number
+    return jsonify(_request_json(_own_request(path_id(request_id, "No such request."))))
 
 
 @endpoint("/requests/{request_id}/withdraw", "post", roles=REPORTERS, tag=TAG,
@@ -316,7 +306,7 @@ def _int_id(value) -> int:
                      "409": {"description": "The request can no longer be withdrawn",
                              "content": {"application/json": {"schema": _ref("Error")}}}})
 def withdraw_request(request_id):
-    shortage = _own_request(_int_id(request_id))
+    shortage = _own_request(path_id(request_id, "No such request."))
     withdrawn = demand_requests.withdraw(shortage.id, g.api_principal.name)
     return jsonify(_request_json(withdrawn))
 

@@ -5,10 +5,10 @@ its county's); national users see all."""
 from flask import abort, g, jsonify, request
 
 from supplyapp import queries_shipments
-from supplyapp.api import INVALID_INPUT, NOT_FOUND, SCHEMAS, endpoint
+from supplyapp.api import INVALID_INPUT, NOT_FOUND, SCHEMAS, endpoint, path_id
 from supplyapp.models.planning import LineKind, Shipment, ShipmentStatus
 from supplyapp.permissions import can_see_organisation
-from supplyapp.services.errors import InvalidInput, NotFound
+from supplyapp.services.errors import InvalidInput
 from supplyapp.services.shipments import get_shipment
 
 TAG = "shipments"
@@ -77,11 +77,7 @@ def list_shipments():
           responses={"200": {"description": "The shipment", "content": {"application/json": {
               "schema": {"$ref": "#/components/schemas/Shipment"}}}}, **NOT_FOUND})
 def get_shipment_json(shipment_id):
-    try:
-        number = int(shipment_id)  # the path gives text; not a number is simply not found
-    except ValueError:
-        raise NotFound("No such shipment.") from None
-    shipment = get_shipment(number)
+    shipment = get_shipment(path_id(shipment_id, "No such shipment."))
     principal = g.api_principal
     if not any(can_see_organisation(principal, org) for org in
                (shipment.recipient, shipment.donor) if org is not None):

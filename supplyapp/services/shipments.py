@@ -70,7 +70,7 @@ def pick(shipment_id: int, by: str, today: date | None = None) -> Shipment:
         begin_write()
         shipment = locked(Shipment, shipment_id) if known_id(shipment_id) else None
         repick = shipment is not None and shipment.status == S.PICKED and \
-            _expired_parts(shipment, today)
+            expired_parts(shipment, today)
         if not repick:
             shipment = _locked(shipment_id, LineKind.DISTRIBUTION, S.PLANNED,
                                (S.PICKED, S.IN_TRANSIT, S.RECEIVED))
@@ -81,7 +81,8 @@ def pick(shipment_id: int, by: str, today: date | None = None) -> Shipment:
     return in_one_transaction(work, _("Picked"))
 
 
-def _expired_parts(shipment: Shipment, today: date) -> list[ShipmentLot]:
+def expired_parts(shipment: Shipment, today: date) -> list[ShipmentLot]:
+    """The shipment's lots that have reached their expiry date: they must not leave."""
     return [part for part in shipment.lots
             if part.lot.expiry_date is not None and part.lot.expiry_date <= today]
 
@@ -90,7 +91,7 @@ def _replace_expired(shipment: Shipment, today: date) -> None:
     """Quality gate: a lot past its expiry date never leaves; take fresh stock instead."""
     from supplyapp.services.plan_review import allocatable_balances
 
-    expired = _expired_parts(shipment, today)
+    expired = expired_parts(shipment, today)
     if not expired:
         return
     reason = _("Expired before dispatch: replaced in shipment %(code)s", code=shipment.code)
@@ -129,7 +130,7 @@ def dispatch(shipment_id: int, by: str, today: date | None = None) -> Shipment:
     def work():
         shipment = _locked(shipment_id, LineKind.DISTRIBUTION, S.PICKED,
                            (S.IN_TRANSIT, S.RECEIVED))
-        expired = _expired_parts(shipment, today)
+        expired = expired_parts(shipment, today)
         if expired:
             raise WrongStep(_("Lot %(lot)s has passed its expiry date: record the pick again "
                               "to replace it.", lot=expired[0].lot.lot_number))

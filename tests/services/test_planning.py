@@ -16,6 +16,7 @@ from supplyapp.models.planning import (
     LineKind,
     PlanStatus,
     Shipment,
+    ShipmentLot,
     ShipmentStatus,
 )
 from supplyapp.models.stock import MovementKind, StockBalance, StockMovement
@@ -55,9 +56,8 @@ def test_the_round_builds_the_problem_from_stock_reports_and_requests(places):
     shortage_scenario(national=1000)
     built = planning.build_problem(planning.RoundSettings(item_codes=["ffp2"]))
     problem = built.problem
-    assert [s.code for s in problem.sources if s.stock] == ["NL-ARN"]
-    assert problem.sources[0].stock == {"ffp2": 1000} or any(
-        s.stock == {"ffp2": 1000} for s in problem.sources)
+    assert {s.code: dict(s.stock) for s in problem.sources if s.stock} == {
+        "NL-ARN": {"ffp2": 1000}}
     orgs = {o.code: o for o in problem.organisations}
     assert orgs["0380"].lines["ffp2"].requested == 600
     assert orgs["0380"].lines["ffp2"].priority == "critical"
@@ -233,8 +233,7 @@ def test_an_approval_submitted_twice_books_once(places):
     assert db.session.get(StockBalance, lot_id).reserved == 1000
     reserved = db.session.scalar(select(func.count()).select_from(StockMovement).where(
         StockMovement.kind == MovementKind.RESERVED))
-    assert reserved == db.session.scalar(select(func.count()).select_from(
-        Shipment.lots.property.mapper.class_))
+    assert reserved == db.session.scalar(select(func.count()).select_from(ShipmentLot))
 
 
 def test_cutting_national_stock_while_a_donor_gives_breaks_rule_4(places):

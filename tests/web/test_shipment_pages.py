@@ -335,3 +335,20 @@ def test_any_page_with_an_impossible_id_is_not_found(client, users):
     for url in ("/demand/requests/449014963355", "/stock/lots/449014963355",
                 "/stock/quality/449014963355"):
         assert client.get(url).status_code == 404, url
+
+
+def test_an_officer_who_changed_a_line_is_not_asked_to_decide_the_plan(client, users):
+    from supplyapp.models import User
+    from supplyapp.models.planning import PlanLine
+    from supplyapp.queries_notifications import notification_count
+
+    def get_user(name):
+        return db.session.scalar(select(User).where(User.username == name))
+
+    shortage_scenario(national=1600)
+    plan_id = run(redistribute=False)
+    line = db.session.scalar(select(PlanLine).where(PlanLine.plan_id == plan_id))
+    plan_review.change_line(plan_id, line.id, line.quantity - 20, "Hold back", "officer2")
+    plan_review.submit(plan_id, "officer")
+    assert notification_count(get_user("officer2")) == 0
+    assert notification_count(get_user("admin")) == 1

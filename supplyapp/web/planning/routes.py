@@ -10,16 +10,16 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import select
 
 from supplyapp import queries_planning
-from supplyapp.extensions import db
 from supplyapp.i18n import _
-from supplyapp.models import Item, Role
+from supplyapp.models import Role
 from supplyapp.models.planning import PlanStatus
 from supplyapp.permissions import roles_required
 from supplyapp.services import plan_review, planning
+from supplyapp.services.demand import active_items
 from supplyapp.services.errors import InvalidInput, NotFound
 from supplyapp.services.plan_review import (
     AlreadyDecided,
@@ -77,8 +77,7 @@ def plan_list():
     rows = queries_planning.plans(status)
     waiting = [row for row in rows if row["plan"].status == PlanStatus.SUBMITTED]
     for row in waiting:
-        row["excluded"] = current_user.username in queries_planning.who_may_not_decide(
-            row["plan"])
+        row["excluded"] = current_user.username in plan_review.who_may_not_decide(row["plan"])
     return render_template("planning/plan_list.html", rows=rows, status=status,
                            statuses=list(PlanStatus), is_officer=_is_officer(),
                            waiting=[r for r in waiting if not r["excluded"]])
@@ -88,9 +87,9 @@ def plan_list():
 @roles_required(*OFFICERS)
 def round_new():
     form = RoundForm()
-    items = db.session.scalars(select(Item).where(Item.active.is_(True))
-                               .order_by(Item.code)).all()
-    form.items.choices = [(i.code, f"{i.code}: {i.name(_locale())}") for i in items]
+    locale = str(get_locale())
+    form.items.choices = [(code, f"{code}: {item.name(locale)}")
+                          for code, item in active_items().items()]
     if form.validate_on_submit():
         settings = planning.RoundSettings(
             item_codes=list(form.items.data or []), policy=form.policy.data,
@@ -108,12 +107,6 @@ def round_new():
                     code=plan.code), "success")
             return redirect(url_for(".plan_detail", plan_id=plan.id))
     return render_template("planning/round_new.html", form=form)
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,7 +129,7 @@ def _detail(plan, *, findings=None, line_errors=None, line_values=None, add_form
     view = queries_planning.PlanView(plan)
     item = view.chosen_item(request.args.get("item"))
     officer = _is_officer()
-    excluded = queries_planning.who_may_not_decide(plan)
+    excluded = plan_review.who_may_not_decide(plan)
     add_form = add_form or LineAddForm(formdata=None, item=item)
     add_form.item.choices = [(code, code) for code in view.item_codes]
     return render_template(

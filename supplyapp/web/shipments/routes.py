@@ -92,7 +92,7 @@ def shipment_list():
     context = {"view": view, "filters": filters, "limit": queries.PAGE_LIMIT,
                "statuses": list(ShipmentStatus), "kinds": list(LineKind),
                "items": queries.items_in_shipments(), "warehouses": queries.warehouses(),
-               "may_pick": current_user.role in WAREHOUSE_STAFF, "step_form": StepForm()}
+               "may_pick": may_pick(current_user), "step_form": StepForm()}
     if view == "todo":
         context["to_do"] = queries.to_do(current_user)
     else:
@@ -110,9 +110,8 @@ def _detail(shipment: Shipment, sent_form=None, receive_form=None, status=200):
     lots = sorted(shipment.lots, key=lambda part: (part.lot.expiry_date is None,
                                                     part.lot.expiry_date, part.lot_id))
     S, national = ShipmentStatus, shipment.kind == LineKind.DISTRIBUTION
-    today = date.today()
     # A picked lot that has expired since must be picked again (replaced) before dispatch.
-    expired = [p for p in lots if p.lot.expiry_date is not None and p.lot.expiry_date <= today]
+    expired = service.expired_parts(shipment, date.today())
     picking = shipment.status == S.PLANNED or (shipment.status == S.PICKED and bool(expired))
     return render_template(
         "shipments/shipment_detail.html", shipment=shipment, lots=lots,
@@ -171,9 +170,7 @@ def _step(shipment: Shipment, book, done_message: str, back: str | None = None):
 
 
 def _simple_step(shipment_id: int, book, done_message: str):
-    shipment = _visible(shipment_id)
-    if not may_pick(current_user):
-        abort(403)
+    shipment = _visible(shipment_id)  # the route's role guard already admits only the warehouse
     form = StepForm()
     if not form.validate_on_submit():
         flash(_("The form has expired: submit it again."), "error")
