@@ -6,7 +6,24 @@ from .problem import Item, Line, Organisation, Policy, Problem, ProblemError, Ro
 from .solve import SolveError, scenario, solve, what_if
 
 __all__ = [
-    "Item", "ItemResult", "Line", "Organisation", "Outcome", "Plan", "PlanMeasures", "Policy",
-    "Problem", "ProblemError", "Route", "Shipment", "SolveError", "Source", "compare_plans",
-    "compare_policies", "measure", "scenario", "solve", "what_if",
+    "Item",
+    "ItemResult",
+    "Line",
+    "Organisation",
+    "Outcome",
+    "Plan",
+    "PlanMeasures",
+    "Policy",
+    "Problem",
+    "ProblemError",
+    "Route",
+    "Shipment",
+    "SolveError",
+    "Source",
+    "compare_plans",
+    "compare_policies",
+    "measure",
+    "scenario",
+    "solve",
+    "what_if",
 ]

@@ -44,8 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         problem = Problem.from_dict(_read_json(args.problem))
-        plans = {name: Plan.from_dict(_read_json(path))
-                 for name, path in zip(("a", "b"), getattr(args, "plans", []) or [], strict=False)}
+        plans = {
+            name: Plan.from_dict(_read_json(path))
+            for name, path in zip(("a", "b"), getattr(args, "plans", []) or [], strict=False)
+        }
     except (ProblemError, KeyError, TypeError, ValueError) as err:
         print(f"error: {_describe(err)}", file=sys.stderr)
         return BAD_FILE
@@ -93,8 +95,9 @@ def _compare(problem: Problem, plans: dict[str, Plan], args: argparse.Namespace)
     if len(plans) not in (0, 2):
         print("error: compare takes no plan files or exactly two", file=sys.stderr)
         return BAD_FILE
-    measures = (compare_plans(problem, plans) if plans
-                else compare_policies(problem, solver=args.solver)[1])
+    measures = (
+        compare_plans(problem, plans) if plans else compare_policies(problem, solver=args.solver)[1]
+    )
     if args.output is not None:
         _write_json({name: m.to_dict() for name, m in measures.items()}, args.output)
     print(comparison_table(measures))

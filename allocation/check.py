@@ -41,20 +41,20 @@ MESSAGES = {
     "unknown_line": "{subject} has no line for {item}",
     "source_exceeded": "{subject} would give {sent} {item} but may give only {stock}",
     "reserve_touched": "{sent} {item} from national stock would touch the reserve: "
-                       "only {free} may be given out",
+    "only {free} may be given out",
     "over_request": "{subject} would receive {received} {item}, more than the {requested} "
-                    "it requested",
+    "it requested",
     "redistribution_off": "redistribution of {item} is switched off for this round",
     "not_a_donor": "{subject} may not give {item} (it requests it, has no known use, or is "
-                   "not marked as a possible donor)",
+    "not marked as a possible donor)",
     "below_floor": "{subject} would keep {days:.1f} days of {item}, below the floor of "
-                   "{floor:g} days",
+    "{floor:g} days",
     "national_first": "{item} is redistributed although national stock could still give "
-                      "{spare} more",
+    "{spare} more",
     "recipient_above_floor": "{subject} would end at {days:.1f} days of {item}: surplus goes "
-                             "only to those below {floor:g} days",
+    "only to those below {floor:g} days",
     "giver_below_receiver": "{donor} would keep {donor_days:.1f} days of {item}, fewer than "
-                            "the {days:.1f} days {subject} ends with",
+    "the {days:.1f} days {subject} ends with",
 }
 
 
@@ -62,8 +62,7 @@ def check_shipments(problem: Problem, shipments: Iterable[Shipment]) -> list[Fin
     """Every breach of rule 1 (feasible) and rule 4 (redistribution) by these shipments."""
     shipments = list(shipments)
     sources = {s.code: s for s in problem.sources}
-    lines = {(o.code, code): line for o in problem.organisations
-             for code, line in o.lines.items()}
+    lines = {(o.code, code): line for o in problem.organisations for code, line in o.lines.items()}
     findings = _check_quantities(problem, shipments, sources, lines)
     if findings:
         return findings  # the sums below would only repeat the same faults
@@ -81,13 +80,19 @@ def _check_quantities(problem, shipments, sources, lines) -> list[Finding]:
     for s in shipments:
         quantity = s.quantity
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
-            findings.append(Finding(1, "negative", s.item, s.organisation,
-                                    {"quantity": quantity}))
+            findings.append(Finding(1, "negative", s.item, s.organisation, {"quantity": quantity}))
             continue
         pack = packs.get(s.item, 1)
         if problem.policy.whole_packs and quantity % pack:
-            findings.append(Finding(1, "not_whole_packs", s.item, s.organisation,
-                                    {"quantity": quantity, "pack": pack}))
+            findings.append(
+                Finding(
+                    1,
+                    "not_whole_packs",
+                    s.item,
+                    s.organisation,
+                    {"quantity": quantity, "pack": pack},
+                )
+            )
         if (s.organisation, s.item) not in lines:
             findings.append(Finding(1, "unknown_line", s.item, s.organisation))
         if s.kind == "distribution" and s.source not in sources:
@@ -116,14 +121,22 @@ def _check_sources(problem: Problem, sent) -> list[Finding]:
         for item in {i for (code, i) in sent if code == source.code}:
             stock = source.stock.get(item, 0)
             if sent[source.code, item] > stock:
-                findings.append(Finding(1, "source_exceeded", item, source.code,
-                                        {"sent": sent[source.code, item], "stock": stock}))
+                findings.append(
+                    Finding(
+                        1,
+                        "source_exceeded",
+                        item,
+                        source.code,
+                        {"sent": sent[source.code, item], "stock": stock},
+                    )
+                )
     for item in problem.items:
         total = sum(q for (_, i), q in sent.items() if i == item.code)
         free = _national_free(problem, item.code)
         if total > free:
-            findings.append(Finding(1, "reserve_touched", item.code, "",
-                                    {"sent": total, "free": free}))
+            findings.append(
+                Finding(1, "reserve_touched", item.code, "", {"sent": total, "free": free})
+            )
     return findings
 
 
@@ -137,8 +150,11 @@ def _check_recipients(lines, received) -> list[Finding]:
     for (org, item), quantity in received.items():
         requested = lines[org, item].requested
         if quantity > requested:
-            findings.append(Finding(1, "over_request", item, org,
-                                    {"received": quantity, "requested": requested}))
+            findings.append(
+                Finding(
+                    1, "over_request", item, org, {"received": quantity, "requested": requested}
+                )
+            )
     return findings
 
 
@@ -154,8 +170,7 @@ def _check_donors(problem: Problem, lines, given) -> list[Finding]:
             continue
         days = (line.on_hand - quantity) / line.daily_use
         if days < floor - TOLERANCE:
-            findings.append(Finding(1, "below_floor", item, donor,
-                                    {"days": days, "floor": floor}))
+            findings.append(Finding(1, "below_floor", item, donor, {"days": days, "floor": floor}))
     return findings
 
 
@@ -183,13 +198,26 @@ def _check_redistribution(problem, shipments, sent, received, given, lines) -> l
         after = _days_after(receiver, received[s.organisation, s.item])
         slack = packs[s.item] / receiver.daily_use if receiver.daily_use > 0 else 0
         if after > floor + slack + TOLERANCE:
-            findings.append(Finding(4, "recipient_above_floor", s.item, s.organisation,
-                                    {"days": after, "floor": floor}))
+            findings.append(
+                Finding(
+                    4,
+                    "recipient_above_floor",
+                    s.item,
+                    s.organisation,
+                    {"days": after, "floor": floor},
+                )
+            )
         donor_after = _days_after(lines[s.source, s.item], -given[s.source, s.item])
         if donor_after < after - slack - TOLERANCE:
-            findings.append(Finding(4, "giver_below_receiver", s.item, s.organisation,
-                                    {"donor": s.source, "donor_days": donor_after,
-                                     "days": after}))
+            findings.append(
+                Finding(
+                    4,
+                    "giver_below_receiver",
+                    s.item,
+                    s.organisation,
+                    {"donor": s.source, "donor_days": donor_after, "days": after},
+                )
+            )
     return findings
 
 

@@ -48,8 +48,9 @@ def measure(problem: Problem, plan: Plan) -> PlanMeasures:
             if line.requested > 0:
                 unmet += max(0, line.requested - got)
                 if line.daily_use > 0:
-                    days.append((line.on_hand + got - given.get((org.code, item), 0))
-                                / line.daily_use)
+                    days.append(
+                        (line.on_hand + got - given.get((org.code, item), 0)) / line.daily_use
+                    )
     return PlanMeasures(
         lowest_days_after=min(days) if days else None,
         below_7_days=sum(d < THRESHOLDS[0] for d in days),
@@ -66,14 +67,16 @@ def compare_plans(problem: Problem, plans: dict[str, Plan]) -> dict[str, PlanMea
     return {name: measure(problem, plan) for name, plan in plans.items()}
 
 
-def compare_policies(problem: Problem, solver: str | None = None
-                     ) -> tuple[dict[str, Plan], dict[str, PlanMeasures]]:
+def compare_policies(
+    problem: Problem, solver: str | None = None
+) -> tuple[dict[str, Plan], dict[str, PlanMeasures]]:
     """Solve the problem by the needs policy and by the population key, and measure both."""
     from .solve import solve
 
-    plans = {name: solve(replace(problem, policy=replace(problem.policy, name=name)),
-                         solver=solver)
-             for name in ("needs", "population")}
+    plans = {
+        name: solve(replace(problem, policy=replace(problem.policy, name=name)), solver=solver)
+        for name in ("needs", "population")
+    }
     return plans, compare_plans(problem, plans)
 
 

@@ -82,8 +82,20 @@ def total_at(ramps: Sequence[Ramp], level: float) -> float:
 # Fairness bands are cut at these multiples of the complete-network water level. On a
 # network where every supplier reaches every recipient the cut at 1.0 alone makes the LP
 # exact; the others keep it fair, to within one band, where routes are missing.
-BAND_MULTIPLES: tuple[float, ...] = (0.25, 0.5, 0.75, 0.9, 0.97, 1.0, 1.03, 1.1, 1.25, 1.5,
-                                     2.0, 4.0)
+BAND_MULTIPLES: tuple[float, ...] = (
+    0.25,
+    0.5,
+    0.75,
+    0.9,
+    0.97,
+    1.0,
+    1.03,
+    1.1,
+    1.25,
+    1.5,
+    2.0,
+    4.0,
+)
 
 
 def band_levels(level: float | None) -> list[float]:

@@ -70,9 +70,8 @@ class MatrixProblem(pulp.LpProblem):
         variable, in id order), else read variable by variable."""
         values = getattr(self, "column_values", None)
         if values is not None and len(values) == self.toRustModel().num_variables:
-            return values[first:first + len(variables)]
-        return np.fromiter((var.value or 0.0 for var in variables), np.float64,
-                           len(variables))
+            return values[first : first + len(variables)]
+        return np.fromiter((var.value or 0.0 for var in variables), np.float64, len(variables))
 
     def numVariables(self) -> int:  # noqa: N802 (PuLP's name)
         """As PuLP's, without wrapping every variable to count them."""
@@ -106,8 +105,9 @@ class FillModel:
 
     @property
     def ship(self) -> dict[tuple[str, str], pulp.LpVariable]:
-        return {pair: pulp.LpVariable(var)
-                for pair, var in zip(self.pairs, self.ship_vars, strict=True)}
+        return {
+            pair: pulp.LpVariable(var) for pair, var in zip(self.pairs, self.ship_vars, strict=True)
+        }
 
 
 def build_fill(data: FillData) -> FillModel:
@@ -135,8 +135,13 @@ def build_fill(data: FillData) -> FillModel:
     for n, (s, terms) in enumerate(by_supplier.items()):
         _add(prob, terms, "<=", data.supplier_caps[s], f"supply_limit_{n}")
     if data.total_cap is not None and pairs:
-        _add(prob, [v for terms in by_supplier.values() for v in terms], "<=",
-             data.total_cap, "national_reserve")
+        _add(
+            prob,
+            [v for terms in by_supplier.values() for v in terms],
+            "<=",
+            data.total_cap,
+            "national_reserve",
+        )
     bands_of: dict[str, range] = {}
     at = first_band
     for r, count in zip(data.bands, counts, strict=True):
@@ -144,8 +149,14 @@ def build_fill(data: FillData) -> FillModel:
         at += count
     for n, (r, received) in enumerate(by_recipient.items()):
         mine = bands_of[r]
-        _add(prob, received + list(mine), "==", 0.0, f"fill_{n}",
-             [1.0] * len(received) + [-1.0] * len(mine))
+        _add(
+            prob,
+            received + list(mine),
+            "==",
+            0.0,
+            f"fill_{n}",
+            [1.0] * len(received) + [-1.0] * len(mine),
+        )
     return FillModel(prob, pairs, ship, first_ship)
 
 
@@ -233,19 +244,22 @@ def build_transport(data: TransportData) -> TransportModel:
         _add(prob, terms, "<=", high, f"{kind}_high_{n}")
     for n, r in enumerate({r for r, _ in by_kind}):
         both = [by_kind.get((r, k), []) for k in ("distribution", "redistribution")]
-        if all(both) and sum(bounds[r, k][1] for k in ("distribution", "redistribution")
-                             ) > data.recipient_caps[r]:
+        if (
+            all(both)
+            and sum(bounds[r, k][1] for k in ("distribution", "redistribution"))
+            > data.recipient_caps[r]
+        ):
             _add(prob, both[0] + both[1], "<=", data.recipient_caps[r], f"request_limit_{n}")
     return TransportModel(prob, live, lots, first)
 
 
-def _variables(prob: pulp.LpProblem, name: str, keys: Sequence[int]
-               ) -> tuple[list[Variable], int]:
+def _variables(prob: pulp.LpProblem, name: str, keys: Sequence[int]) -> tuple[list[Variable], int]:
     """Continuous variables `name_<key>` >= 0, one per key (as `add_variable_dict`, without
     the Python wrappers), and the PuLP id of the first: the ids run on from it."""
     model = prob.toRustModel()
-    variables = model.add_variables_batch([f"{name}_{k}" for k in keys], 0.0, math.inf,
-                                          Category.Continuous)
+    variables = model.add_variables_batch(
+        [f"{name}_{k}" for k in keys], 0.0, math.inf, Category.Continuous
+    )
     if not variables:
         return variables, 0
     first = variables[0].id()
@@ -270,8 +284,14 @@ _ONE = array("d", [1.0])
 _SENSES = {"<=": Sense.LessEqual, ">=": Sense.GreaterEqual, "==": Sense.Equal}
 
 
-def _add(prob: MatrixProblem, terms: Sequence[int], sense: str, rhs: float,
-         name: str, coefficients: list[float] | None = None) -> None:
+def _add(
+    prob: MatrixProblem,
+    terms: Sequence[int],
+    sense: str,
+    rhs: float,
+    name: str,
+    coefficients: list[float] | None = None,
+) -> None:
     """Add the row `sum(coefficient * variable) <sense> rhs` over the variables whose
     PuLP ids are `terms` (coefficients 1 unless given), and record it.
 

@@ -21,8 +21,16 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _great_circle_from(lat1: float, p1: float, cos1: float, lon1: float,
-                       lat2: float, p2: float, cos2: float, lon2: float) -> float:
+def _great_circle_from(
+    lat1: float,
+    p1: float,
+    cos1: float,
+    lon1: float,
+    lat2: float,
+    p2: float,
+    cos2: float,
+    lon2: float,
+) -> float:
     """`great_circle_km(lat1, lon1, lat2, lon2)`, the very same arithmetic, with each
     place's radians and cosine of latitude worked out once (`_Place`)."""
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -69,8 +77,9 @@ class ProblemIndex:
     """What every item of one problem shares, worked out once per solve: the places, and
     the kilometres between pairs of them (each pair computed once, on first use)."""
 
-    def __init__(self, problem: Problem,
-                 distances: dict[tuple[str, str], float] | None = None) -> None:
+    def __init__(
+        self, problem: Problem, distances: dict[tuple[str, str], float] | None = None
+    ) -> None:
         self.problem = problem
         places = {s.code: (s.lat, s.lon) for s in problem.sources}
         places.update({o.code: (o.lat, o.lon) for o in problem.organisations})
@@ -92,14 +101,16 @@ class ProblemIndex:
             row = self._from_source[source] = {}
             for o in self.problem.organisations:
                 km = known.get((source, o.code))
-                row[o.code] = (_great_circle_from(*here, *_place(o.lat, o.lon))
-                               if km is None else km)
+                row[o.code] = _great_circle_from(*here, *_place(o.lat, o.lon)) if km is None else km
         return row
 
 
-def item_network(problem: Problem, item: Item,
-                 distances: dict[tuple[str, str], float] | None = None,
-                 index: ProblemIndex | None = None) -> ItemNetwork:
+def item_network(
+    problem: Problem,
+    item: Item,
+    distances: dict[tuple[str, str], float] | None = None,
+    index: ProblemIndex | None = None,
+) -> ItemNetwork:
     """Gather one item's data from the problem: only pairs that exist. `distances` (or
     `index`, which holds one) caches great-circle kilometres between items."""
     if index is None:
@@ -113,12 +124,25 @@ def item_network(problem: Problem, item: Item,
     stock = sum(s.stock.get(code, 0) for s in problem.sources)
     national = lot_floor(max(0, stock - problem.reserve.get(code, 0)), lot)
     floor = problem.policy.donor_floor_days
-    donors = {org: lot_floor(ln.on_hand - floor * ln.daily_use, lot)
-              for org, ln in lines.items() if _may_give(ln)} if problem.policy.redistribute else {}
+    donors = (
+        {
+            org: lot_floor(ln.on_hand - floor * ln.daily_use, lot)
+            for org, ln in lines.items()
+            if _may_give(ln)
+        }
+        if problem.policy.redistribute
+        else {}
+    )
     return ItemNetwork(
-        item=item, lot=lot, requesters=requesters, caps=caps, source_caps=source_caps,
-        national_cap=national, arcs=_source_arcs(problem, requesters, source_caps, index),
-        donor_caps={org: cap for org, cap in donors.items() if cap > 0}, places=index.places,
+        item=item,
+        lot=lot,
+        requesters=requesters,
+        caps=caps,
+        source_caps=source_caps,
+        national_cap=national,
+        arcs=_source_arcs(problem, requesters, source_caps, index),
+        donor_caps={org: cap for org, cap in donors.items() if cap > 0},
+        places=index.places,
         populations={org: index.populations[org] for org in requesters},
         donor_lines={org: lines[org] for org in donors},
         complete=problem.routes is None,
@@ -130,19 +154,33 @@ def _may_give(line: Line) -> bool:
     return line.may_donate and line.requested == 0 and line.daily_use > 0
 
 
-def _source_arcs(problem: Problem, requesters: Mapping[str, Line],
-                 source_caps: Mapping[str, int], index: ProblemIndex) -> list[Arc]:
+def _source_arcs(
+    problem: Problem,
+    requesters: Mapping[str, Line],
+    source_caps: Mapping[str, int],
+    index: ProblemIndex,
+) -> list[Arc]:
     live = {code for code, cap in source_caps.items() if cap > 0}
     if problem.routes is None:
         rows = [(s, index.from_source(s)) for s in live]
         return [(s, r, row[r]) for r in requesters for s, row in rows]
-    return [(rt.source, rt.organisation, index.km(rt.source, rt.organisation)
-             if rt.km is None else rt.km) for rt in problem.routes
-            if rt.source in live and rt.organisation in requesters]
+    return [
+        (
+            rt.source,
+            rt.organisation,
+            index.km(rt.source, rt.organisation) if rt.km is None else rt.km,
+        )
+        for rt in problem.routes
+        if rt.source in live and rt.organisation in requesters
+    ]
 
 
-def _km(places: Mapping[str, tuple[float, float]], distances: dict[tuple[str, str], float],
-        a: str, b: str) -> float:
+def _km(
+    places: Mapping[str, tuple[float, float]],
+    distances: dict[tuple[str, str], float],
+    a: str,
+    b: str,
+) -> float:
     km = distances.get((a, b))
     if km is None:
         (lat1, lon1), (lat2, lon2) = places[a], places[b]
@@ -150,8 +188,12 @@ def _km(places: Mapping[str, tuple[float, float]], distances: dict[tuple[str, st
     return km
 
 
-def nearest_arcs(places: Mapping[str, tuple[float, float]], donors: Iterable[str],
-                 recipients: Iterable[str], k: int) -> list[Arc]:
+def nearest_arcs(
+    places: Mapping[str, tuple[float, float]],
+    donors: Iterable[str],
+    recipients: Iterable[str],
+    k: int,
+) -> list[Arc]:
     """Arcs from each recipient's k nearest donors, found by a sweep over latitude.
     (The pairs seldom repeat between items, so their kilometres are not kept.)"""
     ordered = sorted(donors, key=lambda d: places[d][0])
@@ -163,9 +205,14 @@ def nearest_arcs(places: Mapping[str, tuple[float, float]], donors: Iterable[str
     return arcs
 
 
-def _k_nearest(places: Mapping[str, tuple[float, float]], ordered: Sequence[str],
-               lats: Sequence[float], at: Sequence[tuple[float, float, float, float]], r: str,
-               k: int) -> list[tuple[str, float]]:
+def _k_nearest(
+    places: Mapping[str, tuple[float, float]],
+    ordered: Sequence[str],
+    lats: Sequence[float],
+    at: Sequence[tuple[float, float, float, float]],
+    r: str,
+    k: int,
+) -> list[tuple[str, float]]:
     lat, lon = places[r]
     here = _place(lat, lon)
     best: list[tuple[float, str]] = []

@@ -116,17 +116,21 @@ class Problem:
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the problem (the inverse of from_dict)."""
         out: dict[str, Any] = {
-            "items": [{"code": i.code, "pack_size": i.pack_size, "name": i.name}
-                      for i in self.items],
-            "sources": [{"code": s.code, "lat": s.lat, "lon": s.lon, "stock": dict(s.stock)}
-                        for s in self.sources],
+            "items": [
+                {"code": i.code, "pack_size": i.pack_size, "name": i.name} for i in self.items
+            ],
+            "sources": [
+                {"code": s.code, "lat": s.lat, "lon": s.lon, "stock": dict(s.stock)}
+                for s in self.sources
+            ],
             "reserve": dict(self.reserve),
             "organisations": [_organisation_dict(o) for o in self.organisations],
             "policy": policy_to_dict(self.policy),
         }
         if self.routes is not None:
-            out["routes"] = [{"from": r.source, "to": r.organisation, "km": r.km}
-                             for r in self.routes]
+            out["routes"] = [
+                {"from": r.source, "to": r.organisation, "km": r.km} for r in self.routes
+            ]
         return out
 
 
@@ -144,12 +148,23 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
 
 def _organisation_dict(org: Organisation) -> dict[str, Any]:
     lines = {
-        code: {"on_hand": ln.on_hand, "daily_use": ln.daily_use, "requested": ln.requested,
-               "priority": ln.priority, "may_donate": ln.may_donate}
+        code: {
+            "on_hand": ln.on_hand,
+            "daily_use": ln.daily_use,
+            "requested": ln.requested,
+            "priority": ln.priority,
+            "may_donate": ln.may_donate,
+        }
         for code, ln in org.lines.items()
     }
-    return {"code": org.code, "kind": org.kind, "population": org.population,
-            "lat": org.lat, "lon": org.lon, "lines": lines}
+    return {
+        "code": org.code,
+        "kind": org.kind,
+        "population": org.population,
+        "lat": org.lat,
+        "lon": org.lon,
+        "lines": lines,
+    }
 
 
 # --- reading with clear errors -------------------------------------------------------------
@@ -194,8 +209,9 @@ def _json_literal(value: Any) -> str:
     return str(value)
 
 
-def number(value: Any, path: str, *, whole: bool = False, low: float = 0.0,
-           high: float = math.inf) -> float:
+def number(
+    value: Any, path: str, *, whole: bool = False, low: float = 0.0, high: float = math.inf
+) -> float:
     """A finite number in [low, high] (a whole one if asked), or a ProblemError."""
     kind = "a whole number" if whole else "a number"
     bounds = f">= {low:g}" if high == math.inf else f"from {low:g} to {high:g}"
@@ -245,8 +261,9 @@ def _read_item(raw: Any, path: str) -> Item:
     obj = _mapping(raw, path)
     return Item(
         code=_code(_get(obj, "code", path), f"{path}.code"),
-        pack_size=int(number(_get(obj, "pack_size", path, 1), f"{path}.pack_size",
-                             whole=True, low=1)),
+        pack_size=int(
+            number(_get(obj, "pack_size", path, 1), f"{path}.pack_size", whole=True, low=1)
+        ),
         name=str(_get(obj, "name", path, "") or ""),
     )
 
@@ -271,8 +288,9 @@ def _read_line(raw: Any, path: str) -> Line:
         on_hand=int(number(_get(obj, "on_hand", path), f"{path}.on_hand", whole=True)),
         daily_use=number(_get(obj, "daily_use", path), f"{path}.daily_use"),
         requested=int(number(_get(obj, "requested", path, 0), f"{path}.requested", whole=True)),
-        priority=cast(Priority, _choice(_get(obj, "priority", path, "normal"),
-                                        f"{path}.priority", PRIORITIES)),
+        priority=cast(
+            Priority, _choice(_get(obj, "priority", path, "normal"), f"{path}.priority", PRIORITIES)
+        ),
         may_donate=_flag(_get(obj, "may_donate", path, False), f"{path}.may_donate"),
     )
 
@@ -287,9 +305,11 @@ def _read_organisation(raw: Any, path: str, items: set[str]) -> Organisation:
             raise ProblemError(f"{path}.lines.{item}", f"unknown item code {item!r}")
         lines[item] = _read_line(line, f"{path}.lines.{item}")
     return Organisation(
-        code=code, lat=lat, lon=lon, kind=str(_get(obj, "kind", path, "") or ""),
-        population=int(number(_get(obj, "population", path, 0), f"{path}.population",
-                              whole=True)),
+        code=code,
+        lat=lat,
+        lon=lon,
+        kind=str(_get(obj, "kind", path, "") or ""),
+        population=int(number(_get(obj, "population", path, 0), f"{path}.population", whole=True)),
         lines=lines,
     )
 
@@ -298,19 +318,32 @@ def _read_policy(raw: Any, path: str) -> Policy:
     obj = _mapping(raw, path)
     default = Policy()
     return Policy(
-        name=cast(PolicyName, _choice(_get(obj, "name", path, default.name), f"{path}.name",
-                                      ("needs", "population"))),
-        donor_floor_days=number(_get(obj, "donor_floor_days", path, default.donor_floor_days),
-                                f"{path}.donor_floor_days"),
-        redistribute=_flag(_get(obj, "redistribute", path, default.redistribute),
-                           f"{path}.redistribute"),
-        whole_packs=_flag(_get(obj, "whole_packs", path, default.whole_packs),
-                          f"{path}.whole_packs"),
-        solver=cast(SolverName, _choice(_get(obj, "solver", path, default.solver),
-                                        f"{path}.solver", ("highs", "cbc"))),
-        redistribution_neighbours=int(number(
-            _get(obj, "redistribution_neighbours", path, default.redistribution_neighbours),
-            f"{path}.redistribution_neighbours", whole=True, low=1)),
+        name=cast(
+            PolicyName,
+            _choice(_get(obj, "name", path, default.name), f"{path}.name", ("needs", "population")),
+        ),
+        donor_floor_days=number(
+            _get(obj, "donor_floor_days", path, default.donor_floor_days),
+            f"{path}.donor_floor_days",
+        ),
+        redistribute=_flag(
+            _get(obj, "redistribute", path, default.redistribute), f"{path}.redistribute"
+        ),
+        whole_packs=_flag(
+            _get(obj, "whole_packs", path, default.whole_packs), f"{path}.whole_packs"
+        ),
+        solver=cast(
+            SolverName,
+            _choice(_get(obj, "solver", path, default.solver), f"{path}.solver", ("highs", "cbc")),
+        ),
+        redistribution_neighbours=int(
+            number(
+                _get(obj, "redistribution_neighbours", path, default.redistribution_neighbours),
+                f"{path}.redistribution_neighbours",
+                whole=True,
+                low=1,
+            )
+        ),
     )
 
 
@@ -344,13 +377,21 @@ def _read_problem(data: Any) -> Problem:
     raw_orgs = _list(_get(obj, "organisations", ""), "organisations")
     if not raw_orgs:
         raise ProblemError("organisations", "must list at least one organisation")
-    orgs = [_read_organisation(raw, f"organisations[{i}]", codes)
-            for i, raw in enumerate(raw_orgs)]
+    orgs = [_read_organisation(raw, f"organisations[{i}]", codes) for i, raw in enumerate(raw_orgs)]
     _unique([o.code for o in orgs], "organisations")
     reserve = _item_stock(_get(obj, "reserve", "", {}), "reserve", codes)
     policy = _read_policy(_get(obj, "policy", "", {}), "policy")
     raw_routes = _get(obj, "routes", "", None)
-    routes = None if raw_routes is None else _read_routes(
-        raw_routes, {s.code for s in sources}, {o.code for o in orgs})
-    return Problem(items=tuple(items), sources=tuple(sources), organisations=tuple(orgs),
-                   reserve=reserve, policy=policy, routes=routes)
+    routes = (
+        None
+        if raw_routes is None
+        else _read_routes(raw_routes, {s.code for s in sources}, {o.code for o in orgs})
+    )
+    return Problem(
+        items=tuple(items),
+        sources=tuple(sources),
+        organisations=tuple(orgs),
+        reserve=reserve,
+        policy=policy,
+        routes=routes,
+    )

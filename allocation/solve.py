@@ -102,12 +102,13 @@ class LeanHiGHS(pulp.HiGHS):
         solver = lp.solverModel
         solver.addCols(n, cost, lower, upper, 0, empty, empty, np.zeros(0))
         if self.mip:
-            integer = np.fromiter((j for j, v in enumerate(columns)
-                                   if v.category != Category.Continuous), np.int32)
+            integer = np.fromiter(
+                (j for j, v in enumerate(columns) if v.category != Category.Continuous), np.int32
+            )
             if len(integer):
                 solver.changeColsIntegrality(
-                    len(integer), integer,
-                    np.full(len(integer), highspy.HighsVarType.kInteger))
+                    len(integer), integer, np.full(len(integer), highspy.HighsVarType.kInteger)
+                )
         if lp.sense == pulp.LpMaximize:
             solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
         if objective is not None:
@@ -116,9 +117,15 @@ class LeanHiGHS(pulp.HiGHS):
             row_lower, row_upper = recorded.row_lower, recorded.row_upper
             row_lower[np.isneginf(row_lower)] = -inf
             row_upper[np.isposinf(row_upper)] = inf
-            solver.addRows(len(row_lower), row_lower, row_upper, len(recorded.row_columns),
-                           recorded.row_starts, recorded.row_columns,
-                           recorded.row_coefficients)
+            solver.addRows(
+                len(row_lower),
+                row_lower,
+                row_upper,
+                len(recorded.row_columns),
+                recorded.row_starts,
+                recorded.row_columns,
+                recorded.row_coefficients,
+            )
             return
         self._add_rows(lp, model, ids)
 
@@ -141,10 +148,15 @@ class LeanHiGHS(pulp.HiGHS):
             rhs, sense = row.rhs, row.sense
             row_lower[i] = -inf if sense == Sense.LessEqual else rhs
             row_upper[i] = inf if sense == Sense.GreaterEqual else rhs
-        lp.solverModel.addRows(len(rows), row_lower, row_upper, len(indices),
-                               np.array(starts, dtype=np.int32),
-                               np.array(indices, dtype=np.int32),
-                               np.array(coefficients, dtype=np.float64))
+        lp.solverModel.addRows(
+            len(rows),
+            row_lower,
+            row_upper,
+            len(indices),
+            np.array(starts, dtype=np.int32),
+            np.array(indices, dtype=np.int32),
+            np.array(coefficients, dtype=np.float64),
+        )
 
     def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[pulp.LpSolveStatus, bool]:
         highspy = pulp_highs.highspy_mod
@@ -187,8 +199,10 @@ def _recorded(lp: pulp.LpProblem, model: Any) -> _Recorded | None:
     n = model.num_variables
     if len(lp.row_starts) != model.num_constraints or terms != len(lp.objective_ids) or n == 0:
         return None
-    columns = [np.frombuffer(ids, dtype=np.uint64).astype(np.int64) if len(ids)
-               else np.zeros(0, np.int64) for ids in (lp.objective_ids, lp.row_ids)]
+    columns = [
+        np.frombuffer(ids, dtype=np.uint64).astype(np.int64) if len(ids) else np.zeros(0, np.int64)
+        for ids in (lp.objective_ids, lp.row_ids)
+    ]
     used = np.zeros(n, dtype=bool)
     for at in columns:
         if len(at) and at.max() >= n:
@@ -197,10 +211,14 @@ def _recorded(lp: pulp.LpProblem, model: Any) -> _Recorded | None:
     if not used.all():
         return None
     return _Recorded(
-        columns[0].astype(np.int32), np.array(lp.objective_coefficients, dtype=np.float64),
-        np.array(lp.row_starts, dtype=np.int32), columns[1].astype(np.int32),
+        columns[0].astype(np.int32),
+        np.array(lp.objective_coefficients, dtype=np.float64),
+        np.array(lp.row_starts, dtype=np.int32),
+        columns[1].astype(np.int32),
         np.array(lp.row_coefficients, dtype=np.float64),
-        np.array(lp.row_lower, dtype=np.float64), np.array(lp.row_upper, dtype=np.float64))
+        np.array(lp.row_lower, dtype=np.float64),
+        np.array(lp.row_upper, dtype=np.float64),
+    )
 
 
 def _make_solver(name: str, mip: bool) -> tuple[pulp.LpSolver, str, str]:
@@ -223,8 +241,7 @@ def _version(package: str) -> str:
         return "unknown"
 
 
-def solve(problem: Problem, *, solver: str | None = None,
-          progress: Progress | None = None) -> Plan:
+def solve(problem: Problem, *, solver: str | None = None, progress: Progress | None = None) -> Plan:
     """Allocate every item of the problem by its policy and return the explained plan."""
     start = time.perf_counter()
     runner = Runner(solver or problem.policy.solver)
@@ -239,22 +256,41 @@ def solve(problem: Problem, *, solver: str | None = None,
         item_outcomes, items[item.code] = explain_item(network, allocation, problem.policy)
         outcomes.extend(item_outcomes)
     policy = policy_to_dict(replace(problem.policy, solver=solver or problem.policy.solver))
-    plan = Plan(status="optimal", policy=policy, solver=runner.name,
-                solver_version=runner.version, seconds=0.0, shipments=tuple(shipments),
-                outcomes=tuple(outcomes), items=items)
-    return plan.with_timing(time.perf_counter() - start, runner.build_seconds,
-                            runner.solve_seconds)
+    plan = Plan(
+        status="optimal",
+        policy=policy,
+        solver=runner.name,
+        solver_version=runner.version,
+        seconds=0.0,
+        shipments=tuple(shipments),
+        outcomes=tuple(outcomes),
+        items=items,
+    )
+    return plan.with_timing(time.perf_counter() - start, runner.build_seconds, runner.solve_seconds)
 
 
-def what_if(problem: Problem, *, use_scale: float = 1.0, remove_sources: Iterable[str] = (),
-            policy: Policy | None = None, solver: str | None = None) -> Plan:
+def what_if(
+    problem: Problem,
+    *,
+    use_scale: float = 1.0,
+    remove_sources: Iterable[str] = (),
+    policy: Policy | None = None,
+    solver: str | None = None,
+) -> Plan:
     """Solve the same problem with daily use scaled, some sources removed, or another policy."""
-    return solve(scenario(problem, use_scale=use_scale, remove_sources=remove_sources,
-                          policy=policy), solver=solver)
+    return solve(
+        scenario(problem, use_scale=use_scale, remove_sources=remove_sources, policy=policy),
+        solver=solver,
+    )
 
 
-def scenario(problem: Problem, *, use_scale: float = 1.0, remove_sources: Iterable[str] = (),
-             policy: Policy | None = None) -> Problem:
+def scenario(
+    problem: Problem,
+    *,
+    use_scale: float = 1.0,
+    remove_sources: Iterable[str] = (),
+    policy: Policy | None = None,
+) -> Problem:
     """A copy of the problem with daily use scaled, sources removed or the policy replaced."""
     gone = set(remove_sources)
     unknown = gone - {s.code for s in problem.sources}
@@ -267,13 +303,15 @@ def scenario(problem: Problem, *, use_scale: float = 1.0, remove_sources: Iterab
         problem,
         sources=tuple(s for s in problem.sources if s.code not in gone),
         organisations=tuple(_scaled(o, use_scale) for o in problem.organisations),
-        policy=policy or problem.policy, routes=routes,
+        policy=policy or problem.policy,
+        routes=routes,
     )
 
 
 def _scaled(org: Organisation, scale: float) -> Organisation:
     if scale == 1.0:
         return org
-    lines: dict[str, Line] = {code: replace(ln, daily_use=ln.daily_use * scale)
-                              for code, ln in org.lines.items()}
+    lines: dict[str, Line] = {
+        code: replace(ln, daily_use=ln.daily_use * scale) for code, ln in org.lines.items()
+    }
     return replace(org, lines=lines)

@@ -51,8 +51,15 @@ def allocate_item(net: ItemNetwork, policy: Policy, runner: Runner) -> ItemAlloc
     if not net.requesters:
         return result
     result.groups = needs_groups(net) if policy.name == "needs" else population_groups(net)
-    first, result.levels = fill(net.item.code, result.groups, net.source_caps,
-                                net.available, net.arcs, runner, complete=net.complete)
+    first, result.levels = fill(
+        net.item.code,
+        result.groups,
+        net.source_caps,
+        net.available,
+        net.arcs,
+        runner,
+        complete=net.complete,
+    )
     second: dict[str, float] = {}
     surplus_arcs: list[Arc] = []
     surplus_complete = True
@@ -60,16 +67,27 @@ def allocate_item(net: ItemNetwork, policy: Policy, runner: Runner) -> ItemAlloc
         groups = surplus_groups(net, first, policy.donor_floor_days)
         recipients = [r for g in groups for r in g.ramps]
         if recipients:
-            surplus_arcs = nearest_arcs(net.places, net.donor_caps, recipients,
-                                        policy.redistribution_neighbours)
+            surplus_arcs = nearest_arcs(
+                net.places, net.donor_caps, recipients, policy.redistribution_neighbours
+            )
             every = len(net.donor_caps) <= policy.redistribution_neighbours
             second, result.surplus_levels = fill(
-                f"{net.item.code}_surplus", groups, net.donor_caps, None, surplus_arcs, runner,
-                complete=every)
+                f"{net.item.code}_surplus",
+                groups,
+                net.donor_caps,
+                None,
+                surplus_arcs,
+                runner,
+                complete=every,
+            )
             surplus_complete = every
-    ship_whole_lots(net, [("distribution", first, net.complete),
-                          ("redistribution", second, surplus_complete)],
-                    surplus_arcs, runner, result)
+    ship_whole_lots(
+        net,
+        [("distribution", first, net.complete), ("redistribution", second, surplus_complete)],
+        surplus_arcs,
+        runner,
+        result,
+    )
     return result
 
 
@@ -87,15 +105,20 @@ def needs_groups(net: ItemNetwork) -> list[Group]:
                 unknown[ln.priority][r] = Ramp(cap, 0.0, cap)
     groups = []
     for priority in PRIORITIES:
-        groups += [Group(priority, known[priority]),
-                   Group(priority, unknown[priority], by_days=False)]
+        groups += [
+            Group(priority, known[priority]),
+            Group(priority, unknown[priority], by_days=False),
+        ]
     return [g for g in groups if g.ramps]
 
 
 def population_groups(net: ItemNetwork) -> list[Group]:
     """The classic key: units per inhabitant, capped at the request."""
-    ramps = {r: Ramp(float(net.populations.get(r, 0)), 0.0, net.caps[r])
-             for r in net.requesters if net.caps[r] > 0 and net.populations.get(r, 0) > 0}
+    ramps = {
+        r: Ramp(float(net.populations.get(r, 0)), 0.0, net.caps[r])
+        for r in net.requesters
+        if net.caps[r] > 0 and net.populations.get(r, 0) > 0
+    }
     return [Group("population", ramps, by_days=False)] if ramps else []
 
 
@@ -112,17 +135,28 @@ def surplus_groups(net: ItemNetwork, first: Mapping[str, float], floor: float) -
     return [Group(p, by_class[p]) for p in PRIORITIES if by_class[p]]
 
 
-def fill(name: str, groups: Sequence[Group], caps: Mapping[str, float], total: float | None,
-         arcs: Sequence[Arc], runner: Runner, *, complete: bool
-         ) -> tuple[dict[str, float], list[float | None]]:
+def fill(
+    name: str,
+    groups: Sequence[Group],
+    caps: Mapping[str, float],
+    total: float | None,
+    arcs: Sequence[Arc],
+    runner: Runner,
+    *,
+    complete: bool,
+) -> tuple[dict[str, float], list[float | None]]:
     """Share `total` out over the groups in order, each up to its water level.
 
     Where every supplier reaches every recipient the water levels are the exact answer and
     no LP is needed; otherwise the fill LP finds it, band by band, over the arcs that exist."""
     levels = water_levels(groups, min(math.inf if total is None else total, sum(caps.values())))
     if complete:
-        return {r: _filled(ramp, level) for group, level in zip(groups, levels, strict=True)
-                for r, ramp in group.ramps.items() if _filled(ramp, level) > EPS}, levels
+        return {
+            r: _filled(ramp, level)
+            for group, level in zip(groups, levels, strict=True)
+            for r, ramp in group.ramps.items()
+            if _filled(ramp, level) > EPS
+        }, levels
     bands: dict[str, list[tuple[float, float]]] = defaultdict(list)
     offset = 0
     tiered: list[tuple[str, float, int]] = []
@@ -159,8 +193,9 @@ def _filled(ramp: Ramp, level: float | None) -> float:
     return ramp.cap if level is None else ramp.amount(level)
 
 
-def whole_lots(shares: Mapping[str, float], lot: int, room: dict[str, int],
-               order: Mapping[str, float]) -> dict[str, tuple[int, int]]:
+def whole_lots(
+    shares: Mapping[str, float], lot: int, room: dict[str, int], order: Mapping[str, float]
+) -> dict[str, tuple[int, int]]:
     """Round shares to whole lots keeping the total (largest remainders first, then the
     fewest days); `room` is the lots each recipient may still take and is used up."""
     lots = {r: min(math.floor(q / lot + EPS), room[r]) for r, q in shares.items()}
@@ -177,19 +212,27 @@ def whole_lots(shares: Mapping[str, float], lot: int, room: dict[str, int],
     return {r: (n, n) for r, n in lots.items()}
 
 
-def lot_ranges(shares: Mapping[str, float], lot: int, room: dict[str, int]
-               ) -> dict[str, tuple[int, int]]:
+def lot_ranges(
+    shares: Mapping[str, float], lot: int, room: dict[str, int]
+) -> dict[str, tuple[int, int]]:
     """The whole lots just below and above each share (the transport LP picks); the lots
     below are taken from `room`."""
-    ranges = {r: (min(math.floor(q / lot + EPS), room[r]), min(math.ceil(q / lot - EPS), room[r]))
-              for r, q in shares.items()}
+    ranges = {
+        r: (min(math.floor(q / lot + EPS), room[r]), min(math.ceil(q / lot - EPS), room[r]))
+        for r, q in shares.items()
+    }
     for r, (low, _) in ranges.items():
         room[r] -= low
     return ranges
 
 
-def ship_whole_lots(net: ItemNetwork, shares: Sequence[tuple[str, Mapping[str, float], bool]],
-                    surplus_arcs: Sequence[Arc], runner: Runner, out: ItemAllocation) -> None:
+def ship_whole_lots(
+    net: ItemNetwork,
+    shares: Sequence[tuple[str, Mapping[str, float], bool]],
+    surplus_arcs: Sequence[Arc],
+    runner: Runner,
+    out: ItemAllocation,
+) -> None:
     """Round each recipient to whole lots within one lot of its share; ship the fewest km.
 
     `shares` holds (kind, units per recipient, whether the kind's network is complete)."""
@@ -202,19 +245,29 @@ def ship_whole_lots(net: ItemNetwork, shares: Sequence[tuple[str, Mapping[str, f
         ranges = whole_lots(live, lot, room, order) if complete else lot_ranges(live, lot, room)
         bounds.update({(r, kind): b for r, b in ranges.items() if b[1] > 0})
     keys = {s: f"S:{s}" for s in net.source_caps}
-    arcs = [(keys[s], r, km, "distribution") for s, r, km in net.arcs
-            if (r, "distribution") in bounds]
+    arcs = [
+        (keys[s], r, km, "distribution") for s, r, km in net.arcs if (r, "distribution") in bounds
+    ]
     keys = {d: f"O:{d}" for d in net.donor_caps}
-    arcs += [(keys[d], r, km, "redistribution") for d, r, km in surplus_arcs
-             if (r, "redistribution") in bounds]
+    arcs += [
+        (keys[d], r, km, "redistribution")
+        for d, r, km in surplus_arcs
+        if (r, "redistribution") in bounds
+    ]
     if not arcs:
         return
     caps = {f"S:{s}": c // lot for s, c in net.source_caps.items()}
     caps.update({f"O:{d}": c // lot for d, c in net.donor_caps.items()})
     national = net.national_cap // lot
-    data = TransportData(net.item.code, lot, caps,
-                         national if national < sum(net.source_caps.values()) // lot else None,
-                         arcs, bounds, room_total(net, lot))
+    data = TransportData(
+        net.item.code,
+        lot,
+        caps,
+        national if national < sum(net.source_caps.values()) // lot else None,
+        arcs,
+        bounds,
+        room_total(net, lot),
+    )
     nearest = nearest_transport(data)
     if nearest is not None:  # the transport LP's optimum, known without solving it
         _record(net, data, nearest, out)
@@ -228,9 +281,12 @@ def ship_whole_lots(net: ItemNetwork, shares: Sequence[tuple[str, Mapping[str, f
         values = model.value_array()
     shipped = np.flatnonzero(np.rint(values) > 0)  # the arcs _record keeps, in order
     live = model.live
-    _record(net, data, {live[k]: v for k, v in zip(shipped.tolist(),
-                                                    values[shipped].tolist(), strict=True)},
-            out)
+    _record(
+        net,
+        data,
+        {live[k]: v for k, v in zip(shipped.tolist(), values[shipped].tolist(), strict=True)},
+        out,
+    )
 
 
 def nearest_transport(data: TransportData) -> dict[int, float] | None:
@@ -278,8 +334,9 @@ def room_total(net: ItemNetwork, lot: int) -> dict[str, int]:
     return {r: c // lot for r, c in net.caps.items()}
 
 
-def _record(net: ItemNetwork, data: TransportData, values: Mapping[int, float],
-            out: ItemAllocation) -> None:
+def _record(
+    net: ItemNetwork, data: TransportData, values: Mapping[int, float], out: ItemAllocation
+) -> None:
     lot, item, arcs = net.lot, net.item.code, data.arcs
     national, surplus, given = out.national, out.surplus, out.given
     shipments = out.shipments

@@ -34,8 +34,14 @@ from allocation.network import great_circle_km  # noqa: E402
 PACKS = (10, 20, 50, 100)
 
 
-def synthetic(seed: int, sources: int, organisations: int, items: int,
-              box: tuple[float, float, float, float], nearest: int | None) -> Problem:
+def synthetic(
+    seed: int,
+    sources: int,
+    organisations: int,
+    items: int,
+    box: tuple[float, float, float, float],
+    nearest: int | None,
+) -> Problem:
     """A plausible country: warehouses, organisations by population, scarce and ample items."""
     rng = random.Random(seed)
     lat0, lat1, lon0, lon1 = box
@@ -44,24 +50,37 @@ def synthetic(seed: int, sources: int, organisations: int, items: int,
     orgs = [_organisation(rng, n, organisations, codes, box) for n in range(organisations)]
     scarcity = {c: rng.uniform(0.3, 1.5) for c in codes}
     requested = {c: sum(o["lines"][c]["requested"] for o in orgs) for c in codes}
-    srcs = [{"code": f"W{n:02d}", "lat": lat, "lon": lon,
-             "stock": {c: int(requested[c] * scarcity[c] * rng.uniform(0.5, 1.5) / sources)
-                       for c in codes}} for n, (lat, lon) in enumerate(place)]
+    srcs = [
+        {
+            "code": f"W{n:02d}",
+            "lat": lat,
+            "lon": lon,
+            "stock": {
+                c: int(requested[c] * scarcity[c] * rng.uniform(0.5, 1.5) / sources) for c in codes
+            },
+        }
+        for n, (lat, lon) in enumerate(place)
+    ]
     data: dict[str, Any] = {
         "items": [{"code": c, "pack_size": rng.choice(PACKS)} for c in codes],
         "sources": srcs,
         "reserve": {c: int(0.05 * sum(s["stock"][c] for s in srcs)) for c in codes},
         "organisations": orgs,
-        "policy": {"name": "needs", "donor_floor_days": 28, "redistribute": True,
-                   "whole_packs": True},
+        "policy": {
+            "name": "needs",
+            "donor_floor_days": 28,
+            "redistribute": True,
+            "whole_packs": True,
+        },
     }
     if nearest is not None:
         data["routes"] = _nearest_routes(srcs, orgs, nearest)
     return Problem.from_dict(data)
 
 
-def _organisation(rng: random.Random, n: int, total: int, codes: list[str],
-                  box: tuple[float, float, float, float]) -> dict[str, Any]:
+def _organisation(
+    rng: random.Random, n: int, total: int, codes: list[str], box: tuple[float, float, float, float]
+) -> dict[str, Any]:
     population = int(math.exp(rng.uniform(math.log(2_500), math.log(1_000_000))))
     lines = {}
     for code in codes:
@@ -75,17 +94,24 @@ def _organisation(rng: random.Random, n: int, total: int, codes: list[str],
             "may_donate": not asks and rng.random() < 0.5,
         }
     lat0, lat1, lon0, lon1 = box
-    return {"code": f"O{n:04d}", "kind": "region" if n < total // 15 else "municipality",
-            "population": population, "lat": rng.uniform(lat0, lat1),
-            "lon": rng.uniform(lon0, lon1), "lines": lines}
+    return {
+        "code": f"O{n:04d}",
+        "kind": "region" if n < total // 15 else "municipality",
+        "population": population,
+        "lat": rng.uniform(lat0, lat1),
+        "lon": rng.uniform(lon0, lon1),
+        "lines": lines,
+    }
 
 
-def _nearest_routes(srcs: list[dict[str, Any]], orgs: list[dict[str, Any]],
-                    k: int) -> list[dict[str, Any]]:
+def _nearest_routes(
+    srcs: list[dict[str, Any]], orgs: list[dict[str, Any]], k: int
+) -> list[dict[str, Any]]:
     routes = []
     for org in orgs:
-        dist = sorted((great_circle_km(org["lat"], org["lon"], s["lat"], s["lon"]), s["code"])
-                      for s in srcs)
+        dist = sorted(
+            (great_circle_km(org["lat"], org["lon"], s["lat"], s["lon"]), s["code"]) for s in srcs
+        )
         routes += [{"from": code, "to": org["code"], "km": round(km, 1)} for km, code in dist[:k]]
     return routes
 
@@ -134,16 +160,30 @@ class Matrix:
         h.setOptionValue("output_flag", False)
         h.setOptionValue("presolve", "off")
         n = len(self.cost)
-        h.addCols(n, np.array(self.cost), np.zeros(n), np.array(self.upper), 0,
-                  np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
+        h.addCols(
+            n,
+            np.array(self.cost),
+            np.zeros(n),
+            np.array(self.upper),
+            0,
+            np.zeros(0, np.int32),
+            np.zeros(0, np.int32),
+            np.zeros(0),
+        )
         starts, index, value = [], [], []
         for _, _, cols, coefs in self.rows:
             starts.append(len(index))
             index += cols
             value += coefs
-        h.addRows(len(self.rows), np.array([r[0] for r in self.rows]),
-                  np.array([r[1] for r in self.rows]), len(index),
-                  np.array(starts, np.int32), np.array(index, np.int32), np.array(value))
+        h.addRows(
+            len(self.rows),
+            np.array([r[0] for r in self.rows]),
+            np.array([r[1] for r in self.rows]),
+            len(index),
+            np.array(starts, np.int32),
+            np.array(index, np.int32),
+            np.array(value),
+        )
         if maximise:
             h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         h.run()
@@ -195,8 +235,11 @@ def highspy_transport(data: TransportData) -> None:
         elif kind == "k":
             r, flow = key.split("\0")
             m.row(*data.bounds[r, flow], cols, ones)
-        elif kind == "r" and all(("k", key + "\0" + k) in groups for k in kinds) and sum(
-                data.bounds[key, k][1] for k in kinds) > data.recipient_caps[key]:
+        elif (
+            kind == "r"
+            and all(("k", key + "\0" + k) in groups for k in kinds)
+            and sum(data.bounds[key, k][1] for k in kinds) > data.recipient_caps[key]
+        ):
             m.row(-inf, data.recipient_caps[key], cols, ones)
     m.solve(maximise=False)
 
@@ -221,15 +264,18 @@ def bench(name: str, problem: Problem, runs: int) -> None:
         solves.append(plan.solve_seconds)
     direct = [highspy_seconds(capture.models) for _ in range(min(runs, 3))]
     for data in capture.models:
-        columns += len(data.arcs) + (sum(len(b) for b in data.bands.values())
-                                     if isinstance(data, FillData) else 0)
+        columns += len(data.arcs) + (
+            sum(len(b) for b in data.bands.values()) if isinstance(data, FillData) else 0
+        )
     print(f"BENCH alloc_{name}_median_s {statistics.median(totals):.3f} s")
     print(f"BENCH alloc_{name}_cpu_median_s {statistics.median(cpu):.3f} s")
     print(f"BENCH alloc_{name}_build_s {statistics.median(builds):.3f} s")
     print(f"BENCH alloc_{name}_solve_s {statistics.median(solves):.3f} s")
     print(f"BENCH alloc_{name}_highspy_direct_s {statistics.median(direct):.3f} s")
-    print(f"BENCH alloc_{name}_pulp_over_highspy "
-          f"{statistics.median(totals) / statistics.median(direct):.2f} x")
+    print(
+        f"BENCH alloc_{name}_pulp_over_highspy "
+        f"{statistics.median(totals) / statistics.median(direct):.2f} x"
+    )
     print(f"BENCH alloc_{name}_models {len(capture.models)} count")
     print(f"BENCH alloc_{name}_columns {columns} count")
     print(f"BENCH alloc_{name}_shipments {len(plan.shipments)} count")
@@ -240,8 +286,10 @@ def _versions() -> str:
     """One line naming what was measured: Python, PuLP, highspy and the HiGHS it wraps."""
     h = highspy.Highs()
     highs = f"{h.version()}" if hasattr(h, "version") else "unknown"
-    return (f"VERSIONS python {platform.python_version()} pulp {metadata.version('pulp')} "
-            f"highspy {metadata.version('highspy')} HiGHS {highs}")
+    return (
+        f"VERSIONS python {platform.python_version()} pulp {metadata.version('pulp')} "
+        f"highspy {metadata.version('highspy')} HiGHS {highs}"
+    )
 
 
 def _peak_rss_mb() -> float:
@@ -250,11 +298,19 @@ def _peak_rss_mb() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", default=bool(os.environ.get(
-        "BENCH_QUICK")), help="small sizes for a smoke run")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        default=bool(os.environ.get("BENCH_QUICK")),
+        help="small sizes for a smoke run",
+    )
     parser.add_argument("--scale", choices=("sweden", "us", "both"), default="both")
-    parser.add_argument("--runs", type=int, default=None,
-                        help="whole plans for the Sweden median (default 7, quick 2)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=None,
+        help="whole plans for the Sweden median (default 7, quick 2)",
+    )
     args = parser.parse_args()
     print(_versions())
     sweden = (5, 311, 40) if not args.quick else (5, 60, 5)

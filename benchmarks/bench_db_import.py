@@ -41,9 +41,17 @@ def main() -> None:
             per_line = ROWS // LINES * 2000  # room for every row
             orders = []
             for index in range(LINES // 10):
-                order = procurement.create_order("LEV-001", lines=[
-                    {"item": items[(index + n) % len(items)], "quantity": per_line,
-                     "unit_price": "1"} for n in range(10)])
+                order = procurement.create_order(
+                    "LEV-001",
+                    lines=[
+                        {
+                            "item": items[(index + n) % len(items)],
+                            "quantity": per_line,
+                            "unit_price": "1",
+                        }
+                        for n in range(10)
+                    ],
+                )
                 procurement.set_order_status(order.code, "placed")
                 orders.append(order)
             targets = [(o.code, line.item.code) for o in orders for line in o.lines]
@@ -72,8 +80,9 @@ def _file(targets: list[tuple[str, str]]) -> bytes:
     lines = ["warehouse;source;item;quantity;lot_number;expiry_date;received_on"]
     for row in range(ROWS):
         order, item = targets[row % len(targets)]
-        lines.append(f"{warehouses[row % 5]};{order};{item};{100 + row % 900};"
-                     f"L{row:06d};{expiry};{received}")
+        lines.append(
+            f"{warehouses[row % 5]};{order};{item};{100 + row % 900};L{row:06d};{expiry};{received}"
+        )
     return ("\n".join(lines) + "\n").encode()
 
 

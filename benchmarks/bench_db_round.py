@@ -44,13 +44,23 @@ def _low_requests(today: date) -> int:
         use = line.daily_use
         left = max(0, line.stock_on_hand - use * (today - line.as_of).days)
         if use and left / use < LOW_DAYS:
-            rows.append({
-                "organisation_id": line.organisation_id, "item_id": line.item_id,
-                "quantity": max(1, 28 * use - left), "needed_by": today + timedelta(days=5),
-                "priority": "HIGH" if left / use < 7 else "NORMAL",  # enums stored by name
-                "justification": "bench", "stock_at_request": left,
-                "daily_use_at_request": use, "status": "SUBMITTED", "met_quantity": 0,
-                "source": "API", "created_by": "bench", "created_at": datetime.now(UTC)})
+            rows.append(
+                {
+                    "organisation_id": line.organisation_id,
+                    "item_id": line.item_id,
+                    "quantity": max(1, 28 * use - left),
+                    "needed_by": today + timedelta(days=5),
+                    "priority": "HIGH" if left / use < 7 else "NORMAL",  # enums stored by name
+                    "justification": "bench",
+                    "stock_at_request": left,
+                    "daily_use_at_request": use,
+                    "status": "SUBMITTED",
+                    "met_quantity": 0,
+                    "source": "API",
+                    "created_by": "bench",
+                    "created_at": datetime.now(UTC),
+                }
+            )
     db.session.execute(insert(ShortageRequest), rows)
     db.session.commit()
     return len(rows)
@@ -82,9 +92,17 @@ def main() -> None:
     timings = []
     for run in range(RUNS + 1):
         started = time.perf_counter()
-        response = client.post("/allocation/new", data={
-            "policy": "needs", "donor_floor_days": "28", "redistribute": "y",
-            "whole_packs": "y", "keep_reserve": "y"}, follow_redirects=True)
+        response = client.post(
+            "/allocation/new",
+            data={
+                "policy": "needs",
+                "donor_floor_days": "28",
+                "redistribute": "y",
+                "whole_packs": "y",
+                "keep_reserve": "y",
+            },
+            follow_redirects=True,
+        )
         elapsed = time.perf_counter() - started
         assert response.status_code == 200, response.status_code
         assert "/allocation/plans/" in response.request.path, response.request.path
@@ -92,8 +110,9 @@ def main() -> None:
             timings.append(elapsed)
     with app.app_context():
         plan = db.session.scalar(select(AllocationPlan).order_by(AllocationPlan.id.desc()))
-        lines = db.session.scalar(select(func.count()).select_from(PlanLine)
-                                  .where(PlanLine.plan_id == plan.id))
+        lines = db.session.scalar(
+            select(func.count()).select_from(PlanLine).where(PlanLine.plan_id == plan.id)
+        )
         recipients = len(plan.context)
         print(f"BENCH round_items {len(json.loads(plan.problem_json)['items'])} items")
         print(f"BENCH round_lines {lines} lines, {recipients} organisation-item pairs")
@@ -103,8 +122,10 @@ def main() -> None:
             plan_review.submit(plan.id, "bench.officer")
             started = time.perf_counter()
             plan_review.approve(plan.id, "bench.approver")
-            print(f"BENCH round_approve_s {time.perf_counter() - started:.2f} s "
-                  f"({len(plan.shipments)} shipments)")
+            print(
+                f"BENCH round_approve_s {time.perf_counter() - started:.2f} s "
+                f"({len(plan.shipments)} shipments)"
+            )
         db.session.remove()
         db.engine.dispose()
     print(f"BENCH round_click_to_plan_page_median_s {statistics.median(timings):.2f} s")

@@ -38,9 +38,20 @@ CHUNK = 50_000
 def _more_items() -> None:
     """The catalogue has 11 items; add made-up ones up to 20 for the benchmark's scale."""
     have = db.session.scalar(select(db.func.count()).select_from(Item))
-    db.session.execute(insert(Item), [
-        {"code": f"bench_{n}", "name_sv": f"Testartikel {n}", "name_en": f"Test item {n}",
-         "unit": "st", "pack_size": 1, "active": True} for n in range(ITEMS - have)])
+    db.session.execute(
+        insert(Item),
+        [
+            {
+                "code": f"bench_{n}",
+                "name_sv": f"Testartikel {n}",
+                "name_en": f"Test item {n}",
+                "unit": "st",
+                "pack_size": 1,
+                "active": True,
+            }
+            for n in range(ITEMS - have)
+        ],
+    )
     db.session.commit()
 
 
@@ -60,14 +71,22 @@ def _rows(organisations, items, today):
             for item in items:
                 line_id += 1
                 daily = use[org, item]
-                lines.append((line_id, report_id, org, day, item,
-                              daily * rng.randint(2, 60), daily))
+                lines.append(
+                    (line_id, report_id, org, day, item, daily * rng.randint(2, 60), daily)
+                )
         yield headers, lines
 
 
 HEADER_COLUMNS = ("id", "organisation_id", "as_of", "source", "reported_by", "created_at")
-LINE_COLUMNS = ("id", "report_id", "organisation_id", "as_of", "item_id", "stock_on_hand",
-                "daily_use")
+LINE_COLUMNS = (
+    "id",
+    "report_id",
+    "organisation_id",
+    "as_of",
+    "item_id",
+    "stock_on_hand",
+    "daily_use",
+)
 
 
 def _load_postgres(batches) -> dict:
@@ -75,8 +94,9 @@ def _load_postgres(batches) -> dict:
     latest = {}
     with raw.cursor() as cursor:
         for headers, lines in batches:
-            with cursor.copy(f"COPY situation_reports ({', '.join(HEADER_COLUMNS)}) "
-                             "FROM STDIN") as copy:
+            with cursor.copy(
+                f"COPY situation_reports ({', '.join(HEADER_COLUMNS)}) FROM STDIN"
+            ) as copy:
                 for row in headers:
                     copy.write_row(row)
             with cursor.copy(f"COPY report_lines ({', '.join(LINE_COLUMNS)}) FROM STDIN") as copy:
@@ -91,8 +111,9 @@ def _load_sqlite(batches) -> dict:
     connection = db.session.connection()
     latest, buffer = {}, []
     for headers, lines in batches:
-        connection.execute(insert(SituationReport), [dict(zip(HEADER_COLUMNS, h, strict=True))
-                                                     for h in headers])
+        connection.execute(
+            insert(SituationReport), [dict(zip(HEADER_COLUMNS, h, strict=True)) for h in headers]
+        )
         buffer += lines
         if len(buffer) >= CHUNK:
             _insert_lines(connection, buffer)
@@ -107,7 +128,8 @@ def _insert_lines(connection, rows) -> None:
     if rows:
         connection.exec_driver_sql(
             f"INSERT INTO report_lines ({', '.join(LINE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            rows)
+            rows,
+        )
 
 
 def load(today: date) -> int:
@@ -115,21 +137,38 @@ def load(today: date) -> int:
     seed.load_places()
     seed.load_items()
     _more_items()
-    organisations = db.session.scalars(select(Organisation.id).where(
-        Organisation.kind.in_(("region", "municipality")))).all()
+    organisations = db.session.scalars(
+        select(Organisation.id).where(Organisation.kind.in_(("region", "municipality")))
+    ).all()
     items = db.session.scalars(select(Item.id).order_by(Item.id)).all()
     batches = _rows(organisations, items, today)
     postgres = db.engine.dialect.name == "postgresql"
     latest = _load_postgres(batches) if postgres else _load_sqlite(batches)
-    db.session.execute(insert(LatestReportLine), [
-        {"organisation_id": org, "item_id": item, "report_line_id": line_id, "as_of": day,
-         "stock_on_hand": stock, "daily_use": use, "source": "api", "reported_by": "bench"}
-        for (line_id, _report, org, day, item, stock, use) in latest.values()])
+    db.session.execute(
+        insert(LatestReportLine),
+        [
+            {
+                "organisation_id": org,
+                "item_id": item,
+                "report_line_id": line_id,
+                "as_of": day,
+                "stock_on_hand": stock,
+                "daily_use": use,
+                "source": "api",
+                "reported_by": "bench",
+            }
+            for (line_id, _report, org, day, item, stock, use) in latest.values()
+        ],
+    )
     _requests(organisations, items, today)
     if postgres:
         for table in ("situation_reports", "report_lines"):
-            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                    f"(SELECT max(id) FROM {table}))"))
+            db.session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
+            )
     db.session.commit()
     db.session.execute(text("ANALYZE"))
     db.session.commit()
@@ -138,14 +177,27 @@ def load(today: date) -> int:
 
 def _requests(organisations, items, today) -> None:
     rng = random.Random(11)
-    db.session.execute(insert(ShortageRequest), [
-        {"organisation_id": rng.choice(organisations), "item_id": rng.choice(items),
-         "quantity": rng.randint(100, 10_000), "needed_by": today + timedelta(days=5),
-         "priority": rng.choice(["critical", "high", "normal"]), "justification": "bench",
-         "stock_at_request": 10, "daily_use_at_request": 5,
-         "status": rng.choice(["submitted", "under_review", "met"]), "met_quantity": 0,
-         "source": "api", "created_by": "bench", "created_at": datetime.now(UTC)}
-        for _ in range(600)])
+    db.session.execute(
+        insert(ShortageRequest),
+        [
+            {
+                "organisation_id": rng.choice(organisations),
+                "item_id": rng.choice(items),
+                "quantity": rng.randint(100, 10_000),
+                "needed_by": today + timedelta(days=5),
+                "priority": rng.choice(["critical", "high", "normal"]),
+                "justification": "bench",
+                "stock_at_request": 10,
+                "daily_use_at_request": 5,
+                "status": rng.choice(["submitted", "under_review", "met"]),
+                "met_quantity": 0,
+                "source": "api",
+                "created_by": "bench",
+                "created_at": datetime.now(UTC),
+            }
+            for _ in range(600)
+        ],
+    )
 
 
 def main() -> None:

@@ -21,5 +21,8 @@ def bench_app(name: str):
     url = os.environ.get("DATABASE_URL")
     if not url:
         url = f"sqlite:///{tempfile.mkdtemp(prefix=f'bench-{name}-')}/bench.sqlite"
-    return create_app(BenchConfig, SQLALCHEMY_DATABASE_URI=url,
-                      INSTANCE_PATH=tempfile.mkdtemp(prefix="bench-instance-"))
+    return create_app(
+        BenchConfig,
+        SQLALCHEMY_DATABASE_URI=url,
+        INSTANCE_PATH=tempfile.mkdtemp(prefix="bench-instance-"),
+    )

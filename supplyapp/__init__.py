@@ -89,8 +89,20 @@ def _register_blueprints(app: Flask) -> None:
     from supplyapp.web.stock.routes import bp as stock_bp
     from supplyapp.web.supply.routes import bp as supply_bp
 
-    for bp in (auth_bp, main_bp, admin_bp, audit_bp, organisations_bp, demand_bp, situation_bp,
-               stock_bp, supply_bp, planning_bp, shipments_bp, api_bp):
+    for bp in (
+        auth_bp,
+        main_bp,
+        admin_bp,
+        audit_bp,
+        organisations_bp,
+        demand_bp,
+        situation_bp,
+        stock_bp,
+        supply_bp,
+        planning_bp,
+        shipments_bp,
+        api_bp,
+    ):
         app.register_blueprint(bp)
 
 

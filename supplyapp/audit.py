@@ -63,8 +63,16 @@ def audit_reason(reason: str | None):
         _reason.reset(token)
 
 
-def record(session: Session, action: str, entity: str, key: str, *, before=None, after=None,
-           reason: str | None = None) -> None:
+def record(
+    session: Session,
+    action: str,
+    entity: str,
+    key: str,
+    *,
+    before=None,
+    after=None,
+    reason: str | None = None,
+) -> None:
     """Record a decision that is not a plain row change (sign-in, approval, export...)."""
     _insert(session, [_row(action, entity, key, before, after, reason)])
 

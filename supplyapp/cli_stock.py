@@ -28,8 +28,7 @@ def check():
         click.echo(problem)
     if differences or units:
         sys.exit(1)
-    click.echo("The stored balances equal the ledger, and units in equal units out plus on "
-               "hand.")
+    click.echo("The stored balances equal the ledger, and units in equal units out plus on hand.")
 
 
 @stock.command("expire")

@@ -15,8 +15,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return page(400, _("The form has expired"),
-                    _("Reload the page and submit the form again."))
+        return page(400, _("The form has expired"), _("Reload the page and submit the form again."))
 
     @app.errorhandler(403)
     def forbidden(error):
@@ -37,5 +36,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
-        return page(500, _("Something went wrong"),
-                    _("The error has been logged. Nothing was saved. Try again."))
+        return page(
+            500,
+            _("Something went wrong"),
+            _("The error has been logged. Nothing was saved. Try again."),
+        )

@@ -24,5 +24,8 @@ def download(frame: pd.DataFrame, basename: str, fmt: str) -> Response:
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             frame.to_excel(writer, index=False, sheet_name=basename[:31])
         body = buffer.getvalue()
-    return Response(body, mimetype=FORMATS[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body,
+        mimetype=FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -65,13 +65,19 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
         elif suffix in CSV_SUFFIXES:
             frame = _read_csv(data)
         else:
-            raise ImportRejected([RowError(None, None, f"unknown file type {suffix or '(none)'}:"
-                                           " send .csv or .xlsx")])
+            raise ImportRejected(
+                [
+                    RowError(
+                        None, None, f"unknown file type {suffix or '(none)'}: send .csv or .xlsx"
+                    )
+                ]
+            )
     except ImportRejected:
         raise
     except Exception as error:  # pandas and openpyxl raise many kinds for a broken file
-        raise ImportRejected([RowError(None, None, f"the file cannot be read as {suffix}: "
-                                       f"{type(error).__name__}")]) from error
+        raise ImportRejected(
+            [RowError(None, None, f"the file cannot be read as {suffix}: {type(error).__name__}")]
+        ) from error
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
         raise ImportRejected([RowError(None, None, "the file has no data rows")])
@@ -117,8 +123,11 @@ def validate_rows(frame: pd.DataFrame, columns: list[Column]) -> list[dict]:
 
 
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (
-        isinstance(value, str) and not value.strip())
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or (isinstance(value, str) and not value.strip())
+    )
 
 
 def _convert(raw, column: Column) -> tuple[object, str | None]:
@@ -170,7 +179,17 @@ def _parse_bool(text: str) -> bool:
     raise ValueError(text)
 
 
-_PARSERS = {"str": str, "int": _parse_int, "float": _parse_float, "date": _parse_date,
-            "bool": _parse_bool}
-_KIND_WORDS = {"str": "text", "int": "a whole number", "float": "a number",
-               "date": "a date (YYYY-MM-DD)", "bool": "yes or no"}
+_PARSERS = {
+    "str": str,
+    "int": _parse_int,
+    "float": _parse_float,
+    "date": _parse_date,
+    "bool": _parse_bool,
+}
+_KIND_WORDS = {
+    "str": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "date": "a date (YYYY-MM-DD)",
+    "bool": "yes or no",
+}

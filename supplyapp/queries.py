@@ -17,15 +17,19 @@ def reference_records(entity: str, kind: str | None = None) -> list:
 
 
 def visible_organisations(user, kind: str | None = None) -> list[Organisation]:
-    query = (select(Organisation).where(visible_organisations_filter(user))
-             .order_by(Organisation.county_code, Organisation.kind, Organisation.code))
+    query = (
+        select(Organisation)
+        .where(visible_organisations_filter(user))
+        .order_by(Organisation.county_code, Organisation.kind, Organisation.code)
+    )
     if kind in {k.value for k in OrganisationKind}:
         query = query.where(Organisation.kind == kind)
     return db.session.scalars(query).all()
 
 
-def audit_events(entity: str | None = None, actor: str | None = None, key: str | None = None,
-                 limit: int = 500) -> list[AuditEvent]:
+def audit_events(
+    entity: str | None = None, actor: str | None = None, key: str | None = None, limit: int = 500
+) -> list[AuditEvent]:
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
     if entity:
         query = query.where(AuditEvent.entity == entity)

@@ -34,7 +34,9 @@ def plans(status: str | None = None, limit: int = 500) -> list[dict]:
             select(PlanLine.plan_id, Item.code, func.count(), func.sum(PlanLine.quantity))
             .join(Item, Item.id == PlanLine.item_id)
             .where(PlanLine.plan_id.in_([p.id for p in found]))
-            .group_by(PlanLine.plan_id, Item.code).order_by(Item.code))
+            .group_by(PlanLine.plan_id, Item.code)
+            .order_by(Item.code)
+        )
         for plan_id, code, count, units in rows:
             totals[plan_id]["items"].append(code)
             totals[plan_id]["lines"] += count
@@ -48,7 +50,7 @@ def problem_sha256(plan: AllocationPlan) -> str:
 
 
 def person(username: str | None) -> str:
-    """"Full Name (username)" for a decision; the username alone if the user is gone."""
+    """ "Full Name (username)" for a decision; the username alone if the user is gone."""
     if not username:
         return "–"
     name = db.session.scalar(select(User.full_name).where(User.username == username))
@@ -89,17 +91,25 @@ class PlanView:
     @cached_property
     def problem_lines(self) -> dict[tuple[str, str], dict]:
         """(organisation code, item code) -> the line the model read."""
-        return {(org["code"], code): line for org in self.problem["organisations"]
-                for code, line in org["lines"].items()}
+        return {
+            (org["code"], code): line
+            for org in self.problem["organisations"]
+            for code, line in org["lines"].items()
+        }
 
     @cached_property
     def lines(self) -> list[PlanLine]:
         return db.session.scalars(
-            select(PlanLine).where(PlanLine.plan_id == self.plan.id)
-            .options(selectinload(PlanLine.item), selectinload(PlanLine.warehouse),
-                     selectinload(PlanLine.donor),
-                     selectinload(PlanLine.recipient).selectinload(Organisation.county))
-            .order_by(PlanLine.id)).all()
+            select(PlanLine)
+            .where(PlanLine.plan_id == self.plan.id)
+            .options(
+                selectinload(PlanLine.item),
+                selectinload(PlanLine.warehouse),
+                selectinload(PlanLine.donor),
+                selectinload(PlanLine.recipient).selectinload(Organisation.county),
+            )
+            .order_by(PlanLine.id)
+        ).all()
 
     @cached_property
     def flows(self) -> tuple[dict, dict]:
@@ -113,8 +123,10 @@ class PlanView:
 
     @cached_property
     def reasons(self) -> dict[tuple[str, str], str]:
-        return {(o["organisation"], o["item"]): o.get("reason", "")
-                for o in self.model.get("outcomes", [])}
+        return {
+            (o["organisation"], o["item"]): o.get("reason", "")
+            for o in self.model.get("outcomes", [])
+        }
 
     def days_after(self, org: str, item: str) -> float | None:
         line = self.problem_lines.get((org, item))
@@ -134,24 +146,33 @@ class PlanView:
         result = []
         for code in self.item_codes:
             model = self.model.get("items", {}).get(code, {})
-            requested = sum(line["requested"] for (_, item), line in self.problem_lines.items()
-                            if item == code)
+            requested = sum(
+                line["requested"] for (_, item), line in self.problem_lines.items() if item == code
+            )
             national = now[code, LineKind.DISTRIBUTION]
             surplus = now[code, LineKind.REDISTRIBUTION]
             pack = next(i["pack_size"] for i in self.problem["items"] if i["code"] == code)
-            result.append({
-                "code": code, "item": self.items.get(code), "pack_size": pack,
-                "available": model.get("available"), "requested": requested,
-                "allocated": national, "model_allocated": model.get("allocated"),
-                "redistributed": surplus, "model_redistributed": model.get("redistributed", 0),
-                "unmet": max(0, requested - national - surplus),
-                "model_unmet": model.get("unmet"),
-                "level_days": model.get("level_days"),
-                "level_priority": model.get("level_priority"),
-                "one_more_pack_days": model.get("one_more_pack_days"),
-                "thousand_more_days": model.get("thousand_more_days"),
-                "changed": national != model.get("allocated")
-                or surplus != model.get("redistributed", 0)})
+            result.append(
+                {
+                    "code": code,
+                    "item": self.items.get(code),
+                    "pack_size": pack,
+                    "available": model.get("available"),
+                    "requested": requested,
+                    "allocated": national,
+                    "model_allocated": model.get("allocated"),
+                    "redistributed": surplus,
+                    "model_redistributed": model.get("redistributed", 0),
+                    "unmet": max(0, requested - national - surplus),
+                    "model_unmet": model.get("unmet"),
+                    "level_days": model.get("level_days"),
+                    "level_priority": model.get("level_priority"),
+                    "one_more_pack_days": model.get("one_more_pack_days"),
+                    "thousand_more_days": model.get("thousand_more_days"),
+                    "changed": national != model.get("allocated")
+                    or surplus != model.get("redistributed", 0),
+                }
+            )
         return result
 
     # -- the approver's table ------------------------------------------------------------------
@@ -159,9 +180,15 @@ class PlanView:
     def approver_rows(self, item: str) -> list[dict]:
         """One row per line of the item: who gets what from where, and the figures behind it."""
         rows = [self._row(line) for line in self.lines if line.item.code == item]
-        return sorted(rows, key=lambda r: (PRIORITY_RANK.get(r["priority"], 9),
-                                           r["days_before"] if r["days_before"] is not None
-                                           else float("inf"), r["recipient"].code, r["id"]))
+        return sorted(
+            rows,
+            key=lambda r: (
+                PRIORITY_RANK.get(r["priority"], 9),
+                r["days_before"] if r["days_before"] is not None else float("inf"),
+                r["recipient"].code,
+                r["id"],
+            ),
+        )
 
     def _row(self, line: PlanLine) -> dict:
         org, item = line.recipient.code, line.item.code
@@ -169,21 +196,33 @@ class PlanView:
         context = self.plan.context.get(f"{org}|{item}", {})
         use = figures.get("daily_use", 0)
         row = {
-            "id": line.id, "line": line, "recipient": line.recipient,
-            "county": line.recipient.county, "kind": line.kind.value,
-            "origin": line.warehouse or line.donor, "origin_code": line.origin_code,
-            "km": line.km, "on_hand": figures.get("on_hand"), "daily_use": use,
+            "id": line.id,
+            "line": line,
+            "recipient": line.recipient,
+            "county": line.recipient.county,
+            "kind": line.kind.value,
+            "origin": line.warehouse or line.donor,
+            "origin_code": line.origin_code,
+            "km": line.km,
+            "on_hand": figures.get("on_hand"),
+            "daily_use": use,
             "days_before": _days(figures.get("on_hand", 0), use),
             "days_after": self.days_after(org, item),
-            "requested": figures.get("requested", 0), "priority": figures.get("priority"),
+            "requested": figures.get("requested", 0),
+            "priority": figures.get("priority"),
             "requests": context.get("requests", []),
             "oldest_request": _at(context.get("oldest_request")),
-            "as_of": context.get("as_of"), "stale": context.get("stale", False),
-            "proposed": line.proposed_quantity, "quantity": line.quantity,
-            "changed": line.changed, "change_reason": line.change_reason,
-            "changed_by": line.changed_by, "changed_at": line.changed_at,
+            "as_of": context.get("as_of"),
+            "stale": context.get("stale", False),
+            "proposed": line.proposed_quantity,
+            "quantity": line.quantity,
+            "changed": line.changed,
+            "change_reason": line.change_reason,
+            "changed_by": line.changed_by,
+            "changed_at": line.changed_at,
             "reason": self.reasons.get((org, item), ""),
-            "donor_days_before": None, "donor_days_after": None,
+            "donor_days_before": None,
+            "donor_days_after": None,
         }
         if line.donor is not None:
             donor = self.problem_lines.get((line.donor.code, item), {})
@@ -209,31 +248,46 @@ class PlanView:
                 entry["units"] += line.quantity
                 entry["recipients"].add(line.recipient.code)
         counties = {c.code: c for c in db.session.scalars(select(County))}
-        return {code: {"county": counties.get(code), "units": t["units"],
-                       "recipients": len(t["recipients"])}
-                for code, t in sorted(totals.items())}
+        return {
+            code: {
+                "county": counties.get(code),
+                "units": t["units"],
+                "recipients": len(t["recipients"]),
+            }
+            for code, t in sorted(totals.items())
+        }
 
     # -- warnings ------------------------------------------------------------------------------
 
     def warnings(self) -> list[dict]:
         """Stale figures and organisations without a place (from the round), and recipients
         left under a week of supply by the plan as it now stands."""
-        names = {code: name for code, name in db.session.execute(
-            select(Organisation.code, Organisation.name))}
+        names = {
+            code: name
+            for code, name in db.session.execute(select(Organisation.code, Organisation.name))
+        }
         found = [{**w, "name": names.get(w["organisation"], "")} for w in self.plan.warnings]
         for (org, item), line in sorted(self.problem_lines.items()):
             if line["requested"] <= 0:
                 continue
             after = self.days_after(org, item)
             if after is not None and after < LOW_DAYS:
-                found.append({"kind": "low", "organisation": org, "item": item,
-                              "name": names.get(org, ""), "days": after})
+                found.append(
+                    {
+                        "kind": "low",
+                        "organisation": org,
+                        "item": item,
+                        "name": names.get(org, ""),
+                        "days": after,
+                    }
+                )
         return found
 
     # -- the decision --------------------------------------------------------------------------
 
     def decision_lines(self) -> list[dict]:
         """Every line with a quantity or a proposal, in item and recipient order."""
-        return sorted((self._row(line) for line in self.lines
-                       if line.quantity or line.proposed_quantity),
-                      key=lambda r: (r["line"].item.code, r["recipient"].code, r["id"]))
+        return sorted(
+            (self._row(line) for line in self.lines if line.quantity or line.proposed_quantity),
+            key=lambda r: (r["line"].item.code, r["recipient"].code, r["id"]),
+        )

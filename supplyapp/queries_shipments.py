@@ -38,28 +38,40 @@ class Filters:
             value = args.get(name) or None
             return value if value in allowed else None
 
-        return cls(status=choice("status", {s.value for s in ShipmentStatus}),
-                   kind=choice("kind", {k.value for k in LineKind}),
-                   item=args.get("item") or None, warehouse=args.get("warehouse") or None)
+        return cls(
+            status=choice("status", {s.value for s in ShipmentStatus}),
+            kind=choice("kind", {k.value for k in LineKind}),
+            item=args.get("item") or None,
+            warehouse=args.get("warehouse") or None,
+        )
 
 
 def shipments(user, filters: Filters = Filters(), limit: int | None = None) -> list[Shipment]:
     """The shipments this user may see, filtered; soonest expected first."""
-    query = (select(Shipment).where(visible_shipments_filter(user))
-             .options(joinedload(Shipment.item), joinedload(Shipment.warehouse),
-                      joinedload(Shipment.donor), joinedload(Shipment.recipient),
-                      joinedload(Shipment.plan))
-             .order_by(Shipment.expected_on, Shipment.id))
+    query = (
+        select(Shipment)
+        .where(visible_shipments_filter(user))
+        .options(
+            joinedload(Shipment.item),
+            joinedload(Shipment.warehouse),
+            joinedload(Shipment.donor),
+            joinedload(Shipment.recipient),
+            joinedload(Shipment.plan),
+        )
+        .order_by(Shipment.expected_on, Shipment.id)
+    )
     if filters.status:
         query = query.where(Shipment.status == filters.status)
     if filters.kind:
         query = query.where(Shipment.kind == filters.kind)
     if filters.item:
-        query = query.where(Shipment.item_id.in_(select(Item.id).where(
-            Item.code == filters.item)))
+        query = query.where(Shipment.item_id.in_(select(Item.id).where(Item.code == filters.item)))
     if filters.warehouse:
-        query = query.where(Shipment.warehouse_id.in_(select(Warehouse.id).where(
-            Warehouse.code == filters.warehouse)))
+        query = query.where(
+            Shipment.warehouse_id.in_(
+                select(Warehouse.id).where(Warehouse.code == filters.warehouse)
+            )
+        )
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query).unique())
@@ -71,8 +83,7 @@ def to_do(user) -> dict[str, list[tuple[tuple[str, str], list[Shipment]]]]:
     for step, (kind, status) in (("pick", TO_PICK), ("dispatch", TO_DISPATCH)):
         rows = shipments(user, Filters(status=status.value, kind=kind.value))
         groups: dict[tuple[str, str], list[Shipment]] = {}
-        for shipment in sorted(rows, key=lambda s: (s.origin, s.destination, s.expected_on,
-                                                    s.id)):
+        for shipment in sorted(rows, key=lambda s: (s.origin, s.destination, s.expected_on, s.id)):
             groups.setdefault((shipment.origin, shipment.destination), []).append(shipment)
         out[step] = list(groups.items())
     return out
@@ -80,20 +91,53 @@ def to_do(user) -> dict[str, list[tuple[tuple[str, str], list[Shipment]]]]:
 
 def shipments_frame(rows: list[Shipment], locale: str) -> pd.DataFrame:
     """The list as a table for CSV and Excel."""
-    return pd.DataFrame([{
-        "shipment": s.code, "plan": s.plan.code, "kind": s.kind.value, "item": s.item.code,
-        "item_name": s.item.name(locale), "quantity": s.quantity, "from": s.origin,
-        "to": str(s.recipient), "destination": s.destination, "status": s.status.value,
-        "expected_on": s.expected_on, "sent": s.sent_quantity, "received": s.received_quantity,
-        "damaged": s.damaged_quantity, "shortfall": s.shortfall,
-    } for s in rows], columns=["shipment", "plan", "kind", "item", "item_name", "quantity",
-                               "from", "to", "destination", "status", "expected_on", "sent",
-                               "received", "damaged", "shortfall"])
+    return pd.DataFrame(
+        [
+            {
+                "shipment": s.code,
+                "plan": s.plan.code,
+                "kind": s.kind.value,
+                "item": s.item.code,
+                "item_name": s.item.name(locale),
+                "quantity": s.quantity,
+                "from": s.origin,
+                "to": str(s.recipient),
+                "destination": s.destination,
+                "status": s.status.value,
+                "expected_on": s.expected_on,
+                "sent": s.sent_quantity,
+                "received": s.received_quantity,
+                "damaged": s.damaged_quantity,
+                "shortfall": s.shortfall,
+            }
+            for s in rows
+        ],
+        columns=[
+            "shipment",
+            "plan",
+            "kind",
+            "item",
+            "item_name",
+            "quantity",
+            "from",
+            "to",
+            "destination",
+            "status",
+            "expected_on",
+            "sent",
+            "received",
+            "damaged",
+            "shortfall",
+        ],
+    )
 
 
 def items_in_shipments() -> list[Item]:
-    return list(db.session.scalars(select(Item).where(
-        Item.id.in_(select(Shipment.item_id))).order_by(Item.code)))
+    return list(
+        db.session.scalars(
+            select(Item).where(Item.id.in_(select(Shipment.item_id))).order_by(Item.code)
+        )
+    )
 
 
 def warehouses() -> list[Warehouse]:

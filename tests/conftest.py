@@ -88,8 +88,10 @@ def clean_database(request):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(delete(table))
     if differences:
-        pytest.fail("stock balances differ from the ledger: "
-                    + "; ".join(map(str, differences)), pytrace=False)
+        pytest.fail(
+            "stock balances differ from the ledger: " + "; ".join(map(str, differences)),
+            pytrace=False,
+        )
 
 
 @pytest.fixture
@@ -122,8 +124,9 @@ def client(app):
 
 
 def login(client, username: str, password: str = PASSWORD):
-    return client.post("/login", data={"username": username, "password": password},
-                       follow_redirects=False)
+    return client.post(
+        "/login", data={"username": username, "password": password}, follow_redirects=False
+    )
 
 
 @pytest.fixture

@@ -10,13 +10,21 @@ TODAY = date.today()
 
 
 def reported(code, item="ffp2", stock=100, use=20, as_of=None):
-    demand.submit_report(code, as_of or TODAY, [demand.LineInput(item, stock, use)],
-                         ReportSource.FORM, "tester")
+    demand.submit_report(
+        code, as_of or TODAY, [demand.LineInput(item, stock, use)], ReportSource.FORM, "tester"
+    )
 
 
 def filed(code, item="ffp2", quantity=400, priority="critical"):
-    return demand_requests.file_request(code, item, quantity, TODAY + timedelta(days=3),
-                                        priority, "Our stock runs out on Friday.", "tester")
+    return demand_requests.file_request(
+        code,
+        item,
+        quantity,
+        TODAY + timedelta(days=3),
+        priority,
+        "Our stock runs out on Friday.",
+        "tester",
+    )
 
 
 def shortage_scenario(national=1000, item="ffp2"):
@@ -62,8 +70,11 @@ def planning_route_records() -> dict:
 
     from supplyapp.models.planning import AllocationPlan
 
-    return {"plan": draft, "line": db.session.get(AllocationPlan, draft).lines[0].id,
-            "approved_plan": approved,
-            "shipment": shipment(LineKind.DISTRIBUTION, "0380"),
-            "shipment_0180": shipment(LineKind.DISTRIBUTION, "0180"),
-            "redistribution": shipment(LineKind.REDISTRIBUTION, "0380")}
+    return {
+        "plan": draft,
+        "line": db.session.get(AllocationPlan, draft).lines[0].id,
+        "approved_plan": approved,
+        "shipment": shipment(LineKind.DISTRIBUTION, "0380"),
+        "shipment_0180": shipment(LineKind.DISTRIBUTION, "0180"),
+        "redistribution": shipment(LineKind.REDISTRIBUTION, "0380"),
+    }

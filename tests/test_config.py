@@ -10,7 +10,8 @@ from supplyapp.extensions import db
 
 
 def test_the_default_database_is_sqlite_in_the_instance_folder_with_wal_and_foreign_keys(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setattr(DevelopmentConfig, "SQLALCHEMY_DATABASE_URI", None)
@@ -27,10 +28,12 @@ def test_the_default_database_is_sqlite_in_the_instance_folder_with_wal_and_fore
 def test_the_demo_secret_is_generated_once_and_kept(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setattr(DevelopmentConfig, "SECRET_KEY", None)
-    first = create_app(DevelopmentConfig, INSTANCE_PATH=str(tmp_path),
-                       SQLALCHEMY_DATABASE_URI="sqlite://").config["SECRET_KEY"]
-    second = create_app(DevelopmentConfig, INSTANCE_PATH=str(tmp_path),
-                        SQLALCHEMY_DATABASE_URI="sqlite://").config["SECRET_KEY"]
+    first = create_app(
+        DevelopmentConfig, INSTANCE_PATH=str(tmp_path), SQLALCHEMY_DATABASE_URI="sqlite://"
+    ).config["SECRET_KEY"]
+    second = create_app(
+        DevelopmentConfig, INSTANCE_PATH=str(tmp_path), SQLALCHEMY_DATABASE_URI="sqlite://"
+    ).config["SECRET_KEY"]
     assert first == second and len(first) == 64
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 

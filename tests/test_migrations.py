@@ -38,8 +38,11 @@ def empty_database(tmp_path_factory):
 @pytest.fixture
 def migrated_app(tmp_path_factory):
     with empty_database(tmp_path_factory) as url:
-        app = create_app(FastHashConfig, SQLALCHEMY_DATABASE_URI=url,
-                         INSTANCE_PATH=str(tmp_path_factory.mktemp("instance")))
+        app = create_app(
+            FastHashConfig,
+            SQLALCHEMY_DATABASE_URI=url,
+            INSTANCE_PATH=str(tmp_path_factory.mktemp("instance")),
+        )
         with app.app_context():
             upgrade()
             yield app

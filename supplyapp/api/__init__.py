@@ -56,9 +56,18 @@ def _principal_from_token() -> Principal:
     return Principal(f"token:{record.prefix}", role, organisation)
 
 
-def endpoint(path: str, method: str, *, roles=tuple(Role), summary: str,
-             responses: dict, parameters: list | None = None, body: dict | None = None,
-             tag: str = "general", public: bool = False):
+def endpoint(
+    path: str,
+    method: str,
+    *,
+    roles=tuple(Role),
+    summary: str,
+    responses: dict,
+    parameters: list | None = None,
+    body: dict | None = None,
+    tag: str = "general",
+    public: bool = False,
+):
     """Declare an API operation: route, role guard, and its OpenAPI description."""
     flask_path = path.replace("{", "<").replace("}", ">")
     operation = {
@@ -71,8 +80,10 @@ def endpoint(path: str, method: str, *, roles=tuple(Role), summary: str,
     if not public:
         operation["security"] = [{"bearer": []}]
     if body is not None:
-        operation["requestBody"] = {"required": True,
-                                    "content": {"application/json": {"schema": body}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body}},
+        }
     OPERATIONS.setdefault(path, {})[method] = operation
 
     def decorator(view):
@@ -85,8 +96,9 @@ def endpoint(path: str, method: str, *, roles=tuple(Role), summary: str,
                 audit.set_actor(g.api_principal.name, request.remote_addr)
             return view(*args, **kwargs)
 
-        bp.add_url_rule(flask_path, endpoint=view.__name__, view_func=wrapped,
-                        methods=[method.upper()])
+        bp.add_url_rule(
+            flask_path, endpoint=view.__name__, view_func=wrapped, methods=[method.upper()]
+        )
         return wrapped
 
     return decorator
@@ -99,9 +111,18 @@ def error_response(status: int, message: str, fields: dict | None = None):
     return jsonify(body), status
 
 
-_ERROR_TITLES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 409: "conflict", 413: "too_large",
-                 415: "unsupported_media_type", 422: "invalid_input", 500: "server_error"}
+_ERROR_TITLES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    500: "server_error",
+}
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -117,8 +138,10 @@ SCHEMAS["Error"] = ERROR_SCHEMA
 
 
 def _error(description: str) -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
 
 
 STANDARD_ERRORS = {
@@ -131,8 +154,10 @@ NOT_FOUND = {"404": _error("No such record")}
 
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException):
-    messages = {401: "A valid bearer token is needed: Authorization: Bearer <token>.",
-                403: "This token may not do that."}
+    messages = {
+        401: "A valid bearer token is needed: Authorization: Bearer <token>.",
+        403: "This token may not do that.",
+    }
     return error_response(error.code or 500, messages.get(error.code, error.description))
 
 

@@ -12,7 +12,7 @@ def openapi_document() -> dict:
             "title": "National supply of protective equipment: API",
             "version": "1.0.0",
             "description": "For regions', municipalities' and other agencies' systems. "
-                           "Authenticate with `Authorization: Bearer <token>`.",
+            "Authenticate with `Authorization: Bearer <token>`.",
         },
         "servers": [{"url": "/api/v1"}],
         "paths": OPERATIONS,
@@ -23,9 +23,18 @@ def openapi_document() -> dict:
     }
 
 
-@endpoint("/openapi.json", "get", public=True, summary="This document",
-          responses={"200": {"description": "The OpenAPI document",
-                             "content": {"application/json": {"schema": {"type": "object"}}}}})
+@endpoint(
+    "/openapi.json",
+    "get",
+    public=True,
+    summary="This document",
+    responses={
+        "200": {
+            "description": "The OpenAPI document",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
 def openapi_json():
     return jsonify(openapi_document())
 
@@ -41,11 +50,21 @@ SCHEMAS["Me"] = {
 }
 
 
-@endpoint("/me", "get", summary="Who the token acts as",
-          responses={"200": {"description": "The caller",
-                             "content": {"application/json": {
-                                 "schema": {"$ref": "#/components/schemas/Me"}}}}})
+@endpoint(
+    "/me",
+    "get",
+    summary="Who the token acts as",
+    responses={
+        "200": {
+            "description": "The caller",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}},
+        }
+    },
+)
 def me():
     principal = g.api_principal
-    return jsonify(name=principal.name, role=principal.role.value,
-                   organisation=principal.organisation.code if principal.organisation else None)
+    return jsonify(
+        name=principal.name,
+        role=principal.role.value,
+        organisation=principal.organisation.code if principal.organisation else None,
+    )

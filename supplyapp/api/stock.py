@@ -12,78 +12,144 @@ NATIONAL = (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER)
 _INT = {"type": "integer", "minimum": 0}
 
 SCHEMAS["StockItem"] = {
-    "type": "object", "required": ["item", "available", "quarantined", "reserved", "incoming"],
-    "properties": {"item": {"type": "string"}, "available": _INT, "quarantined": _INT,
-                   "reserved": _INT, "incoming": _INT}}
+    "type": "object",
+    "required": ["item", "available", "quarantined", "reserved", "incoming"],
+    "properties": {
+        "item": {"type": "string"},
+        "available": _INT,
+        "quarantined": _INT,
+        "reserved": _INT,
+        "incoming": _INT,
+    },
+}
 SCHEMAS["Lot"] = {
     "type": "object",
-    "properties": {"lot_id": {"type": "integer"}, "warehouse": {"type": "string"},
-                   "item": {"type": "string"}, "lot_number": {"type": "string"},
-                   "expiry_date": {"type": "string", "format": "date", "nullable": True},
-                   "quarantined": _INT, "available": _INT, "reserved": _INT}}
+    "properties": {
+        "lot_id": {"type": "integer"},
+        "warehouse": {"type": "string"},
+        "item": {"type": "string"},
+        "lot_number": {"type": "string"},
+        "expiry_date": {"type": "string", "format": "date", "nullable": True},
+        "quarantined": _INT,
+        "available": _INT,
+        "reserved": _INT,
+    },
+}
 SCHEMAS["PipelineWeek"] = {
     "type": "object",
-    "properties": {"item": {"type": "string"},
-                   "week": {"type": "string", "description": "Monday (YYYY-MM-DD); empty when "
-                            "undated"},
-                   "ordered": _INT, "called_off": _INT, "donated": _INT, "contracted": _INT,
-                   "total": _INT}}
+    "properties": {
+        "item": {"type": "string"},
+        "week": {"type": "string", "description": "Monday (YYYY-MM-DD); empty when undated"},
+        "ordered": _INT,
+        "called_off": _INT,
+        "donated": _INT,
+        "contracted": _INT,
+        "total": _INT,
+    },
+}
 
 
 def _list_of(schema: str, description: str) -> dict:
-    return {"200": {"description": description, "content": {"application/json": {"schema": {
-        "type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}}}}}}
+    return {
+        "200": {
+            "description": description,
+            "content": {
+                "application/json": {
+                    "schema": {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}}
+                }
+            },
+        }
+    }
 
 
 def _query(name: str, description: str) -> dict:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": {"type": "string"}}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string"},
+    }
 
 
 def _records(frame) -> list[dict]:
     frame = frame.astype(object).where(frame.notna(), None)
-    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
-            for row in frame.to_dict("records")]
+    return [
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+        for row in frame.to_dict("records")
+    ]
 
 
-@endpoint("/stock", "get", roles=NATIONAL, tag="stock",
-          summary="National stock per item: available, quarantined, reserved and incoming",
-          responses=_list_of("StockItem", "One entry per item"))
+@endpoint(
+    "/stock",
+    "get",
+    roles=NATIONAL,
+    tag="stock",
+    summary="National stock per item: available, quarantined, reserved and incoming",
+    responses=_list_of("StockItem", "One entry per item"),
+)
 def get_stock():
-    return jsonify([{"item": code, **values}
-                    for code, values in queries_stock.national_stock_by_item().items()])
+    return jsonify(
+        [
+            {"item": code, **values}
+            for code, values in queries_stock.national_stock_by_item().items()
+        ]
+    )
 
 
-@endpoint("/stock/lots", "get", roles=NATIONAL, tag="stock",
-          summary="Stock by warehouse and lot",
-          parameters=[_query("item", "Item code"), _query("warehouse", "Warehouse code")],
-          responses=_list_of("Lot", "Lots holding stock"))
+@endpoint(
+    "/stock/lots",
+    "get",
+    roles=NATIONAL,
+    tag="stock",
+    summary="Stock by warehouse and lot",
+    parameters=[_query("item", "Item code"), _query("warehouse", "Warehouse code")],
+    responses=_list_of("Lot", "Lots holding stock"),
+)
 def get_lots():
-    frame = queries_stock.lots_frame(request.args.get("item") or None,
-                                     request.args.get("warehouse") or None)
+    frame = queries_stock.lots_frame(
+        request.args.get("item") or None, request.args.get("warehouse") or None
+    )
     return jsonify(_records(frame.drop(columns=["name"])))
 
 
-@endpoint("/stock/available/{item}", "get", roles=NATIONAL, tag="stock",
-          summary="Approved, unexpired, unreserved lots of an item, first expiry first",
-          parameters=[{"name": "item", "in": "path", "required": True,
-                       "schema": {"type": "string"}}],
-          responses={**_list_of("Lot", "Lots that can be allocated"), **NOT_FOUND})
+@endpoint(
+    "/stock/available/{item}",
+    "get",
+    roles=NATIONAL,
+    tag="stock",
+    summary="Approved, unexpired, unreserved lots of an item, first expiry first",
+    parameters=[{"name": "item", "in": "path", "required": True, "schema": {"type": "string"}}],
+    responses={**_list_of("Lot", "Lots that can be allocated"), **NOT_FOUND},
+)
 def get_available(item):
     try:
         item_by_code(item)
     except NotFound:
         raise
-    return jsonify([{"lot_id": lot.lot_id, "warehouse": lot.warehouse_code, "item": item,
-                     "lot_number": lot.lot_number,
-                     "expiry_date": lot.expiry_date.isoformat() if lot.expiry_date else None,
-                     "available": lot.available}
-                    for lot in queries_stock.available_lots(item)])
+    return jsonify(
+        [
+            {
+                "lot_id": lot.lot_id,
+                "warehouse": lot.warehouse_code,
+                "item": item,
+                "lot_number": lot.lot_number,
+                "expiry_date": lot.expiry_date.isoformat() if lot.expiry_date else None,
+                "available": lot.available,
+            }
+            for lot in queries_stock.available_lots(item)
+        ]
+    )
 
 
-@endpoint("/pipeline", "get", roles=NATIONAL, tag="stock",
-          summary="Incoming supply per item and week: ordered, called off, donated, contracted",
-          parameters=[_query("item", "Item code")],
-          responses=_list_of("PipelineWeek", "Not yet delivered, by week"))
+@endpoint(
+    "/pipeline",
+    "get",
+    roles=NATIONAL,
+    tag="stock",
+    summary="Incoming supply per item and week: ordered, called off, donated, contracted",
+    parameters=[_query("item", "Item code")],
+    responses=_list_of("PipelineWeek", "Not yet delivered, by week"),
+)
 def get_pipeline():
     return jsonify(_records(queries_stock.pipeline_by_week(request.args.get("item") or None)))

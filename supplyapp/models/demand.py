@@ -43,8 +43,9 @@ class SituationReport(db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
     organisation: Mapped[Organisation] = relationship()
-    lines: Mapped[list["ReportLine"]] = relationship(back_populates="report",
-                                                     order_by="ReportLine.item_id")
+    lines: Mapped[list["ReportLine"]] = relationship(
+        back_populates="report", order_by="ReportLine.item_id"
+    )
 
     @property
     def code(self) -> str:  # the audit log's key
@@ -82,8 +83,7 @@ class LatestReportLine(db.Model):
         CheckConstraint("stock_on_hand >= 0", name="latest_stock_not_negative"),
         CheckConstraint("daily_use >= 0", name="latest_use_not_negative"),
     )
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"),
-                                                 primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True, index=True)
     report_line_id: Mapped[int] = mapped_column(ForeignKey("report_lines.id"))
     as_of: Mapped[date] = mapped_column(Date)
@@ -116,8 +116,12 @@ class RequestStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-OPEN_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.UNDER_REVIEW, RequestStatus.IN_PLAN,
-                 RequestStatus.PARTLY_MET)
+OPEN_STATUSES = (
+    RequestStatus.SUBMITTED,
+    RequestStatus.UNDER_REVIEW,
+    RequestStatus.IN_PLAN,
+    RequestStatus.PARTLY_MET,
+)
 
 
 class CountyRequest(db.Model):
@@ -132,7 +136,8 @@ class CountyRequest(db.Model):
 
     county_board: Mapped[Organisation] = relationship()
     lines: Mapped[list["ShortageRequest"]] = relationship(
-        back_populates="county_request", order_by="ShortageRequest.id")
+        back_populates="county_request", order_by="ShortageRequest.id"
+    )
 
     @property
     def code(self) -> str:
@@ -163,29 +168,35 @@ class ShortageRequest(db.Model):
     justification: Mapped[str] = mapped_column(Text)
     stock_at_request: Mapped[int]
     daily_use_at_request: Mapped[int]
-    status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus),
-                                                  default=RequestStatus.SUBMITTED)
+    status: Mapped[RequestStatus] = mapped_column(
+        _enum(RequestStatus), default=RequestStatus.SUBMITTED
+    )
     met_quantity: Mapped[int] = mapped_column(default=0)
     decline_reason: Mapped[str | None] = mapped_column(Text)
     source: Mapped[ReportSource] = mapped_column(_enum(ReportSource), default=ReportSource.FORM)
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = created_at_column()
     # Set on a county board's combined line.
-    county_request_id: Mapped[int | None] = mapped_column(ForeignKey("county_requests.id"),
-                                                          index=True)
+    county_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("county_requests.id"), index=True
+    )
     # Set on a request the county board forwarded: the combined line that carries it.
-    forwarded_in_id: Mapped[int | None] = mapped_column(ForeignKey("shortage_requests.id"),
-                                                        index=True)
+    forwarded_in_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shortage_requests.id"), index=True
+    )
 
     organisation: Mapped[Organisation] = relationship()
     item: Mapped[Item] = relationship()
     county_request: Mapped[CountyRequest | None] = relationship(back_populates="lines")
     forwarded_in: Mapped["ShortageRequest | None"] = relationship(
-        remote_side=[id], back_populates="sources")
-    sources: Mapped[list["ShortageRequest"]] = relationship(back_populates="forwarded_in",
-                                                            order_by="ShortageRequest.id")
+        remote_side=[id], back_populates="sources"
+    )
+    sources: Mapped[list["ShortageRequest"]] = relationship(
+        back_populates="forwarded_in", order_by="ShortageRequest.id"
+    )
     history: Mapped[list["RequestStatusChange"]] = relationship(
-        back_populates="request", order_by="RequestStatusChange.id")
+        back_populates="request", order_by="RequestStatusChange.id"
+    )
 
     @property
     def code(self) -> str:

@@ -31,8 +31,7 @@ class County(db.Model):
     reloading_point: Mapped[str | None] = mapped_column(String(120))
     # National shipments go to the reloading point (the county hands them on), or, when off,
     # straight to each organisation.
-    deliver_via_reloading_point: Mapped[bool] = mapped_column(default=True,
-                                                              server_default=true())
+    deliver_via_reloading_point: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     organisations: Mapped[list["Organisation"]] = relationship(back_populates="county")
 

@@ -53,8 +53,9 @@ class AllocationPlan(db.Model):
 
     __tablename__ = "allocation_plans"
     id: Mapped[int] = mapped_column(primary_key=True)
-    status: Mapped[PlanStatus] = mapped_column(_enum(PlanStatus), default=PlanStatus.DRAFT,
-                                               index=True)
+    status: Mapped[PlanStatus] = mapped_column(
+        _enum(PlanStatus), default=PlanStatus.DRAFT, index=True
+    )
     policy_name: Mapped[str] = mapped_column(String(20))
     settings: Mapped[dict] = mapped_column(JSON)  # floor, redistribution, packs, items chosen
     # The exact inputs and the model's answer, as the allocation package's JSON.
@@ -75,10 +76,10 @@ class AllocationPlan(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decision_comment: Mapped[str | None] = mapped_column(Text)
 
-    lines: Mapped[list["PlanLine"]] = relationship(back_populates="plan",
-                                                   order_by="PlanLine.id")
-    shipments: Mapped[list["Shipment"]] = relationship(back_populates="plan",
-                                                       order_by="Shipment.id")
+    lines: Mapped[list["PlanLine"]] = relationship(back_populates="plan", order_by="PlanLine.id")
+    shipments: Mapped[list["Shipment"]] = relationship(
+        back_populates="plan", order_by="Shipment.id"
+    )
 
     @property
     def code(self) -> str:
@@ -148,15 +149,15 @@ class Shipment(db.Model):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="shipment_quantity_positive"),
         CheckConstraint("sent_quantity IS NULL OR sent_quantity >= 0", name="sent_not_negative"),
-        CheckConstraint("received_quantity IS NULL OR received_quantity >= 0",
-                        name="received_not_negative"),
+        CheckConstraint(
+            "received_quantity IS NULL OR received_quantity >= 0", name="received_not_negative"
+        ),
         CheckConstraint("damaged_quantity >= 0", name="damaged_not_negative"),
         Index("ix_shipments_status_kind", "status", "kind"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("allocation_plans.id"), index=True)
-    plan_line_id: Mapped[int] = mapped_column(ForeignKey("allocation_plan_lines.id"),
-                                              unique=True)
+    plan_line_id: Mapped[int] = mapped_column(ForeignKey("allocation_plan_lines.id"), unique=True)
     kind: Mapped[LineKind] = mapped_column(_enum(LineKind))
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
@@ -166,8 +167,9 @@ class Shipment(db.Model):
     # Where the goods are handed over: the county's reloading point, or the recipient itself.
     via_reloading_point: Mapped[bool] = mapped_column(default=False)
     destination: Mapped[str] = mapped_column(String(200))
-    status: Mapped[ShipmentStatus] = mapped_column(_enum(ShipmentStatus),
-                                                   default=ShipmentStatus.PLANNED)
+    status: Mapped[ShipmentStatus] = mapped_column(
+        _enum(ShipmentStatus), default=ShipmentStatus.PLANNED
+    )
     expected_on: Mapped[date] = mapped_column(Date)
     picked_by: Mapped[str | None] = mapped_column(String(80))
     picked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -187,8 +189,9 @@ class Shipment(db.Model):
     warehouse: Mapped[Warehouse | None] = relationship()
     donor: Mapped[Organisation | None] = relationship(foreign_keys=[donor_id])
     recipient: Mapped[Organisation] = relationship(foreign_keys=[recipient_id])
-    lots: Mapped[list["ShipmentLot"]] = relationship(back_populates="shipment",
-                                                     order_by="ShipmentLot.id")
+    lots: Mapped[list["ShipmentLot"]] = relationship(
+        back_populates="shipment", order_by="ShipmentLot.id"
+    )
 
     @property
     def code(self) -> str:

@@ -47,8 +47,9 @@ class PurchaseOrder(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), index=True)
-    status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus), default=OrderStatus.DRAFT,
-                                                index=True)
+    status: Mapped[OrderStatus] = mapped_column(
+        _enum(OrderStatus), default=OrderStatus.DRAFT, index=True
+    )
     currency: Mapped[str] = mapped_column(String(3), default="SEK")
     documents: Mapped[str | None] = mapped_column(Text)  # contract / invoice references
     notes: Mapped[str | None] = mapped_column(Text)
@@ -57,8 +58,7 @@ class PurchaseOrder(db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
     supplier: Mapped[Supplier] = relationship()
-    lines: Mapped[list["OrderLine"]] = relationship(back_populates="order",
-                                                    order_by="OrderLine.id")
+    lines: Mapped[list["OrderLine"]] = relationship(back_populates="order", order_by="OrderLine.id")
 
     def __str__(self) -> str:
         return self.code
@@ -102,8 +102,9 @@ class FrameworkContract(db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
     supplier: Mapped[Supplier] = relationship()
-    shares: Mapped[list["FrameworkShare"]] = relationship(back_populates="contract",
-                                                          order_by="FrameworkShare.id")
+    shares: Mapped[list["FrameworkShare"]] = relationship(
+        back_populates="contract", order_by="FrameworkShare.id"
+    )
 
     def __str__(self) -> str:
         return self.code
@@ -149,8 +150,9 @@ class CallOff(db.Model):
     share_id: Mapped[int] = mapped_column(ForeignKey("framework_shares.id"), index=True)
     quantity: Mapped[int]
     expected_date: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[CallOffStatus] = mapped_column(_enum(CallOffStatus),
-                                                  default=CallOffStatus.CALLED_OFF)
+    status: Mapped[CallOffStatus] = mapped_column(
+        _enum(CallOffStatus), default=CallOffStatus.CALLED_OFF
+    )
     delivered_quantity: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = created_at_column()
 
@@ -195,8 +197,9 @@ class Donation(db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
     quantity: Mapped[int]
     expected_date: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[DonationStatus] = mapped_column(_enum(DonationStatus),
-                                                   default=DonationStatus.EXPECTED)
+    status: Mapped[DonationStatus] = mapped_column(
+        _enum(DonationStatus), default=DonationStatus.EXPECTED
+    )
     delivered_quantity: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = created_at_column()
 
@@ -281,8 +284,9 @@ class Offer(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="SEK")
     available_from: Mapped[date | None] = mapped_column(Date)
     description: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[OfferStatus] = mapped_column(_enum(OfferStatus), default=OfferStatus.NEW,
-                                                index=True)
+    status: Mapped[OfferStatus] = mapped_column(
+        _enum(OfferStatus), default=OfferStatus.NEW, index=True
+    )
     vetting_notes: Mapped[str | None] = mapped_column(Text)
     decline_reason: Mapped[str | None] = mapped_column(Text)
     vetted_by: Mapped[str | None] = mapped_column(String(60))

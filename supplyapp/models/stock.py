@@ -51,7 +51,8 @@ class Delivery(db.Model):
     order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"), index=True)
     call_off_id: Mapped[int | None] = mapped_column(ForeignKey("call_offs.id"))
     domestic_contract_id: Mapped[int | None] = mapped_column(
-        ForeignKey("domestic_contracts.id"), index=True)
+        ForeignKey("domestic_contracts.id"), index=True
+    )
     donation_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"))
     # The source's supplier and item, copied for the supplier record and the stock pages (the
     # source rows hold the foreign keys: each one here would be a check per imported row).
@@ -68,9 +69,11 @@ class Delivery(db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
     supplier: Mapped[Supplier] = relationship(
-        primaryjoin="foreign(Delivery.supplier_id) == Supplier.id", viewonly=True)
-    item: Mapped[Item] = relationship(primaryjoin="foreign(Delivery.item_id) == Item.id",
-                                      viewonly=True)
+        primaryjoin="foreign(Delivery.supplier_id) == Supplier.id", viewonly=True
+    )
+    item: Mapped[Item] = relationship(
+        primaryjoin="foreign(Delivery.item_id) == Item.id", viewonly=True
+    )
     warehouse: Mapped[Warehouse] = relationship()
     lot: Mapped["Lot"] = relationship(back_populates="delivery", uselist=False)
 
@@ -167,9 +170,7 @@ class StockMovement(db.Model):
     """One row of the stock ledger. Written once, never changed or deleted."""
 
     __tablename__ = "stock_movements"
-    __table_args__ = (
-        CheckConstraint("quantity > 0", name="quantity_positive"),
-    )
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     kind: Mapped[MovementKind] = mapped_column(_enum(MovementKind))

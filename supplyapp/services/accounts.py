@@ -90,8 +90,10 @@ def _refuse_if_throttled(username: str, address: str) -> None:
     )
     if by_name >= cfg["LOGIN_MAX_FAILURES"] or by_address >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
         raise LoginThrottled(
-            _("Too many failed attempts. Wait %(n)d minutes and try again.",
-              n=cfg["LOGIN_WINDOW_MINUTES"])
+            _(
+                "Too many failed attempts. Wait %(n)d minutes and try again.",
+                n=cfg["LOGIN_WINDOW_MINUTES"],
+            )
         )
 
 
@@ -107,8 +109,14 @@ def _organisation_for(role: Role, organisation_code: str | None) -> Organisation
     code = (organisation_code or "").strip()
     if kinds is None:
         if code:
-            raise InvalidInput({"organisation": _("Only requesters and county boards belong to "
-                                                  "an organisation; leave this empty.")})
+            raise InvalidInput(
+                {
+                    "organisation": _(
+                        "Only requesters and county boards belong to "
+                        "an organisation; leave this empty."
+                    )
+                }
+            )
         return None
     if not code:
         raise InvalidInput({"organisation": _("This role needs an organisation.")})
@@ -116,28 +124,47 @@ def _organisation_for(role: Role, organisation_code: str | None) -> Organisation
     if organisation is None:
         raise InvalidInput({"organisation": _("Unknown organisation code %(code)s.", code=code)})
     if organisation.kind.value not in kinds:
-        raise InvalidInput({"organisation": _("%(org)s cannot have this role.",
-                                              org=str(organisation))})
+        raise InvalidInput(
+            {"organisation": _("%(org)s cannot have this role.", org=str(organisation))}
+        )
     return organisation
 
 
-def create_user(username: str, full_name: str, role: Role | str, password: str,
-                organisation_code: str | None = None, email: str | None = None) -> User:
+def create_user(
+    username: str,
+    full_name: str,
+    role: Role | str,
+    password: str,
+    organisation_code: str | None = None,
+    email: str | None = None,
+) -> User:
     username = username.strip().lower()
     role = Role(role)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise InvalidInput({"username": _("The user name %(name)s is taken.", name=username)})
     check_password_rules(password)
     organisation = _organisation_for(role, organisation_code)
-    user = User(username=username, full_name=full_name.strip(), role=role, email=email or None,
-                organisation=organisation, password_hash=hash_password(password))
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        role=role,
+        email=email or None,
+        organisation=organisation,
+        password_hash=hash_password(password),
+    )
     db.session.add(user)
     db.session.commit()
     return user
 
 
-def update_user(user: User, full_name: str, role: Role | str, organisation_code: str | None,
-                email: str | None, active: bool) -> User:
+def update_user(
+    user: User,
+    full_name: str,
+    role: Role | str,
+    organisation_code: str | None,
+    email: str | None,
+    active: bool,
+) -> User:
     role = Role(role)
     user.organisation = _organisation_for(role, organisation_code)
     user.full_name, user.role, user.active = full_name.strip(), role, active

@@ -55,8 +55,9 @@ def check_quantity(value, field: str, errors: dict, *, positive: bool = False) -
         errors[field] = _("Give a whole number.")
         return None
     if value < (1 if positive else 0):
-        errors[field] = (_("Give a number above zero.") if positive
-                         else _("The number cannot be negative."))
+        errors[field] = (
+            _("Give a number above zero.") if positive else _("The number cannot be negative.")
+        )
         return None
     if value > MAX_QUANTITY:
         errors[field] = _("The number is too large.")
@@ -97,9 +98,15 @@ def _checked_lines(lines: list[LineInput], items: dict[str, Item], errors: dict)
     return checked
 
 
-def submit_report(organisation_code: str, as_of, lines: list[LineInput], source: ReportSource,
-                  reported_by: str, note: str | None = None,
-                  today: date | None = None) -> SituationReport:
+def submit_report(
+    organisation_code: str,
+    as_of,
+    lines: list[LineInput],
+    source: ReportSource,
+    reported_by: str,
+    note: str | None = None,
+    today: date | None = None,
+) -> SituationReport:
     """Store a report and make its lines the organisation's latest where they are newer."""
     organisation = requesting_organisation(organisation_code)
     errors: dict[str, str] = {}
@@ -114,24 +121,47 @@ def submit_report(organisation_code: str, as_of, lines: list[LineInput], source:
     return report
 
 
-def store_report(organisation: Organisation, as_of: date, lines: list[dict],
-                 source: ReportSource, reported_by: str, note: str | None = None
-                 ) -> SituationReport:
+def store_report(
+    organisation: Organisation,
+    as_of: date,
+    lines: list[dict],
+    source: ReportSource,
+    reported_by: str,
+    note: str | None = None,
+) -> SituationReport:
     """Write a checked report (no commit): header, lines, latest lines, one audit event."""
-    report = SituationReport(organisation=organisation, as_of=as_of, source=source,
-                             reported_by=reported_by, note=note)
+    report = SituationReport(
+        organisation=organisation, as_of=as_of, source=source, reported_by=reported_by, note=note
+    )
     db.session.add(report)
     db.session.flush()
-    rows = [{**line, "report_id": report.id, "organisation_id": organisation.id,
-             "as_of": as_of} for line in lines]
-    ids = db.session.execute(insert(ReportLine).returning(ReportLine.id, ReportLine.item_id),
-                             rows).all()
+    rows = [
+        {**line, "report_id": report.id, "organisation_id": organisation.id, "as_of": as_of}
+        for line in lines
+    ]
+    ids = db.session.execute(
+        insert(ReportLine).returning(ReportLine.id, ReportLine.item_id), rows
+    ).all()
     line_ids = {item_id: line_id for line_id, item_id in ids}
-    _upsert_latest([{**row, "report_line_id": line_ids[row["item_id"]], "source": source,
-                     "reported_by": reported_by} for row in rows])
+    _upsert_latest(
+        [
+            {
+                **row,
+                "report_line_id": line_ids[row["item_id"]],
+                "source": source,
+                "reported_by": reported_by,
+            }
+            for row in rows
+        ]
+    )
     codes = {item.id: item.code for item in db.session.scalars(select(Item))}
-    audit.record(db.session, "create", "report_lines", report.code, after={
-        codes[row["item_id"]]: [row["stock_on_hand"], row["daily_use"]] for row in rows})
+    audit.record(
+        db.session,
+        "create",
+        "report_lines",
+        report.code,
+        after={codes[row["item_id"]]: [row["stock_on_hand"], row["daily_use"]] for row in rows},
+    )
     return report
 
 
@@ -144,8 +174,17 @@ def _upsert_latest(rows: list[dict]) -> None:
     excluded = statement.excluded
     statement = statement.on_conflict_do_update(
         index_elements=["organisation_id", "item_id"],
-        set_={name: excluded[name] for name in
-              ("report_line_id", "as_of", "stock_on_hand", "daily_use", "source", "reported_by")},
+        set_={
+            name: excluded[name]
+            for name in (
+                "report_line_id",
+                "as_of",
+                "stock_on_hand",
+                "daily_use",
+                "source",
+                "reported_by",
+            )
+        },
         where=excluded.as_of >= LatestReportLine.as_of,
     )
     db.session.execute(statement, rows)
@@ -154,28 +193,46 @@ def _upsert_latest(rows: list[dict]) -> None:
 def _known_item(items: dict[str, Item]):
     def check(value) -> str | None:
         return None if value in items else f"unknown item code {value!r}"
+
     return check
 
 
-def import_report(organisation_code: str, as_of, data: bytes, filename: str, reported_by: str,
-                  today: date | None = None) -> SituationReport:
+def import_report(
+    organisation_code: str,
+    as_of,
+    data: bytes,
+    filename: str,
+    reported_by: str,
+    today: date | None = None,
+) -> SituationReport:
     """A report from a CSV or Excel file with columns item, stock_on_hand, daily_use."""
     limit = current_app.config["REPORT_UPLOAD_MAX_BYTES"]
     if len(data) > limit:
-        raise ImportRejected([RowError(None, None, f"the file is larger than {limit // 1024} kB; "
-                                       "a report has one row per item")])
+        raise ImportRejected(
+            [
+                RowError(
+                    None,
+                    None,
+                    f"the file is larger than {limit // 1024} kB; a report has one row per item",
+                )
+            ]
+        )
     items = active_items()
     frame = read_table(data, filename)
     if len(frame) > 10 * len(items) + 10:
-        raise ImportRejected([RowError(None, None, f"{len(frame)} rows: a report has one row "
-                                       "per item")])
-    columns = [Column("item", check=_known_item(items), max_length=30),
-               Column("stock_on_hand", "int", minimum=0),
-               Column("daily_use", "int", minimum=0)]
+        raise ImportRejected(
+            [RowError(None, None, f"{len(frame)} rows: a report has one row per item")]
+        )
+    columns = [
+        Column("item", check=_known_item(items), max_length=30),
+        Column("stock_on_hand", "int", minimum=0),
+        Column("daily_use", "int", minimum=0),
+    ]
     rows = validate_rows(frame, columns)
     lines = [LineInput(r["item"], r["stock_on_hand"], r["daily_use"]) for r in rows]
-    return submit_report(organisation_code, as_of, lines, ReportSource.UPLOAD, reported_by,
-                         today=today)
+    return submit_report(
+        organisation_code, as_of, lines, ReportSource.UPLOAD, reported_by, today=today
+    )
 
 
 def latest_line(organisation_id: int, item_id: int) -> LatestReportLine | None:

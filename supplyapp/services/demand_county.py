@@ -55,16 +55,32 @@ def _sharing_request(request_id, to_org, item, errors) -> ShortageRequest | None
     if request_id is None:
         return None
     request = db.session.get(ShortageRequest, request_id)
-    if (request is None or to_org is None or request.organisation_id != to_org.id
-            or item is None or request.item_id != item.id or not request.is_open):
+    if (
+        request is None
+        or to_org is None
+        or request.organisation_id != to_org.id
+        or item is None
+        or request.item_id != item.id
+        or not request.is_open
+    ):
         errors["request_id"] = _("Choose an open request of the receiver for this item.")
         return None
     return request
 
 
-def record_sharing(board_code: str, from_code, to_code, item_code, quantity, shared_on,
-                   recorded_by: str, *, request_id: int | None = None, note: str | None = None,
-                   today: date | None = None) -> CountySharing:
+def record_sharing(
+    board_code: str,
+    from_code,
+    to_code,
+    item_code,
+    quantity,
+    shared_on,
+    recorded_by: str,
+    *,
+    request_id: int | None = None,
+    note: str | None = None,
+    today: date | None = None,
+) -> CountySharing:
     """Record material handed over within the county; both reported stocks change with it."""
     board = county_board(board_code)
     errors: dict[str, str] = {}
@@ -80,14 +96,24 @@ def record_sharing(board_code: str, from_code, to_code, item_code, quantity, sha
     request = _sharing_request(request_id, receiver, item, errors)
     given = latest_line(giver.id, item.id) if giver and item else None
     if giver and item and quantity and (given is None or given.stock_on_hand < quantity):
-        errors["quantity"] = _("%(org)s has reported only %(n)s of this item.", org=giver.name,
-                               n=given.stock_on_hand if given else 0)
+        errors["quantity"] = _(
+            "%(org)s has reported only %(n)s of this item.",
+            org=giver.name,
+            n=given.stock_on_hand if given else 0,
+        )
     if errors:
         raise InvalidInput(errors)
-    sharing = CountySharing(county_board_id=board.id, from_organisation_id=giver.id,
-                            to_organisation_id=receiver.id, item_id=item.id, quantity=quantity,
-                            shared_on=shared_on, request_id=request_id, note=note,
-                            recorded_by=recorded_by)
+    sharing = CountySharing(
+        county_board_id=board.id,
+        from_organisation_id=giver.id,
+        to_organisation_id=receiver.id,
+        item_id=item.id,
+        quantity=quantity,
+        shared_on=shared_on,
+        request_id=request_id,
+        note=note,
+        recorded_by=recorded_by,
+    )
     db.session.add(sharing)
     _adjust(giver, item.id, -quantity, shared_on, recorded_by)
     _adjust(receiver, item.id, quantity, shared_on, recorded_by)
@@ -104,21 +130,28 @@ def _adjust(organisation: Organisation, item_id: int, delta: int, on: date, by: 
     use = current.daily_use if current else 0
     # The count behind the figure keeps its date unless the sharing is newer.
     as_of = max(current.as_of, on) if current else on
-    store_report(organisation, as_of, [{"item_id": item_id, "stock_on_hand": stock,
-                                        "daily_use": use}], ReportSource.SHARING, by,
-                 note=_("County sharing"))
+    store_report(
+        organisation,
+        as_of,
+        [{"item_id": item_id, "stock_on_hand": stock, "daily_use": use}],
+        ReportSource.SHARING,
+        by,
+        note=_("County sharing"),
+    )
 
 
 def _meet_from_sharing(request: ShortageRequest, quantity: int, by: str) -> None:
     met = request.met_quantity + quantity
     target = RequestStatus.MET if met >= request.quantity else RequestStatus.PARTLY_MET
     if target in TRANSITIONS[request.status]:
-        move_status(request, target, by, _("Met by sharing within the county."),
-              min(met, request.quantity))
+        move_status(
+            request, target, by, _("Met by sharing within the county."), min(met, request.quantity)
+        )
 
 
-def forward_requests(board_code: str, request_ids: list[int], created_by: str,
-                     note: str | None = None) -> CountyRequest:
+def forward_requests(
+    board_code: str, request_ids: list[int], created_by: str, note: str | None = None
+) -> CountyRequest:
     """One combined county request, a line per item, each line naming its source requests."""
     board = county_board(board_code)
     sources = _forwardable(board, request_ids)
@@ -133,10 +166,16 @@ def forward_requests(board_code: str, request_ids: list[int], created_by: str,
         db.session.flush()
         for request in group:
             request.forwarded_in = line
-            request.history.append(RequestStatusChange(
-                from_status=request.status, to_status=request.status, changed_by=created_by,
-                reason=_("Forwarded to the national level in county request line %(id)s.",
-                         id=line.id)))
+            request.history.append(
+                RequestStatusChange(
+                    from_status=request.status,
+                    to_status=request.status,
+                    changed_by=created_by,
+                    reason=_(
+                        "Forwarded to the national level in county request line %(id)s.", id=line.id
+                    ),
+                )
+            )
     db.session.commit()
     return county_request
 
@@ -144,33 +183,42 @@ def forward_requests(board_code: str, request_ids: list[int], created_by: str,
 def _forwardable(board: Organisation, request_ids: list[int]) -> list[ShortageRequest]:
     if not request_ids:
         raise InvalidInput({"requests": _("Choose at least one request.")})
-    requests = db.session.scalars(select(ShortageRequest).where(
-        ShortageRequest.id.in_(request_ids)).order_by(ShortageRequest.id)).all()
+    requests = db.session.scalars(
+        select(ShortageRequest)
+        .where(ShortageRequest.id.in_(request_ids))
+        .order_by(ShortageRequest.id)
+    ).all()
     if len(requests) != len(set(request_ids)):
         raise NotFound(_("A chosen request does not exist."))
     for request in requests:
-        if request.organisation.county_code != board.county_code or \
-                request.organisation.kind == OrganisationKind.COUNTY_BOARD:
-            raise DomainError(_("Request %(id)s is not from %(county)s.", id=request.id,
-                                county=board.county.name))
+        if (
+            request.organisation.county_code != board.county_code
+            or request.organisation.kind == OrganisationKind.COUNTY_BOARD
+        ):
+            raise DomainError(
+                _("Request %(id)s is not from %(county)s.", id=request.id, county=board.county.name)
+            )
         if request.status not in FORWARDABLE or request.forwarded_in_id is not None:
-            raise DomainError(_("Request %(id)s is no longer open for forwarding.",
-                                id=request.id))
+            raise DomainError(_("Request %(id)s is no longer open for forwarding.", id=request.id))
     return requests
 
 
-def _combined_line(board: Organisation, group: list[ShortageRequest], by: str
-                   ) -> ShortageRequest:
+def _combined_line(board: Organisation, group: list[ShortageRequest], by: str) -> ShortageRequest:
     names = ", ".join(f"{r.organisation.name} ({r.quantity})" for r in group)
     line = ShortageRequest(
-        organisation=board, item_id=group[0].item_id,
+        organisation=board,
+        item_id=group[0].item_id,
         quantity=sum(r.quantity - r.met_quantity for r in group),
         needed_by=min(r.needed_by for r in group),
         priority=min((r.priority for r in group), key=PRIORITY_RANK.__getitem__),
-        justification=_("Needs the county could not meet within 48 hours: %(names)s.",
-                        names=names)[:2000],
+        justification=_("Needs the county could not meet within 48 hours: %(names)s.", names=names)[
+            :2000
+        ],
         stock_at_request=sum(r.stock_at_request for r in group),
         daily_use_at_request=sum(r.daily_use_at_request for r in group),
-        status=RequestStatus.SUBMITTED, source=ReportSource.FORM, created_by=by)
+        status=RequestStatus.SUBMITTED,
+        source=ReportSource.FORM,
+        created_by=by,
+    )
     line.history.append(RequestStatusChange(to_status=RequestStatus.SUBMITTED, changed_by=by))
     return line

@@ -83,10 +83,20 @@ def _own_figures(organisation_id: int, item_id: int | None, stock, use, errors: 
     return stock, use
 
 
-def file_request(organisation_code: str, item_code, quantity, needed_by, priority,
-                 justification, created_by: str, *, stock_on_hand=None, daily_use=None,
-                 source: ReportSource = ReportSource.FORM,
-                 today: date | None = None) -> ShortageRequest:
+def file_request(
+    organisation_code: str,
+    item_code,
+    quantity,
+    needed_by,
+    priority,
+    justification,
+    created_by: str,
+    *,
+    stock_on_hand=None,
+    daily_use=None,
+    source: ReportSource = ReportSource.FORM,
+    today: date | None = None,
+) -> ShortageRequest:
     """File a shortage request for an organisation; its own stock and use are kept with it."""
     organisation = requesting_organisation(organisation_code)
     errors: dict[str, str] = {}
@@ -98,14 +108,24 @@ def file_request(organisation_code: str, item_code, quantity, needed_by, priorit
     if priority not in {p.value for p in Priority}:
         errors["priority"] = _("Choose critical, high or normal.")
     justification = _check_text(justification, "justification", errors)
-    stock, use = _own_figures(organisation.id, item.id if item else None, stock_on_hand,
-                              daily_use, errors)
+    stock, use = _own_figures(
+        organisation.id, item.id if item else None, stock_on_hand, daily_use, errors
+    )
     if errors:
         raise InvalidInput(errors)
     request = ShortageRequest(
-        organisation=organisation, item=item, quantity=quantity, needed_by=needed_by,
-        priority=Priority(priority), justification=justification, stock_at_request=stock,
-        daily_use_at_request=use, status=S.SUBMITTED, source=source, created_by=created_by)
+        organisation=organisation,
+        item=item,
+        quantity=quantity,
+        needed_by=needed_by,
+        priority=Priority(priority),
+        justification=justification,
+        stock_at_request=stock,
+        daily_use_at_request=use,
+        status=S.SUBMITTED,
+        source=source,
+        created_by=created_by,
+    )
     db.session.add(request)
     request.history.append(RequestStatusChange(to_status=S.SUBMITTED, changed_by=created_by))
     db.session.commit()
@@ -129,19 +149,30 @@ def _locked_request(request_id: int) -> ShortageRequest:
     return request
 
 
-def move_status(request: ShortageRequest, to: RequestStatus, by: str, reason: str | None,
-          met_quantity: int | None) -> None:
+def move_status(
+    request: ShortageRequest,
+    to: RequestStatus,
+    by: str,
+    reason: str | None,
+    met_quantity: int | None,
+) -> None:
     if to not in TRANSITIONS[request.status]:
-        raise TransitionRefused(_("A request that is %(status)s cannot become %(to)s.",
-                                  status=request.status.value, to=to.value))
+        raise TransitionRefused(
+            _(
+                "A request that is %(status)s cannot become %(to)s.",
+                status=request.status.value,
+                to=to.value,
+            )
+        )
     if to == S.MET:
         request.met_quantity = request.quantity
     elif to == S.PARTLY_MET:
         request.met_quantity = met_quantity
     if to == S.DECLINED:
         request.decline_reason = reason
-    request.history.append(RequestStatusChange(
-        from_status=request.status, to_status=to, reason=reason, changed_by=by))
+    request.history.append(
+        RequestStatusChange(from_status=request.status, to_status=to, reason=reason, changed_by=by)
+    )
     request.status = to
 
 
@@ -155,15 +186,17 @@ def _check_decision(request: ShortageRequest, to, reason, met_quantity) -> tuple
     if to == S.PARTLY_MET:
         met_quantity = check_quantity(met_quantity, "met_quantity", errors, positive=True)
         if met_quantity is not None and met_quantity >= request.quantity:
-            errors["met_quantity"] = _("Partly met is less than the %(n)s requested.",
-                                       n=request.quantity)
+            errors["met_quantity"] = _(
+                "Partly met is less than the %(n)s requested.", n=request.quantity
+            )
     if errors:
         raise InvalidInput(errors)
     return to, reason, met_quantity
 
 
-def change_status(request_id: int, to, changed_by: str, reason: str | None = None,
-                  met_quantity: int | None = None) -> ShortageRequest:
+def change_status(
+    request_id: int, to, changed_by: str, reason: str | None = None, met_quantity: int | None = None
+) -> ShortageRequest:
     """An officer's decision on a request; a combined county line carries its sources along."""
     request = _locked_request(request_id)
     to, reason, met_quantity = _check_decision(request, to, reason, met_quantity)
@@ -196,8 +229,12 @@ def withdraw(request_id: int, withdrawn_by: str, reason: str | None = None) -> S
     """The organisation takes back a request that no one has planned for yet."""
     request = _locked_request(request_id)
     if request.status not in WITHDRAWABLE:
-        raise TransitionRefused(_("A request that is %(status)s can no longer be withdrawn.",
-                                  status=request.status.value))
+        raise TransitionRefused(
+            _(
+                "A request that is %(status)s can no longer be withdrawn.",
+                status=request.status.value,
+            )
+        )
     if request.forwarded_in_id is not None:
         raise TransitionRefused(_("The county board has forwarded this request; ask it."))
     errors: dict[str, str] = {}
@@ -224,8 +261,11 @@ def mark_in_plan(request_ids: list[int], plan_reference: str, by: str) -> int:
 
 def open_requests_query():
     """Open requests that count at the national level (forwarded ones count in their line)."""
-    return (select(ShortageRequest).where(ShortageRequest.status.in_(OPEN_STATUSES))
-            .where(ShortageRequest.forwarded_in_id.is_(None)))
+    return (
+        select(ShortageRequest)
+        .where(ShortageRequest.status.in_(OPEN_STATUSES))
+        .where(ShortageRequest.forwarded_in_id.is_(None))
+    )
 
 
 def record_allocated(request: ShortageRequest, quantity: int, reason: str, by: str) -> None:
@@ -246,10 +286,10 @@ def record_shortfall(request: ShortageRequest, quantity: int, reason: str, by: s
     _set_met(request, S.PARTLY_MET if met else S.UNDER_REVIEW, met, reason, by)
 
 
-def _set_met(request: ShortageRequest, to: RequestStatus, met: int, reason: str,
-             by: str) -> None:
+def _set_met(request: ShortageRequest, to: RequestStatus, met: int, reason: str, by: str) -> None:
     """Set what is met and the status that follows, with a history entry; allocation and
     receipt may move a request between met and partly met, which officers' decisions may not."""
-    request.history.append(RequestStatusChange(
-        from_status=request.status, to_status=to, reason=reason, changed_by=by))
+    request.history.append(
+        RequestStatusChange(from_status=request.status, to_status=to, reason=reason, changed_by=by)
+    )
     request.status, request.met_quantity = to, met

@@ -66,8 +66,12 @@ class StockMoved(DomainError):
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__(_("The plan cannot be approved as it stands: %(problems)s",
-                           problems="; ".join(problems)))
+        super().__init__(
+            _(
+                "The plan cannot be approved as it stands: %(problems)s",
+                problems="; ".join(problems),
+            )
+        )
 
 
 def get_plan(plan_id: int) -> AllocationPlan:
@@ -95,10 +99,18 @@ def _required_text(value, field: str) -> str:
 
 
 def _as_shipments(plan: AllocationPlan) -> list[allocation.Shipment]:
-    return [allocation.Shipment(
-        source=line.origin_code, organisation=line.recipient.code, item=line.item.code,
-        quantity=line.quantity, km=line.km, kind=line.kind.value)
-        for line in plan.lines if line.quantity > 0]
+    return [
+        allocation.Shipment(
+            source=line.origin_code,
+            organisation=line.recipient.code,
+            item=line.item.code,
+            quantity=line.quantity,
+            km=line.km,
+            kind=line.kind.value,
+        )
+        for line in plan.lines
+        if line.quantity > 0
+    ]
 
 
 def _recheck(plan: AllocationPlan) -> None:
@@ -130,13 +142,18 @@ def change_line(plan_id: int, line_id: int, quantity, reason, by: str) -> PlanLi
 def _editable(plan_id: int) -> AllocationPlan:
     plan = _locked_plan(plan_id)
     if not plan.editable:
-        raise PlanNotEditable(_("Plan %(code)s has been submitted or decided: its lines can no "
-                                "longer change.", code=plan.code))
+        raise PlanNotEditable(
+            _(
+                "Plan %(code)s has been submitted or decided: its lines can no longer change.",
+                code=plan.code,
+            )
+        )
     return plan
 
 
-def add_line(plan_id: int, item_code: str, origin_code: str, recipient_code: str, quantity,
-             reason, by: str) -> PlanLine:
+def add_line(
+    plan_id: int, item_code: str, origin_code: str, recipient_code: str, quantity, reason, by: str
+) -> PlanLine:
     """A line the model did not propose: national stock (or a donor's) to a recipient."""
     reason = _required_text(reason, "reason")
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
@@ -146,11 +163,15 @@ def add_line(plan_id: int, item_code: str, origin_code: str, recipient_code: str
         plan = _editable(plan_id)
         problem = stored_problem(plan)
         item = db.session.scalar(select(Item).where(Item.code == item_code))
-        recipient = db.session.scalar(select(Organisation).where(
-            Organisation.code == recipient_code))
+        recipient = db.session.scalar(
+            select(Organisation).where(Organisation.code == recipient_code)
+        )
         warehouse = db.session.scalar(select(Warehouse).where(Warehouse.code == origin_code))
-        donor = None if warehouse else db.session.scalar(
-            select(Organisation).where(Organisation.code == origin_code))
+        donor = (
+            None
+            if warehouse
+            else db.session.scalar(select(Organisation).where(Organisation.code == origin_code))
+        )
         known_orgs = {o.code for o in problem.organisations}
         if item is None or item_code not in {i.code for i in problem.items}:
             raise InvalidInput({"item": _("The item is not part of this round.")})
@@ -159,13 +180,19 @@ def add_line(plan_id: int, item_code: str, origin_code: str, recipient_code: str
         if warehouse is None and (donor is None or origin_code not in known_orgs):
             raise InvalidInput({"origin": _("Choose a warehouse or a donor of this round.")})
         line = PlanLine(
-            plan=plan, item_id=item.id,
+            plan=plan,
+            item_id=item.id,
             kind=LineKind.DISTRIBUTION if warehouse else LineKind.REDISTRIBUTION,
             warehouse_id=warehouse.id if warehouse else None,
-            donor_id=donor.id if donor else None, recipient_id=recipient.id,
+            donor_id=donor.id if donor else None,
+            recipient_id=recipient.id,
             km=round(shipment_km(problem, origin_code, recipient_code), 1),
-            proposed_quantity=0, quantity=quantity, change_reason=reason, changed_by=by,
-            changed_at=utcnow())
+            proposed_quantity=0,
+            quantity=quantity,
+            change_reason=reason,
+            changed_by=by,
+            changed_at=utcnow(),
+        )
         db.session.add(line)
         db.session.flush()
         db.session.refresh(plan, ["lines"])
@@ -196,8 +223,9 @@ def who_may_not_decide(plan: AllocationPlan) -> set[str]:
 
 def _already_decided(plan: AllocationPlan) -> str:
     if plan.status == PlanStatus.APPROVED:
-        return _("Plan %(code)s has been approved already: nothing was booked again.",
-                 code=plan.code)
+        return _(
+            "Plan %(code)s has been approved already: nothing was booked again.", code=plan.code
+        )
     return _("Plan %(code)s has been discarded already.", code=plan.code)
 
 
@@ -206,8 +234,9 @@ def _decidable(plan_id: int, by: str) -> AllocationPlan:
     if plan.status in (PlanStatus.APPROVED, PlanStatus.DISCARDED):
         raise AlreadyDecided(_already_decided(plan))
     if plan.status != PlanStatus.SUBMITTED:
-        raise PlanNotEditable(_("Plan %(code)s has not been submitted for approval.",
-                                code=plan.code))
+        raise PlanNotEditable(
+            _("Plan %(code)s has not been submitted for approval.", code=plan.code)
+        )
     if by in who_may_not_decide(plan):
         raise FourEyes(_("You proposed or changed this plan: another officer must decide it."))
     return plan
@@ -245,8 +274,9 @@ def discard(plan_id: int, by: str, reason) -> AllocationPlan:
 # Approval
 
 
-def approve(plan_id: int, by: str, comment: str | None = None,
-            today: date | None = None) -> AllocationPlan:
+def approve(
+    plan_id: int, by: str, comment: str | None = None, today: date | None = None
+) -> AllocationPlan:
     """Reserve the stock, create the shipments and update the requests, all or nothing."""
     today = today or date.today()
 
@@ -284,18 +314,28 @@ def allocatable_balances(item_id: int, warehouse_id: int, today: date) -> list[S
     Locks are taken in lot order, the same in every transaction, so two approvals wait for
     each other instead of deadlocking.
     """
-    query = (select(StockBalance).join(Lot, Lot.id == StockBalance.lot_id)
-             .where(StockBalance.item_id == item_id, StockBalance.warehouse_id == warehouse_id,
-                    StockBalance.available > 0,
-                    (Lot.expiry_date.is_(None)) | (Lot.expiry_date > today))
-             .order_by(StockBalance.lot_id).execution_options(populate_existing=True))
+    query = (
+        select(StockBalance)
+        .join(Lot, Lot.id == StockBalance.lot_id)
+        .where(
+            StockBalance.item_id == item_id,
+            StockBalance.warehouse_id == warehouse_id,
+            StockBalance.available > 0,
+            (Lot.expiry_date.is_(None)) | (Lot.expiry_date > today),
+        )
+        .order_by(StockBalance.lot_id)
+        .execution_options(populate_existing=True)
+    )
     if db.engine.dialect.name != "sqlite":
         query = query.with_for_update(of=StockBalance)
     balances = db.session.scalars(query).all()
-    expiry = {lot.id: lot.expiry_date for lot in db.session.scalars(
-        select(Lot).where(Lot.id.in_([b.lot_id for b in balances])))}
-    return sorted(balances, key=lambda b: (expiry[b.lot_id] is None,
-                                           expiry[b.lot_id] or today, b.lot_id))
+    expiry = {
+        lot.id: lot.expiry_date
+        for lot in db.session.scalars(select(Lot).where(Lot.id.in_([b.lot_id for b in balances])))
+    }
+    return sorted(
+        balances, key=lambda b: (expiry[b.lot_id] is None, expiry[b.lot_id] or today, b.lot_id)
+    )
 
 
 def _pick_lots(lines: list[PlanLine], today: date, problems: list[str]) -> dict:
@@ -312,11 +352,16 @@ def _pick_lots(lines: list[PlanLine], today: date, problems: list[str]) -> dict:
         total = sum(line.quantity for line in group)
         if sum(left.values()) < total:
             line = group[0]
-            problems.append(_(
-                "%(warehouse)s now holds %(available)s %(item)s that can be allocated, the "
-                "plan needs %(needed)s", warehouse=line.warehouse.code,
-                available=number(sum(left.values())), item=line.item.code,
-                needed=number(total)))
+            problems.append(
+                _(
+                    "%(warehouse)s now holds %(available)s %(item)s that can be allocated, the "
+                    "plan needs %(needed)s",
+                    warehouse=line.warehouse.code,
+                    available=number(sum(left.values())),
+                    item=line.item.code,
+                    needed=number(total),
+                )
+            )
             continue
         for line in group:
             picks[line.id] = _take(left, line.quantity)
@@ -347,9 +392,15 @@ def _check_donors(plan: AllocationPlan, lines: list[PlanLine], problems: list[st
         held = latest.stock_on_hand if latest else 0
         if held < quantity:
             donor = db.session.get(Organisation, donor_id)
-            problems.append(_("%(donor)s now reports %(held)s, less than the %(quantity)s it "
-                              "is asked to give", donor=donor.name, held=number(held),
-                              quantity=number(quantity)))
+            problems.append(
+                _(
+                    "%(donor)s now reports %(held)s, less than the %(quantity)s it "
+                    "is asked to give",
+                    donor=donor.name,
+                    held=number(held),
+                    quantity=number(quantity),
+                )
+            )
 
 
 def _check_requests(plan: AllocationPlan, lines: list[PlanLine], problems: list[str]) -> dict:
@@ -359,8 +410,10 @@ def _check_requests(plan: AllocationPlan, lines: list[PlanLine], problems: list[
     for line in lines:
         allocated[line.recipient_id, line.item_id] += line.quantity
         first.setdefault((line.recipient_id, line.item_id), line)
-    ids = {pair: plan.context.get(f"{line.recipient.code}|{line.item.code}", {})
-           .get("requests", []) for pair, line in first.items()}
+    ids = {
+        pair: plan.context.get(f"{line.recipient.code}|{line.item.code}", {}).get("requests", [])
+        for pair, line in first.items()
+    }
     found = {r.id: r for r in locked_rows(ShortageRequest, [i for v in ids.values() for i in v])}
     result = {}
     for pair, quantity in sorted(allocated.items()):
@@ -368,10 +421,16 @@ def _check_requests(plan: AllocationPlan, lines: list[PlanLine], problems: list[
         still_open = sum(r.quantity - r.met_quantity for r in requests)
         if still_open < quantity:
             line = first[pair]
-            problems.append(_("%(organisation)s now has %(open)s %(item)s open in its "
-                              "requests, the plan gives %(quantity)s",
-                              organisation=line.recipient.name, open=number(still_open),
-                              item=line.item.code, quantity=number(quantity)))
+            problems.append(
+                _(
+                    "%(organisation)s now has %(open)s %(item)s open in its "
+                    "requests, the plan gives %(quantity)s",
+                    organisation=line.recipient.name,
+                    open=number(still_open),
+                    item=line.item.code,
+                    quantity=number(quantity),
+                )
+            )
         result[pair] = requests
     return result
 
@@ -388,21 +447,33 @@ def _destination(line: PlanLine) -> tuple[bool, str]:
     return False, recipient.name
 
 
-def _create_shipments(plan: AllocationPlan, lines: list[PlanLine], picks: dict,
-                      today: date) -> None:
+def _create_shipments(
+    plan: AllocationPlan, lines: list[PlanLine], picks: dict, today: date
+) -> None:
     """A shipment per line, and the picked lots reserved on the balances locked already."""
     lead = int(current_app.config.get("SHIPMENT_LEAD_DAYS", 2))
     shipments = []
     for line in lines:
         via, destination = _destination(line)
-        shipments.append(Shipment(
-            plan=plan, plan_line_id=line.id, kind=line.kind, item_id=line.item_id,
-            warehouse_id=line.warehouse_id, donor_id=line.donor_id,
-            recipient_id=line.recipient_id, quantity=line.quantity,
-            via_reloading_point=via, destination=destination,
-            expected_on=today + timedelta(days=lead),
-            lots=[ShipmentLot(lot_id=balance.lot_id, quantity=quantity)
-                  for balance, quantity in picks.get(line.id, [])]))
+        shipments.append(
+            Shipment(
+                plan=plan,
+                plan_line_id=line.id,
+                kind=line.kind,
+                item_id=line.item_id,
+                warehouse_id=line.warehouse_id,
+                donor_id=line.donor_id,
+                recipient_id=line.recipient_id,
+                quantity=line.quantity,
+                via_reloading_point=via,
+                destination=destination,
+                expected_on=today + timedelta(days=lead),
+                lots=[
+                    ShipmentLot(lot_id=balance.lot_id, quantity=quantity)
+                    for balance, quantity in picks.get(line.id, [])
+                ],
+            )
+        )
     db.session.add_all(shipments)
     db.session.flush()  # the shipments' codes name the ledger rows
     reason = _("Allocation plan %(code)s", code=plan.code)
@@ -411,18 +482,17 @@ def _create_shipments(plan: AllocationPlan, lines: list[PlanLine], picks: dict,
             stock.reserve_locked(balance, quantity, reason=reason, reference=shipment.code)
 
 
-def _record_requests(plan: AllocationPlan, lines: list[PlanLine], requests: dict,
-                     by: str) -> None:
+def _record_requests(plan: AllocationPlan, lines: list[PlanLine], requests: dict, by: str) -> None:
     allocated: dict[tuple[int, int], int] = defaultdict(int)
     for line in lines:
         allocated[line.recipient_id, line.item_id] += line.quantity
     for key, quantity in allocated.items():
-        ordered = sorted(requests[key], key=lambda r: (PRIORITY_RANK[r.priority],
-                                                       r.created_at, r.id))
+        ordered = sorted(
+            requests[key], key=lambda r: (PRIORITY_RANK[r.priority], r.created_at, r.id)
+        )
         for request in ordered:
             part = min(quantity, request.quantity - request.met_quantity)
             if part <= 0:
                 continue
-            record_allocated(request, part, _("Allocated in plan %(code)s", code=plan.code),
-                             by)
+            record_allocated(request, part, _("Allocated in plan %(code)s", code=plan.code), by)
             quantity -= part

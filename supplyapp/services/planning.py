@@ -40,9 +40,14 @@ class RoundSettings:
     keep_reserve: bool = True
 
     def to_dict(self) -> dict:
-        return {"item_codes": list(self.item_codes), "policy": self.policy,
-                "donor_floor_days": self.donor_floor_days, "redistribute": self.redistribute,
-                "whole_packs": self.whole_packs, "keep_reserve": self.keep_reserve}
+        return {
+            "item_codes": list(self.item_codes),
+            "policy": self.policy,
+            "donor_floor_days": self.donor_floor_days,
+            "redistribute": self.redistribute,
+            "whole_packs": self.whole_packs,
+            "keep_reserve": self.keep_reserve,
+        }
 
 
 @dataclass
@@ -68,8 +73,7 @@ def _check_settings(settings: RoundSettings) -> None:
 
 
 def _chosen_items(settings: RoundSettings, requested_item_ids: set[int]) -> list[Item]:
-    items = db.session.scalars(select(Item).where(Item.active.is_(True))
-                               .order_by(Item.code)).all()
+    items = db.session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code)).all()
     if not settings.item_codes:
         return [item for item in items if item.id in requested_item_ids]
     known = {item.code: item for item in items}
@@ -90,66 +94,91 @@ def _open_requests() -> dict[tuple[int, int], list]:
 
 def _national_stock(item_ids: list[int], today: date) -> dict[tuple[int, int], int]:
     """(warehouse id, item id) -> approved, unexpired stock not reserved by an approved plan."""
-    query = (select(StockBalance.warehouse_id, StockBalance.item_id,
-                    func.sum(StockBalance.available))
-             .join(Lot, Lot.id == StockBalance.lot_id)
-             .where(StockBalance.item_id.in_(item_ids), StockBalance.available > 0,
-                    (Lot.expiry_date.is_(None)) | (Lot.expiry_date > today))
-             .group_by(StockBalance.warehouse_id, StockBalance.item_id))
+    query = (
+        select(StockBalance.warehouse_id, StockBalance.item_id, func.sum(StockBalance.available))
+        .join(Lot, Lot.id == StockBalance.lot_id)
+        .where(
+            StockBalance.item_id.in_(item_ids),
+            StockBalance.available > 0,
+            (Lot.expiry_date.is_(None)) | (Lot.expiry_date > today),
+        )
+        .group_by(StockBalance.warehouse_id, StockBalance.item_id)
+    )
     return {(w, i): int(q) for w, i, q in db.session.execute(query)}
 
 
 def _sources(items: list[Item], today: date) -> tuple[allocation.Source, ...]:
     stock = _national_stock([item.id for item in items], today)
     codes = {item.id: item.code for item in items}
-    warehouses = db.session.scalars(select(Warehouse).where(Warehouse.active.is_(True))
-                                    .order_by(Warehouse.code)).all()
+    warehouses = db.session.scalars(
+        select(Warehouse).where(Warehouse.active.is_(True)).order_by(Warehouse.code)
+    ).all()
     return tuple(
-        allocation.Source(code=w.code, lat=w.lat, lon=w.lon,
-                          stock={codes[i]: q for (wid, i), q in sorted(stock.items())
-                                 if wid == w.id})
-        for w in warehouses)
+        allocation.Source(
+            code=w.code,
+            lat=w.lat,
+            lon=w.lon,
+            stock={codes[i]: q for (wid, i), q in sorted(stock.items()) if wid == w.id},
+        )
+        for w in warehouses
+    )
 
 
 def _latest(item_ids: list[int]) -> dict[tuple[int, int], LatestReportLine]:
-    rows = db.session.scalars(select(LatestReportLine)
-                              .where(LatestReportLine.item_id.in_(item_ids)))
+    rows = db.session.scalars(
+        select(LatestReportLine).where(LatestReportLine.item_id.in_(item_ids))
+    )
     return {(row.organisation_id, row.item_id): row for row in rows}
 
 
 def _figures(latest: LatestReportLine | None, requests: list, today: date) -> dict:
     """Stock today and daily use: the latest report, or the request's own if newer."""
     newest_request = max(requests, key=lambda r: r.created_at) if requests else None
-    if latest is not None and (newest_request is None
-                               or latest.as_of >= newest_request.created_at.date()):
+    if latest is not None and (
+        newest_request is None or latest.as_of >= newest_request.created_at.date()
+    ):
         age = (today - latest.as_of).days
         stock = max(0, latest.stock_on_hand - latest.daily_use * max(age, 0))
-        return {"on_hand": stock, "daily_use": latest.daily_use, "as_of": latest.as_of,
-                "source": "report"}
+        return {
+            "on_hand": stock,
+            "daily_use": latest.daily_use,
+            "as_of": latest.as_of,
+            "source": "report",
+        }
     if newest_request is not None:
-        return {"on_hand": newest_request.stock_at_request,
-                "daily_use": newest_request.daily_use_at_request,
-                "as_of": newest_request.created_at.date(), "source": "request"}
+        return {
+            "on_hand": newest_request.stock_at_request,
+            "daily_use": newest_request.daily_use_at_request,
+            "as_of": newest_request.created_at.date(),
+            "source": "request",
+        }
     return {}
 
 
 def _line(settings, figures, requests, stale: bool) -> allocation.Line:
     requested = sum(r.quantity - r.met_quantity for r in requests)
-    priority = min((r.priority for r in requests), key=PRIORITY_RANK.__getitem__,
-                   default=None)
+    priority = min((r.priority for r in requests), key=PRIORITY_RANK.__getitem__, default=None)
     return allocation.Line(
-        on_hand=int(figures["on_hand"]), daily_use=float(figures["daily_use"]),
-        requested=requested, priority=priority.value if priority else "normal",
-        may_donate=settings.redistribute and not requests and not stale
-        and figures["daily_use"] > 0)
+        on_hand=int(figures["on_hand"]),
+        daily_use=float(figures["daily_use"]),
+        requested=requested,
+        priority=priority.value if priority else "normal",
+        may_donate=settings.redistribute
+        and not requests
+        and not stale
+        and figures["daily_use"] > 0,
+    )
 
 
 def _context_entry(figures, requests, stale: bool) -> dict:
     oldest = min((r.created_at for r in requests), default=None)
-    return {"requests": [r.id for r in sorted(requests, key=lambda r: r.id)],
-            "oldest_request": oldest.isoformat() if oldest else None,
-            "as_of": figures["as_of"].isoformat(), "figures": figures["source"],
-            "stale": stale}
+    return {
+        "requests": [r.id for r in sorted(requests, key=lambda r: r.id)],
+        "oldest_request": oldest.isoformat() if oldest else None,
+        "as_of": figures["as_of"].isoformat(),
+        "figures": figures["source"],
+        "stale": stale,
+    }
 
 
 def _places(organisation: Organisation, counties: dict[str, County]):
@@ -172,9 +201,11 @@ def build_problem(settings: RoundSettings, today: date | None = None) -> BuiltPr
     stale_after = int(current_app.config["REPORT_STALE_DAYS"])
     counties = {c.code: c for c in db.session.scalars(select(County))}
     kinds = (*REQUESTING_KINDS, OrganisationKind.COUNTY_BOARD)
-    organisations = db.session.scalars(select(Organisation).where(
-        Organisation.active.is_(True), Organisation.kind.in_(kinds))
-        .order_by(Organisation.code)).all()
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.active.is_(True), Organisation.kind.in_(kinds))
+        .order_by(Organisation.code)
+    ).all()
     problem_orgs, context, warnings = [], {}, []
     for org in organisations:
         lines = {}
@@ -190,34 +221,57 @@ def build_problem(settings: RoundSettings, today: date | None = None) -> BuiltPr
             lines[code] = line
             context[f"{org.code}|{code}"] = _context_entry(figures, own, stale)
             if stale and own:
-                warnings.append({"kind": "stale", "organisation": org.code, "item": code,
-                                 "as_of": figures["as_of"].isoformat()})
+                warnings.append(
+                    {
+                        "kind": "stale",
+                        "organisation": org.code,
+                        "item": code,
+                        "as_of": figures["as_of"].isoformat(),
+                    }
+                )
         if not lines:
             continue
         lat, lon = _places(org, counties)
         if lat is None or lon is None:
             warnings.append({"kind": "no_place", "organisation": org.code, "item": ""})
             continue
-        problem_orgs.append(allocation.Organisation(
-            code=org.code, lat=lat, lon=lon, kind=org.kind.value,
-            population=org.population or 0, lines=lines))
+        problem_orgs.append(
+            allocation.Organisation(
+                code=org.code,
+                lat=lat,
+                lon=lon,
+                kind=org.kind.value,
+                population=org.population or 0,
+                lines=lines,
+            )
+        )
     if not any(line.requested for org in problem_orgs for line in org.lines.values()):
         raise NothingToAllocate(_("No open requests for the chosen items."))
     problem = allocation.Problem(
-        items=tuple(allocation.Item(code=i.code, pack_size=i.pack_size, name=i.name_en)
-                    for i in items),
-        sources=_sources(items, today), organisations=tuple(problem_orgs),
-        reserve={i.code: i.national_reserve for i in items
-                 if settings.keep_reserve and i.national_reserve},
+        items=tuple(
+            allocation.Item(code=i.code, pack_size=i.pack_size, name=i.name_en) for i in items
+        ),
+        sources=_sources(items, today),
+        organisations=tuple(problem_orgs),
+        reserve={
+            i.code: i.national_reserve
+            for i in items
+            if settings.keep_reserve and i.national_reserve
+        },
         policy=allocation.Policy(
-            name=settings.policy, donor_floor_days=float(settings.donor_floor_days),
-            redistribute=settings.redistribute, whole_packs=settings.whole_packs,
-            solver=current_app.config.get("ALLOCATION_SOLVER", "highs")))
+            name=settings.policy,
+            donor_floor_days=float(settings.donor_floor_days),
+            redistribute=settings.redistribute,
+            whole_packs=settings.whole_packs,
+            solver=current_app.config.get("ALLOCATION_SOLVER", "highs"),
+        ),
+    )
     return BuiltProblem(problem, context, warnings)
 
 
-def run_round(settings: RoundSettings, proposed_by: str,
-              today: date | None = None) -> AllocationPlan:
+def run_round(
+    settings: RoundSettings, proposed_by: str, today: date | None = None
+) -> AllocationPlan:
     """Build the problem, solve it by both policies, and store the chosen one as a draft."""
     built = build_problem(settings, today)
     # The problem is rebuilt from its own JSON so that what is stored is exactly what was solved.
@@ -226,13 +280,19 @@ def run_round(settings: RoundSettings, proposed_by: str,
     plans, measures = allocation.compare_policies(problem)
     chosen = plans[settings.policy]
     plan = AllocationPlan(
-        status=PlanStatus.DRAFT, policy_name=settings.policy, settings=settings.to_dict(),
+        status=PlanStatus.DRAFT,
+        policy_name=settings.policy,
+        settings=settings.to_dict(),
         problem_json=problem_json,
         model_plan_json=json.dumps(chosen.to_dict(), ensure_ascii=False),
         comparison_json=json.dumps({name: m.to_dict() for name, m in measures.items()}),
-        context=built.context, warnings=built.warnings, solver=chosen.solver,
-        solver_version=chosen.solver_version, solve_seconds=chosen.seconds,
-        proposed_by=proposed_by)
+        context=built.context,
+        warnings=built.warnings,
+        solver=chosen.solver,
+        solver_version=chosen.solver_version,
+        solve_seconds=chosen.seconds,
+        proposed_by=proposed_by,
+    )
     db.session.add(plan)
     db.session.flush()
     _store_lines(plan, chosen)
@@ -244,24 +304,37 @@ def run_round(settings: RoundSettings, proposed_by: str,
 def _store_lines(plan: AllocationPlan, chosen: allocation.Plan) -> None:
     """One plan line per shipment of the model's plan, bulk-inserted (a round has thousands)."""
     items = {code: i for code, i in db.session.execute(select(Item.code, Item.id))}
-    warehouses = {code: i for code, i in db.session.execute(select(Warehouse.code,
-                                                                   Warehouse.id))}
-    organisations = {code: i for code, i in db.session.execute(
-        select(Organisation.code, Organisation.id))}
+    warehouses = {code: i for code, i in db.session.execute(select(Warehouse.code, Warehouse.id))}
+    organisations = {
+        code: i for code, i in db.session.execute(select(Organisation.code, Organisation.id))
+    }
     rows = []
     for s in chosen.shipments:
         national = s.kind == "distribution"
-        rows.append(dict(
-            plan_id=plan.id, item_id=items[s.item], kind=LineKind(s.kind),
-            warehouse_id=warehouses[s.source] if national else None,
-            donor_id=None if national else organisations[s.source],
-            recipient_id=organisations[s.organisation], km=round(s.km, 1),
-            proposed_quantity=s.quantity, quantity=s.quantity))
+        rows.append(
+            dict(
+                plan_id=plan.id,
+                item_id=items[s.item],
+                kind=LineKind(s.kind),
+                warehouse_id=warehouses[s.source] if national else None,
+                donor_id=None if national else organisations[s.source],
+                recipient_id=organisations[s.organisation],
+                km=round(s.km, 1),
+                proposed_quantity=s.quantity,
+                quantity=s.quantity,
+            )
+        )
     if rows:
         db.session.execute(insert(PlanLine), rows)
     # One audit event for the lot: the lines are the model's plan, stored with the round.
-    audit.record(db.session, "create", "allocation_plan_lines", plan.code,
-                 after={"lines": len(rows)}, reason=_("Proposed by the allocation model"))
+    audit.record(
+        db.session,
+        "create",
+        "allocation_plan_lines",
+        plan.code,
+        after={"lines": len(rows)},
+        reason=_("Proposed by the allocation model"),
+    )
 
 
 def stored_problem(plan: AllocationPlan) -> allocation.Problem:

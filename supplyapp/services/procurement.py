@@ -132,35 +132,60 @@ def get_order(code: str) -> PurchaseOrder:
     return order
 
 
-def create_order(supplier_code: str, currency: str = "SEK", documents: str | None = None,
-                 notes: str | None = None, lines: list[dict] | None = None) -> PurchaseOrder:
+def create_order(
+    supplier_code: str,
+    currency: str = "SEK",
+    documents: str | None = None,
+    notes: str | None = None,
+    lines: list[dict] | None = None,
+) -> PurchaseOrder:
     """A draft order; lines are dicts of item, quantity, unit_price, promised_date."""
     order = PurchaseOrder(
         code=next_code(PurchaseOrder, "PO"),
-        supplier=supplier(supplier_code, kinds=(SupplierKind.MARKET,
-                                                SupplierKind.DOMESTIC_PRODUCER)),
-        currency=_currency(currency), documents=_text(documents, "documents", 2000),
-        notes=_text(notes, "notes", 2000), status=OrderStatus.DRAFT,
-        created_by=audit.current_actor_name())
+        supplier=supplier(
+            supplier_code, kinds=(SupplierKind.MARKET, SupplierKind.DOMESTIC_PRODUCER)
+        ),
+        currency=_currency(currency),
+        documents=_text(documents, "documents", 2000),
+        notes=_text(notes, "notes", 2000),
+        status=OrderStatus.DRAFT,
+        created_by=audit.current_actor_name(),
+    )
     db.session.add(order)
     for values in lines or []:
-        _add_line(order, values.get("item"), values.get("quantity"), values.get("unit_price"),
-                  values.get("promised_date"))
+        _add_line(
+            order,
+            values.get("item"),
+            values.get("quantity"),
+            values.get("unit_price"),
+            values.get("promised_date"),
+        )
     _commit()
     return order
 
 
-def _add_line(order: PurchaseOrder, item_code: str, quantity: int, unit_price,
-              promised_date: date | None = None) -> OrderLine:
-    line = OrderLine(order=order, item=item(item_code), quantity=_quantity(quantity),
-                     unit_price=_price(unit_price), promised_date=promised_date,
-                     delivered_quantity=0)
+def _add_line(
+    order: PurchaseOrder,
+    item_code: str,
+    quantity: int,
+    unit_price,
+    promised_date: date | None = None,
+) -> OrderLine:
+    line = OrderLine(
+        order=order,
+        item=item(item_code),
+        quantity=_quantity(quantity),
+        unit_price=_price(unit_price),
+        promised_date=promised_date,
+        delivered_quantity=0,
+    )
     db.session.add(line)
     return line
 
 
-def add_order_line(order_code: str, item_code: str, quantity: int, unit_price,
-                   promised_date: date | None = None) -> OrderLine:
+def add_order_line(
+    order_code: str, item_code: str, quantity: int, unit_price, promised_date: date | None = None
+) -> OrderLine:
     """Add a line to a draft order."""
     order = get_order(order_code)
     if order.status != OrderStatus.DRAFT:
@@ -191,8 +216,15 @@ def set_order_status(order_code: str, status: str, reason: str | None = None) ->
         raise InvalidInput({"status": _("Unknown status.")}) from error
     if new not in ORDER_TRANSITIONS[order.status]:
         db.session.rollback()
-        raise InvalidInput({"status": _("An order that is %(old)s cannot become %(new)s.",
-                                        old=order.status.value, new=new.value)})
+        raise InvalidInput(
+            {
+                "status": _(
+                    "An order that is %(old)s cannot become %(new)s.",
+                    old=order.status.value,
+                    new=new.value,
+                )
+            }
+        )
     if new == OrderStatus.PLACED and not order.lines:
         db.session.rollback()
         raise InvalidInput({"status": _("Add at least one line before placing the order.")})
@@ -211,18 +243,27 @@ def set_order_status(order_code: str, status: str, reason: str | None = None) ->
 # EU joint procurement
 
 
-def create_framework_contract(code: str, name: str, valid_from: date, valid_to: date,
-                              shares: list[dict], supplier_code: str = "EU-JPA"
-                              ) -> FrameworkContract:
+def create_framework_contract(
+    code: str,
+    name: str,
+    valid_from: date,
+    valid_to: date,
+    shares: list[dict],
+    supplier_code: str = "EU-JPA",
+) -> FrameworkContract:
     """A framework contract with Sweden's share per item: dicts of item, quantity, price."""
     code = _text(code, "code", 30, required=True)
     if db.session.scalar(select(FrameworkContract.id).where(FrameworkContract.code == code)):
         raise InvalidInput({"code": _("The code %(code)s is already used.", code=code)})
     if valid_from is None or valid_to is None or valid_to < valid_from:
         raise InvalidInput({"valid_to": _("The end must not be before the start.")})
-    contract = FrameworkContract(code=code, name=_text(name, "name", 200, required=True),
-                                 valid_from=valid_from, valid_to=valid_to,
-                                 supplier=supplier(supplier_code, kinds=(SupplierKind.EU,)))
+    contract = FrameworkContract(
+        code=code,
+        name=_text(name, "name", 200, required=True),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        supplier=supplier(supplier_code, kinds=(SupplierKind.EU,)),
+    )
     db.session.add(contract)
     seen = set()
     for share in shares:
@@ -230,11 +271,15 @@ def create_framework_contract(code: str, name: str, valid_from: date, valid_to: 
         if found.id in seen:
             raise InvalidInput({"item": _("Each item once per contract.")})
         seen.add(found.id)
-        db.session.add(FrameworkShare(contract=contract, item=found,
-                                      quantity=_quantity(share["quantity"]),
-                                      unit_price=_price(share.get("unit_price"),
-                                                        required=False),
-                                      called_off_quantity=0))
+        db.session.add(
+            FrameworkShare(
+                contract=contract,
+                item=found,
+                quantity=_quantity(share["quantity"]),
+                unit_price=_price(share.get("unit_price"), required=False),
+                called_off_quantity=0,
+            )
+        )
     if not seen:
         raise InvalidInput({"item": _("Give Sweden's share of at least one item.")})
     _commit()
@@ -252,28 +297,42 @@ def call_off(share_id: int, quantity: int, expected_date: date | None = None) ->
     left = share.quantity - share.called_off_quantity
     if quantity > left:
         db.session.rollback()
-        raise InvalidInput({"quantity": _("Only %(left)s are left of Sweden's share.",
-                                          left=left)})
+        raise InvalidInput({"quantity": _("Only %(left)s are left of Sweden's share.", left=left)})
     if date.today() > share.contract.valid_to:
         db.session.rollback()
         raise InvalidInput({"quantity": _("The framework contract has ended.")})
     share.called_off_quantity += quantity
-    record = CallOff(code=next_code(CallOff, "CO"), share=share, quantity=quantity,
-                     expected_date=expected_date, status=CallOffStatus.CALLED_OFF,
-                     delivered_quantity=0)
+    record = CallOff(
+        code=next_code(CallOff, "CO"),
+        share=share,
+        quantity=quantity,
+        expected_date=expected_date,
+        status=CallOffStatus.CALLED_OFF,
+        delivered_quantity=0,
+    )
     db.session.add(record)
     _commit()
     return record
 
 
-def create_donation(supplier_code: str, item_code: str, quantity: int,
-                    expected_date: date | None = None,
-                    source: str = DonationSource.RESCEU.value) -> Donation:
+def create_donation(
+    supplier_code: str,
+    item_code: str,
+    quantity: int,
+    expected_date: date | None = None,
+    source: str = DonationSource.RESCEU.value,
+) -> Donation:
     """A donation expected, e.g. from the rescEU stockpile."""
-    donation = Donation(code=next_code(Donation, "DON"), source=DonationSource(source),
-                        supplier=supplier(supplier_code), item=item(item_code),
-                        quantity=_quantity(quantity), expected_date=expected_date,
-                        status=DonationStatus.EXPECTED, delivered_quantity=0)
+    donation = Donation(
+        code=next_code(Donation, "DON"),
+        source=DonationSource(source),
+        supplier=supplier(supplier_code),
+        item=item(item_code),
+        quantity=_quantity(quantity),
+        expected_date=expected_date,
+        status=DonationStatus.EXPECTED,
+        delivered_quantity=0,
+    )
     db.session.add(donation)
     _commit()
     return donation
@@ -283,18 +342,28 @@ def create_donation(supplier_code: str, item_code: str, quantity: int,
 # Domestic production
 
 
-def create_domestic_contract(supplier_code: str, item_code: str, weekly_quantity: int,
-                             start_date: date, end_date: date, unit_price=None
-                             ) -> DomesticContract:
+def create_domestic_contract(
+    supplier_code: str,
+    item_code: str,
+    weekly_quantity: int,
+    start_date: date,
+    end_date: date,
+    unit_price=None,
+) -> DomesticContract:
     """A producer's weekly commitment over a period (whole ISO weeks from the start's Monday)."""
     if start_date is None or end_date is None or end_date < start_date:
         raise InvalidInput({"end_date": _("The end must not be before the start.")})
     contract = DomesticContract(
         code=next_code(DomesticContract, "DP"),
         supplier=supplier(supplier_code, kinds=(SupplierKind.DOMESTIC_PRODUCER,)),
-        item=item(item_code), weekly_quantity=_quantity(weekly_quantity, "weekly_quantity"),
-        start_date=start_date, end_date=end_date,
-        unit_price=_price(unit_price, required=False), active=True, delivered_quantity=0)
+        item=item(item_code),
+        weekly_quantity=_quantity(weekly_quantity, "weekly_quantity"),
+        start_date=start_date,
+        end_date=end_date,
+        unit_price=_price(unit_price, required=False),
+        active=True,
+        delivered_quantity=0,
+    )
     db.session.add(contract)
     _commit()
     return contract
@@ -315,10 +384,18 @@ def end_domestic_contract(code: str, reason: str) -> DomesticContract:
 # Offers and donations from companies
 
 
-def log_offer(company: str, kind: str, item_code: str, quantity: int, unit_price=None,
-              currency: str = "SEK", supplier_code: str | None = None,
-              contact: str | None = None, available_from: date | None = None,
-              description: str | None = None) -> Offer:
+def log_offer(
+    company: str,
+    kind: str,
+    item_code: str,
+    quantity: int,
+    unit_price=None,
+    currency: str = "SEK",
+    supplier_code: str | None = None,
+    contact: str | None = None,
+    available_from: date | None = None,
+    description: str | None = None,
+) -> Offer:
     """Log a company's offer to sell or to give; it waits for vetting."""
     try:
         kind = OfferKind(kind)
@@ -326,13 +403,20 @@ def log_offer(company: str, kind: str, item_code: str, quantity: int, unit_price
         raise InvalidInput({"kind": _("Sale or donation.")}) from error
     price = _price(unit_price, required=kind == OfferKind.SALE)
     offer = Offer(
-        code=next_code(Offer, "OF"), company=_text(company, "company", 120, required=True),
-        kind=kind, item=item(item_code), quantity=_quantity(quantity),
-        unit_price=price if kind == OfferKind.SALE else None, currency=_currency(currency),
+        code=next_code(Offer, "OF"),
+        company=_text(company, "company", 120, required=True),
+        kind=kind,
+        item=item(item_code),
+        quantity=_quantity(quantity),
+        unit_price=price if kind == OfferKind.SALE else None,
+        currency=_currency(currency),
         supplier=supplier(supplier_code) if supplier_code else None,
-        contact=_text(contact, "contact", 200), available_from=available_from,
-        description=_text(description, "description", 4000), status=OfferStatus.NEW,
-        logged_by=audit.current_actor_name())
+        contact=_text(contact, "contact", 200),
+        available_from=available_from,
+        description=_text(description, "description", 4000),
+        status=OfferStatus.NEW,
+        logged_by=audit.current_actor_name(),
+    )
     db.session.add(offer)
     _commit()
     return offer
@@ -354,8 +438,9 @@ def _vettable(code: str) -> Offer:
     # Four eyes: whoever logged an offer does not vet it.
     if offer.logged_by == audit.current_actor_name():
         db.session.rollback()
-        raise InvalidInput({"status": _("Someone other than the one who logged the offer "
-                                        "must vet it.")})
+        raise InvalidInput(
+            {"status": _("Someone other than the one who logged the offer must vet it.")}
+        )
     return offer
 
 
@@ -382,34 +467,51 @@ def decline_offer(code: str, reason: str) -> Offer:
     return offer
 
 
-def convert_offer(code: str, supplier_code: str | None = None,
-                  promised_date: date | None = None) -> Offer:
+def convert_offer(
+    code: str, supplier_code: str | None = None, promised_date: date | None = None
+) -> Offer:
     """An approved offer becomes a draft order (a sale) or an expected donation."""
     begin_write()
     offer = locked(Offer, get_offer(code).id)
     if offer.status != OfferStatus.APPROVED:
         db.session.rollback()
-        raise InvalidInput({"status": _("Only an approved offer can become an order or a "
-                                        "donation.")})
+        raise InvalidInput(
+            {"status": _("Only an approved offer can become an order or a donation.")}
+        )
     try:
         seller = supplier(supplier_code) if supplier_code else offer.supplier
         if seller is None:
             raise InvalidInput({"supplier": _("Choose the supplier the offer comes from.")})
         if offer.kind == OfferKind.SALE:
             offer.order = PurchaseOrder(
-                code=next_code(PurchaseOrder, "PO"), supplier=seller, currency=offer.currency,
-                status=OrderStatus.DRAFT, notes=_("From offer %(code)s", code=offer.code),
-                created_by=audit.current_actor_name())
-            db.session.add(OrderLine(order=offer.order, item_id=offer.item_id,
-                                     quantity=offer.quantity, unit_price=offer.unit_price,
-                                     promised_date=promised_date or offer.available_from,
-                                     delivered_quantity=0))
+                code=next_code(PurchaseOrder, "PO"),
+                supplier=seller,
+                currency=offer.currency,
+                status=OrderStatus.DRAFT,
+                notes=_("From offer %(code)s", code=offer.code),
+                created_by=audit.current_actor_name(),
+            )
+            db.session.add(
+                OrderLine(
+                    order=offer.order,
+                    item_id=offer.item_id,
+                    quantity=offer.quantity,
+                    unit_price=offer.unit_price,
+                    promised_date=promised_date or offer.available_from,
+                    delivered_quantity=0,
+                )
+            )
         else:
             offer.donation = Donation(
-                code=next_code(Donation, "DON"), source=DonationSource.OFFER, supplier=seller,
-                item_id=offer.item_id, quantity=offer.quantity,
+                code=next_code(Donation, "DON"),
+                source=DonationSource.OFFER,
+                supplier=seller,
+                item_id=offer.item_id,
+                quantity=offer.quantity,
                 expected_date=promised_date or offer.available_from,
-                status=DonationStatus.EXPECTED, delivered_quantity=0)
+                status=DonationStatus.EXPECTED,
+                delivered_quantity=0,
+            )
     except DomainError:
         db.session.rollback()
         raise
@@ -419,18 +521,23 @@ def convert_offer(code: str, supplier_code: str | None = None,
     return offer
 
 
-def add_share(contract_code: str, item_code: str, quantity: int, unit_price=None
-              ) -> FrameworkShare:
+def add_share(contract_code: str, item_code: str, quantity: int, unit_price=None) -> FrameworkShare:
     """Add Sweden's share of another item to a framework contract."""
-    contract = db.session.scalar(select(FrameworkContract)
-                                 .where(FrameworkContract.code == contract_code))
+    contract = db.session.scalar(
+        select(FrameworkContract).where(FrameworkContract.code == contract_code)
+    )
     if contract is None:
         raise NotFound(_("No contract %(code)s.", code=contract_code))
     found = item(item_code)
     if any(share.item_id == found.id for share in contract.shares):
         raise InvalidInput({"item": _("Each item once per contract.")})
-    share = FrameworkShare(contract=contract, item=found, quantity=_quantity(quantity),
-                           unit_price=_price(unit_price, required=False), called_off_quantity=0)
+    share = FrameworkShare(
+        contract=contract,
+        item=found,
+        quantity=_quantity(quantity),
+        unit_price=_price(unit_price, required=False),
+        called_off_quantity=0,
+    )
     db.session.add(share)
     _commit()
     return share

@@ -59,22 +59,35 @@ def _check_organisation(values: dict, record: Organisation) -> None:
     kind = OrganisationKind(values.get("kind", record.kind))
     code = values.get("code", record.code)
     if kind == OrganisationKind.REGION and code != county:
-        raise InvalidInput({"code": _("A region's code is its county code (%(code)s).",
-                                      code=county)})
+        raise InvalidInput(
+            {"code": _("A region's code is its county code (%(code)s).", code=county)}
+        )
     if kind == OrganisationKind.MUNICIPALITY and not re.fullmatch(rf"{county}\d\d", code or ""):
-        raise InvalidInput({"code": _("A municipality's code is four digits starting with its "
-                                      "county code (%(code)s).", code=county)})
+        raise InvalidInput(
+            {
+                "code": _(
+                    "A municipality's code is four digits starting with its "
+                    "county code (%(code)s).",
+                    code=county,
+                )
+            }
+        )
 
 
 def _check_warehouse(values: dict, record: Warehouse) -> None:
     code = values.get("municipality_code")
-    if code and db.session.scalar(
-        select(Organisation.id).where(
-            Organisation.code == code, Organisation.kind == OrganisationKind.MUNICIPALITY
+    if (
+        code
+        and db.session.scalar(
+            select(Organisation.id).where(
+                Organisation.code == code, Organisation.kind == OrganisationKind.MUNICIPALITY
+            )
         )
-    ) is None:
-        raise InvalidInput({"municipality_code": _("Unknown municipality code %(code)s.",
-                                                   code=code)})
+        is None
+    ):
+        raise InvalidInput(
+            {"municipality_code": _("Unknown municipality code %(code)s.", code=code)}
+        )
 
 
 _CHECKS = {"organisations": _check_organisation, "warehouses": _check_warehouse}

@@ -38,28 +38,65 @@ def load_places() -> int:
         return 0
     regions = _csv(DATA / "regions.csv")
     municipalities = _csv(DATA / "municipalities.csv")
-    db.session.execute(insert(County), [
-        {"code": r.code, "name": r["name"], "name_short": r.name_short, "capital": r.capital,
-         "lat": float(r.capital_lat), "lon": float(r.capital_lon),
-         "reloading_point": f"Omlastningspunkt {r.capital}"}
-        for _, r in regions.iterrows()
-    ])
+    db.session.execute(
+        insert(County),
+        [
+            {
+                "code": r.code,
+                "name": r["name"],
+                "name_short": r.name_short,
+                "capital": r.capital,
+                "lat": float(r.capital_lat),
+                "lon": float(r.capital_lon),
+                "reloading_point": f"Omlastningspunkt {r.capital}",
+            }
+            for _, r in regions.iterrows()
+        ],
+    )
     rows = []
     for _, r in regions.iterrows():
         point = {"lat": float(r.capital_lat), "lon": float(r.capital_lon)}
-        rows.append({"code": r.code, "kind": "region", "name": r.region_authority,
-                     "county_code": r.code, "population": int(r.population), **point})
-        rows.append({"code": f"LST-{r.code}", "kind": "county_board",
-                     "name": f"Länsstyrelsen i {r['name']}", "county_code": r.code,
-                     "population": None, **point})
+        rows.append(
+            {
+                "code": r.code,
+                "kind": "region",
+                "name": r.region_authority,
+                "county_code": r.code,
+                "population": int(r.population),
+                **point,
+            }
+        )
+        rows.append(
+            {
+                "code": f"LST-{r.code}",
+                "kind": "county_board",
+                "name": f"Länsstyrelsen i {r['name']}",
+                "county_code": r.code,
+                "population": None,
+                **point,
+            }
+        )
     for _, m in municipalities.iterrows():
-        rows.append({"code": m.code, "kind": "municipality", "name": m["name"],
-                     "county_code": m.region_code, "population": int(m.population),
-                     "lat": float(m.lat), "lon": float(m.lon)})
+        rows.append(
+            {
+                "code": m.code,
+                "kind": "municipality",
+                "name": m["name"],
+                "county_code": m.region_code,
+                "population": int(m.population),
+                "lat": float(m.lat),
+                "lon": float(m.lon),
+            }
+        )
     _insert_organisations(rows)
-    audit.record(db.session, "import", "organisations", "places",
-                 after={"counties": len(regions), "organisations": len(rows)},
-                 reason="Real places from SCB data (supplyapp/data/SOURCES.md)")
+    audit.record(
+        db.session,
+        "import",
+        "organisations",
+        "places",
+        after={"counties": len(regions), "organisations": len(rows)},
+        reason="Real places from SCB data (supplyapp/data/SOURCES.md)",
+    )
     db.session.commit()
     return len(rows)
 
@@ -75,13 +112,22 @@ def load_items() -> int:
     if db.session.scalar(select(func.count()).select_from(Item)):
         return 0
     items = _csv(DATA / "items.csv").merge(_csv(DEMO / "item_details.csv"), on="code")
-    db.session.execute(insert(Item), [
-        {"code": r.code, "name_sv": r.name_sv, "name_en": r.name_en, "unit": r.unit,
-         "standard": r.standard or None, "pack_size": int(r.pack_size),
-         "shelf_life_months": int(r.shelf_life_months) if r.shelf_life_months else None,
-         "active": True}
-        for _, r in items.iterrows()
-    ])
+    db.session.execute(
+        insert(Item),
+        [
+            {
+                "code": r.code,
+                "name_sv": r.name_sv,
+                "name_en": r.name_en,
+                "unit": r.unit,
+                "standard": r.standard or None,
+                "pack_size": int(r.pack_size),
+                "shelf_life_months": int(r.shelf_life_months) if r.shelf_life_months else None,
+                "active": True,
+            }
+            for _, r in items.iterrows()
+        ],
+    )
     audit.record(db.session, "import", "items", "catalogue", after={"items": len(items)})
     db.session.commit()
     return len(items)
@@ -91,26 +137,53 @@ def load_demo_places() -> None:
     """Care providers, warehouses and suppliers of the demo (see data/SOURCES.md)."""
     points = {o.code: o for o in db.session.scalars(select(Organisation))}
     if db.session.scalar(select(func.count()).select_from(Warehouse)) == 0:
-        db.session.execute(insert(Warehouse), [
-            {"code": w.code, "name": w["name"], "municipality_code": w.municipality_code,
-             "address": w.address, "lat": points[w.municipality_code].lat,
-             "lon": points[w.municipality_code].lon, "active": True}
-            for _, w in _csv(DEMO / "warehouses.csv").iterrows()
-        ])
+        db.session.execute(
+            insert(Warehouse),
+            [
+                {
+                    "code": w.code,
+                    "name": w["name"],
+                    "municipality_code": w.municipality_code,
+                    "address": w.address,
+                    "lat": points[w.municipality_code].lat,
+                    "lon": points[w.municipality_code].lon,
+                    "active": True,
+                }
+                for _, w in _csv(DEMO / "warehouses.csv").iterrows()
+            ],
+        )
     if db.session.scalar(select(func.count()).select_from(Supplier)) == 0:
-        db.session.execute(insert(Supplier), [
-            {"code": s.code, "name": s["name"], "kind": s.kind, "org_number": s.org_number or None,
-             "country": s.country, "contact_email": s.contact_email or None, "active": True}
-            for _, s in _csv(DEMO / "suppliers.csv").iterrows()
-        ])
+        db.session.execute(
+            insert(Supplier),
+            [
+                {
+                    "code": s.code,
+                    "name": s["name"],
+                    "kind": s.kind,
+                    "org_number": s.org_number or None,
+                    "country": s.country,
+                    "contact_email": s.contact_email or None,
+                    "active": True,
+                }
+                for _, s in _csv(DEMO / "suppliers.csv").iterrows()
+            ],
+        )
     if not db.session.scalar(select(Organisation.id).where(Organisation.kind == "care_provider")):
-        _insert_organisations([
-            {"code": p.code, "kind": "care_provider", "name": p["name"],
-             "county_code": p.county_code, "population": None,
-             "lat": points[p.municipality_code].lat, "lon": points[p.municipality_code].lon,
-             "is_private": p.is_private == "true"}
-            for _, p in _csv(DEMO / "care_providers.csv").iterrows()
-        ])
+        _insert_organisations(
+            [
+                {
+                    "code": p.code,
+                    "kind": "care_provider",
+                    "name": p["name"],
+                    "county_code": p.county_code,
+                    "population": None,
+                    "lat": points[p.municipality_code].lat,
+                    "lon": points[p.municipality_code].lon,
+                    "is_private": p.is_private == "true",
+                }
+                for _, p in _csv(DEMO / "care_providers.csv").iterrows()
+            ]
+        )
     db.session.commit()
 
 

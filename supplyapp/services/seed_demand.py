@@ -25,12 +25,32 @@ from supplyapp.permissions import REQUESTING_KINDS
 WEEKS = 8
 # Daily use per 1,000 inhabitants: hospitals (regions) and elderly care (municipalities).
 USE_PER_1000 = {
-    "region": {"ffp2": 3.0, "ffp3": 1.2, "mask_iir": 10, "visor": 2.0, "goggles": 0.3,
-               "gown": 4.0, "surgical_gown": 0.8, "apron": 6.0, "exam_gloves": 40,
-               "micro_gloves": 5.0, "hand_rub": 0.3},
-    "municipality": {"ffp2": 0.6, "ffp3": 0.1, "mask_iir": 8.0, "visor": 2.0, "goggles": 0.1,
-                     "gown": 1.0, "surgical_gown": 0.0, "apron": 8.0, "exam_gloves": 30,
-                     "micro_gloves": 1.0, "hand_rub": 0.2},
+    "region": {
+        "ffp2": 3.0,
+        "ffp3": 1.2,
+        "mask_iir": 10,
+        "visor": 2.0,
+        "goggles": 0.3,
+        "gown": 4.0,
+        "surgical_gown": 0.8,
+        "apron": 6.0,
+        "exam_gloves": 40,
+        "micro_gloves": 5.0,
+        "hand_rub": 0.3,
+    },
+    "municipality": {
+        "ffp2": 0.6,
+        "ffp3": 0.1,
+        "mask_iir": 8.0,
+        "visor": 2.0,
+        "goggles": 0.1,
+        "gown": 1.0,
+        "surgical_gown": 0.0,
+        "apron": 8.0,
+        "exam_gloves": 30,
+        "micro_gloves": 1.0,
+        "hand_rub": 0.2,
+    },
 }
 PROVIDER_POPULATION = 60_000  # a care provider uses about what a region of this size would
 DEMO_USERS = {"0380": "kommun.uppsala", "01": "region.stockholm", "VG-0180-SG": "vg.capio"}
@@ -63,10 +83,16 @@ def _organisation_plan(org, items, rng, today):
         use = _use(org.kind.value, population, item.code, rng)
         cover = _cover_days(rng)
         trend = rng.uniform(-0.04, 0.03)  # stock drifts down a little in most places
-        figures[item.id] = [(max(0, round(use * cover * (1 + trend) ** (WEEKS - 1 - week)
-                                          * rng.uniform(0.9, 1.1))),
-                             max(0, round(use * rng.uniform(0.9, 1.1))))
-                            for week in range(WEEKS)]
+        figures[item.id] = [
+            (
+                max(
+                    0,
+                    round(use * cover * (1 + trend) ** (WEEKS - 1 - week) * rng.uniform(0.9, 1.1)),
+                ),
+                max(0, round(use * rng.uniform(0.9, 1.1))),
+            )
+            for week in range(WEEKS)
+        ]
     return dates, figures
 
 
@@ -76,17 +102,24 @@ def load_demo_demand(today: date | None = None, seed: int = 2020) -> int:
         return 0
     today = today or date.today()
     rng = random.Random(seed)
-    items = db.session.scalars(select(Item).where(Item.active.is_(True))
-                               .order_by(Item.code)).all()
-    organisations = db.session.scalars(select(Organisation).where(
-        Organisation.kind.in_(REQUESTING_KINDS)).order_by(Organisation.code)).all()
+    items = db.session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code)).all()
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.kind.in_(REQUESTING_KINDS))
+        .order_by(Organisation.code)
+    ).all()
     latest = {}
     lines = _insert_reports(organisations, items, rng, today, latest)
     db.session.execute(insert(LatestReportLine), list(latest.values()))
     requests = _insert_requests(organisations, items, latest, rng, today)
-    audit.record(db.session, "import", "situation_reports", "demo",
-                 after={"report_lines": lines, "requests": requests},
-                 reason="Demo demand picture (seeded random)")
+    audit.record(
+        db.session,
+        "import",
+        "situation_reports",
+        "demo",
+        after={"report_lines": lines, "requests": requests},
+        reason="Demo demand picture (seeded random)",
+    )
     db.session.commit()
     return lines
 
@@ -97,69 +130,120 @@ def _insert_reports(organisations, items, rng, today, latest) -> int:
         dates, figures = _organisation_plan(org, items, rng, today)
         by = DEMO_USERS.get(org.code, f"system:{org.code}")
         for week, day in enumerate(dates):
-            headers.append({"organisation_id": org.id, "as_of": day, "source": ReportSource.API
-                            if week % 3 else ReportSource.FORM, "reported_by": by, "note": None,
-                            "created_at": datetime.combine(day, datetime.min.time(), UTC)
-                            + timedelta(hours=9)})
+            headers.append(
+                {
+                    "organisation_id": org.id,
+                    "as_of": day,
+                    "source": ReportSource.API if week % 3 else ReportSource.FORM,
+                    "reported_by": by,
+                    "note": None,
+                    "created_at": datetime.combine(day, datetime.min.time(), UTC)
+                    + timedelta(hours=9),
+                }
+            )
             plans.append((org, day, by, {i: f[week] for i, f in figures.items()}))
-    ids = db.session.scalars(insert(SituationReport).returning(
-        SituationReport.id, sort_by_parameter_order=True), headers).all()
-    rows = [{"report_id": report_id, "organisation_id": org.id, "as_of": day, "item_id": item_id,
-             "stock_on_hand": stock, "daily_use": use}
-            for report_id, (org, day, _by, figures) in zip(ids, plans, strict=True)
-            for item_id, (stock, use) in figures.items()]
-    line_ids = db.session.scalars(insert(ReportLine).returning(
-        ReportLine.id, sort_by_parameter_order=True), rows).all()
+    ids = db.session.scalars(
+        insert(SituationReport).returning(SituationReport.id, sort_by_parameter_order=True), headers
+    ).all()
+    rows = [
+        {
+            "report_id": report_id,
+            "organisation_id": org.id,
+            "as_of": day,
+            "item_id": item_id,
+            "stock_on_hand": stock,
+            "daily_use": use,
+        }
+        for report_id, (org, day, _by, figures) in zip(ids, plans, strict=True)
+        for item_id, (stock, use) in figures.items()
+    ]
+    line_ids = db.session.scalars(
+        insert(ReportLine).returning(ReportLine.id, sort_by_parameter_order=True), rows
+    ).all()
     sources = {report_id: header for report_id, header in zip(ids, headers, strict=True)}
     for line_id, row in zip(line_ids, rows, strict=True):
         header = sources[row["report_id"]]
         latest[(row["organisation_id"], row["item_id"])] = {
-            "organisation_id": row["organisation_id"], "item_id": row["item_id"],
-            "report_line_id": line_id, "as_of": row["as_of"],
-            "stock_on_hand": row["stock_on_hand"], "daily_use": row["daily_use"],
-            "source": header["source"], "reported_by": header["reported_by"]}
+            "organisation_id": row["organisation_id"],
+            "item_id": row["item_id"],
+            "report_line_id": line_id,
+            "as_of": row["as_of"],
+            "stock_on_hand": row["stock_on_hand"],
+            "daily_use": row["daily_use"],
+            "source": header["source"],
+            "reported_by": header["reported_by"],
+        }
     return len(rows)
 
 
-REASONS = ["Ökad smittspridning på särskilda boenden; leveranser från grossist uteblivna.",
-           "Covid-avdelning utökad med två vårdplatser; ordinarie leverantör levererar om tre "
-           "veckor.", "Förbrukningen har fördubblats sedan vecka 12.",
-           "Restorder hos avtalsleverantör, ingen omfördelning möjlig inom regionen."]
+REASONS = [
+    "Ökad smittspridning på särskilda boenden; leveranser från grossist uteblivna.",
+    "Covid-avdelning utökad med två vårdplatser; ordinarie leverantör levererar om tre veckor.",
+    "Förbrukningen har fördubblats sedan vecka 12.",
+    "Restorder hos avtalsleverantör, ingen omfördelning möjlig inom regionen.",
+]
 
 
 def _insert_requests(organisations, items, latest, rng, today) -> int:
     """Requests from organisations that run low, at various steps of their lifecycle."""
     by_id = {item.id: item for item in items}
-    low = [(org, by_id[item_id], line) for org in organisations
-           for (org_id, item_id), line in latest.items() if org_id == org.id
-           and line["daily_use"] > 0 and line["stock_on_hand"] / line["daily_use"] < 8]
+    low = [
+        (org, by_id[item_id], line)
+        for org in organisations
+        for (org_id, item_id), line in latest.items()
+        if org_id == org.id
+        and line["daily_use"] > 0
+        and line["stock_on_hand"] / line["daily_use"] < 8
+    ]
     rng.shuffle(low)
-    statuses = [RequestStatus.SUBMITTED] * 6 + [RequestStatus.UNDER_REVIEW] * 3 + [
-        RequestStatus.IN_PLAN, RequestStatus.PARTLY_MET, RequestStatus.MET,
-        RequestStatus.DECLINED]
+    statuses = (
+        [RequestStatus.SUBMITTED] * 6
+        + [RequestStatus.UNDER_REVIEW] * 3
+        + [
+            RequestStatus.IN_PLAN,
+            RequestStatus.PARTLY_MET,
+            RequestStatus.MET,
+            RequestStatus.DECLINED,
+        ]
+    )
     count = 0
     for index, (org, item, line) in enumerate(low[:30]):
         status = statuses[index % len(statuses)]
         quantity = max(1, line["daily_use"] * rng.choice([14, 21, 28]))
         request = ShortageRequest(
-            organisation_id=org.id, item_id=item.id, quantity=quantity,
+            organisation_id=org.id,
+            item_id=item.id,
+            quantity=quantity,
             needed_by=today + timedelta(days=rng.randint(2, 14)),
-            priority=rng.choice([Priority.CRITICAL, Priority.HIGH, Priority.HIGH,
-                                 Priority.NORMAL]),
-            justification=rng.choice(REASONS), stock_at_request=line["stock_on_hand"],
-            daily_use_at_request=line["daily_use"], status=status,
-            met_quantity={RequestStatus.MET: quantity,
-                          RequestStatus.PARTLY_MET: quantity // 2}.get(status, 0),
-            decline_reason=("Regionen har lager att omfördela internt."
-                            if status == RequestStatus.DECLINED else None),
-            source=ReportSource.FORM, created_by=DEMO_USERS.get(org.code, f"system:{org.code}"),
-            created_at=datetime.now(UTC) - timedelta(hours=rng.randint(2, 90)))
-        request.history.append(RequestStatusChange(to_status=RequestStatus.SUBMITTED,
-                                                   changed_by=request.created_by))
+            priority=rng.choice([Priority.CRITICAL, Priority.HIGH, Priority.HIGH, Priority.NORMAL]),
+            justification=rng.choice(REASONS),
+            stock_at_request=line["stock_on_hand"],
+            daily_use_at_request=line["daily_use"],
+            status=status,
+            met_quantity={RequestStatus.MET: quantity, RequestStatus.PARTLY_MET: quantity // 2}.get(
+                status, 0
+            ),
+            decline_reason=(
+                "Regionen har lager att omfördela internt."
+                if status == RequestStatus.DECLINED
+                else None
+            ),
+            source=ReportSource.FORM,
+            created_by=DEMO_USERS.get(org.code, f"system:{org.code}"),
+            created_at=datetime.now(UTC) - timedelta(hours=rng.randint(2, 90)),
+        )
+        request.history.append(
+            RequestStatusChange(to_status=RequestStatus.SUBMITTED, changed_by=request.created_by)
+        )
         if status != RequestStatus.SUBMITTED:
-            request.history.append(RequestStatusChange(
-                from_status=RequestStatus.SUBMITTED, to_status=status,
-                reason=request.decline_reason, changed_by="officer.anna"))
+            request.history.append(
+                RequestStatusChange(
+                    from_status=RequestStatus.SUBMITTED,
+                    to_status=status,
+                    reason=request.decline_reason,
+                    changed_by="officer.anna",
+                )
+            )
         db.session.add(request)
         count += 1
     return count

@@ -23,24 +23,25 @@ def load_demo_planning() -> int:
         return 0
     half = len(items) // 2
     with audit.acting_as("officer.anna"):
-        first = planning.run_round(planning.RoundSettings(item_codes=items[:half]),
-                                   "officer.anna")
+        first = planning.run_round(planning.RoundSettings(item_codes=items[:half]), "officer.anna")
         plan_review.submit(first.id, "officer.anna")
     with audit.acting_as("officer.bengt"):
         plan_review.approve(first.id, "officer.bengt", "Enligt modellens förslag.")
     _move_some_shipments(first.id)
     with audit.acting_as("officer.anna"):
-        second = planning.run_round(planning.RoundSettings(item_codes=items[half:]),
-                                    "officer.anna")
+        second = planning.run_round(planning.RoundSettings(item_codes=items[half:]), "officer.anna")
         plan_review.submit(second.id, "officer.anna", "Underlag för beslut i dag.")
     return 2
 
 
 def _move_some_shipments(plan_id: int) -> None:
     """Logistics dispatches the first national shipments; the first one arrives 10 % short."""
-    national = db.session.scalars(select(Shipment).where(
-        Shipment.plan_id == plan_id, Shipment.kind == LineKind.DISTRIBUTION)
-        .order_by(Shipment.id).limit(3)).all()
+    national = db.session.scalars(
+        select(Shipment)
+        .where(Shipment.plan_id == plan_id, Shipment.kind == LineKind.DISTRIBUTION)
+        .order_by(Shipment.id)
+        .limit(3)
+    ).all()
     with audit.acting_as("logistik.lisa"):
         for shipment in national:
             shipments.pick(shipment.id, "logistik.lisa")
@@ -49,5 +50,6 @@ def _move_some_shipments(plan_id: int) -> None:
         first = national[0]
         received = first.quantity - first.quantity // 10
         with audit.acting_as("system:demo"):
-            shipments.confirm_receipt(first.id, received, 0, "system:demo",
-                                      "Ett kolli saknades vid leveransen.")
+            shipments.confirm_receipt(
+                first.id, received, 0, "system:demo", "Ett kolli saknades vid leveransen."
+            )

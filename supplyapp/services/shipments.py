@@ -40,8 +40,9 @@ def get_shipment(shipment_id: int) -> Shipment:
     return shipment
 
 
-def _locked(shipment_id: int, kind: LineKind, step_from: ShipmentStatus,
-            done: tuple[ShipmentStatus, ...]) -> Shipment:
+def _locked(
+    shipment_id: int, kind: LineKind, step_from: ShipmentStatus, done: tuple[ShipmentStatus, ...]
+) -> Shipment:
     begin_write()
     shipment = locked(Shipment, shipment_id) if known_id(shipment_id) else None
     if shipment is None:
@@ -49,8 +50,12 @@ def _locked(shipment_id: int, kind: LineKind, step_from: ShipmentStatus,
     if shipment.kind != kind:
         raise WrongStep(_("Shipment %(code)s is not of this kind.", code=shipment.code))
     if shipment.status in done:
-        raise AlreadyDone(_("This step of shipment %(code)s is done already: nothing was "
-                            "booked again.", code=shipment.code))
+        raise AlreadyDone(
+            _(
+                "This step of shipment %(code)s is done already: nothing was booked again.",
+                code=shipment.code,
+            )
+        )
     if shipment.status != step_from:
         raise WrongStep(_("Shipment %(code)s is not at this step.", code=shipment.code))
     return shipment
@@ -69,11 +74,13 @@ def pick(shipment_id: int, by: str, today: date | None = None) -> Shipment:
     def work():
         begin_write()
         shipment = locked(Shipment, shipment_id) if known_id(shipment_id) else None
-        repick = shipment is not None and shipment.status == S.PICKED and \
-            expired_parts(shipment, today)
+        repick = (
+            shipment is not None and shipment.status == S.PICKED and expired_parts(shipment, today)
+        )
         if not repick:
-            shipment = _locked(shipment_id, LineKind.DISTRIBUTION, S.PLANNED,
-                               (S.PICKED, S.IN_TRANSIT, S.RECEIVED))
+            shipment = _locked(
+                shipment_id, LineKind.DISTRIBUTION, S.PLANNED, (S.PICKED, S.IN_TRANSIT, S.RECEIVED)
+            )
         _replace_expired(shipment, today)
         shipment.status, shipment.picked_by, shipment.picked_at = S.PICKED, by, utcnow()
         return shipment
@@ -83,8 +90,11 @@ def pick(shipment_id: int, by: str, today: date | None = None) -> Shipment:
 
 def expired_parts(shipment: Shipment, today: date) -> list[ShipmentLot]:
     """The shipment's lots that have reached their expiry date: they must not leave."""
-    return [part for part in shipment.lots
-            if part.lot.expiry_date is not None and part.lot.expiry_date <= today]
+    return [
+        part
+        for part in shipment.lots
+        if part.lot.expiry_date is not None and part.lot.expiry_date <= today
+    ]
 
 
 def _replace_expired(shipment: Shipment, today: date) -> None:
@@ -97,21 +107,28 @@ def _replace_expired(shipment: Shipment, today: date) -> None:
     reason = _("Expired before dispatch: replaced in shipment %(code)s", code=shipment.code)
     missing = 0
     for part in expired:
-        stock.release(part.lot_id, part.quantity, reason=reason, reference=shipment.code,
-                      commit=False)
+        stock.release(
+            part.lot_id, part.quantity, reason=reason, reference=shipment.code, commit=False
+        )
         missing += part.quantity
         db.session.delete(part)
     shipment.lots = [p for p in shipment.lots if p not in expired]
     fresh = allocatable_balances(shipment.item_id, shipment.warehouse_id, today)
     if sum(b.available for b in fresh) < missing:
-        raise WrongStep(_("A lot of shipment %(code)s has expired and %(warehouse)s holds too "
-                          "little unexpired stock to replace it: ask an officer.",
-                          code=shipment.code, warehouse=shipment.warehouse.code))
+        raise WrongStep(
+            _(
+                "A lot of shipment %(code)s has expired and %(warehouse)s holds too "
+                "little unexpired stock to replace it: ask an officer.",
+                code=shipment.code,
+                warehouse=shipment.warehouse.code,
+            )
+        )
     for balance in fresh:
         part = min(balance.available, missing)
         if part:
-            stock.reserve(balance.lot_id, part, reason=reason, reference=shipment.code,
-                          commit=False)
+            stock.reserve(
+                balance.lot_id, part, reason=reason, reference=shipment.code, commit=False
+            )
             same = next((p for p in shipment.lots if p.lot_id == balance.lot_id), None)
             if same is not None:
                 same.quantity += part
@@ -128,17 +145,25 @@ def dispatch(shipment_id: int, by: str, today: date | None = None) -> Shipment:
     today = today or date.today()
 
     def work():
-        shipment = _locked(shipment_id, LineKind.DISTRIBUTION, S.PICKED,
-                           (S.IN_TRANSIT, S.RECEIVED))
+        shipment = _locked(shipment_id, LineKind.DISTRIBUTION, S.PICKED, (S.IN_TRANSIT, S.RECEIVED))
         expired = expired_parts(shipment, today)
         if expired:
-            raise WrongStep(_("Lot %(lot)s has passed its expiry date: record the pick again "
-                              "to replace it.", lot=expired[0].lot.lot_number))
+            raise WrongStep(
+                _(
+                    "Lot %(lot)s has passed its expiry date: record the pick again to replace it.",
+                    lot=expired[0].lot.lot_number,
+                )
+            )
         for part in shipment.lots:
-            stock.dispatch(part.lot_id, part.quantity, reason=_("Shipment %(code)s to %(to)s",
-                                                                code=shipment.code,
-                                                                to=shipment.destination),
-                           reference=shipment.code, commit=False)
+            stock.dispatch(
+                part.lot_id,
+                part.quantity,
+                reason=_(
+                    "Shipment %(code)s to %(to)s", code=shipment.code, to=shipment.destination
+                ),
+                reference=shipment.code,
+                commit=False,
+            )
         shipment.status, shipment.sent_quantity = S.IN_TRANSIT, shipment.quantity
         shipment.sent_by, shipment.sent_at = by, utcnow()
         shipment.expected_on = today + timedelta(days=_transit_days(shipment))
@@ -168,19 +193,22 @@ def _note(note, required: bool) -> str | None:
     return text or None
 
 
-def confirm_sent(shipment_id: int, sent_quantity, by: str, note: str | None = None,
-                 today: date | None = None) -> Shipment:
+def confirm_sent(
+    shipment_id: int, sent_quantity, by: str, note: str | None = None, today: date | None = None
+) -> Shipment:
     """The donor confirms it sent its surplus; its reported stock goes down by that much."""
     S = ShipmentStatus
     today = today or date.today()
 
     def work():
-        shipment = _locked(shipment_id, LineKind.REDISTRIBUTION, S.PLANNED,
-                           (S.IN_TRANSIT, S.RECEIVED))
+        shipment = _locked(
+            shipment_id, LineKind.REDISTRIBUTION, S.PLANNED, (S.IN_TRANSIT, S.RECEIVED)
+        )
         sent = _quantity(sent_quantity, "sent_quantity", shipment.quantity)
         if sent == 0:
-            raise InvalidInput({"sent_quantity": _("Nothing sent: ask the officer to change "
-                                                   "the plan instead.")})
+            raise InvalidInput(
+                {"sent_quantity": _("Nothing sent: ask the officer to change the plan instead.")}
+            )
         text = _note(note, required=sent < shipment.quantity)
         shipment.status, shipment.sent_quantity = S.IN_TRANSIT, sent
         shipment.sent_by, shipment.sent_at = by, utcnow()
@@ -192,8 +220,14 @@ def confirm_sent(shipment_id: int, sent_quantity, by: str, note: str | None = No
     return in_one_transaction(work, note or _("Sent"))
 
 
-def confirm_receipt(shipment_id: int, received_quantity, damaged_quantity, by: str,
-                    note: str | None = None, today: date | None = None) -> Shipment:
+def confirm_receipt(
+    shipment_id: int,
+    received_quantity,
+    damaged_quantity,
+    by: str,
+    note: str | None = None,
+    today: date | None = None,
+) -> Shipment:
     """The recipient confirms what arrived in good order, and what arrived damaged.
 
     A shortfall (sent less received) needs a note; the units that did not arrive are open
@@ -219,19 +253,20 @@ def confirm_receipt(shipment_id: int, received_quantity, damaged_quantity, by: s
         shipment.damaged_quantity = damaged
         shipment.received_by, shipment.received_at = by, utcnow()
         if text:
-            shipment.discrepancy_note = "\n".join(
-                t for t in (shipment.discrepancy_note, text) if t)
+            shipment.discrepancy_note = "\n".join(t for t in (shipment.discrepancy_note, text) if t)
         if shipment.recipient.kind != OrganisationKind.COUNTY_BOARD:
-            _adjust_reported(shipment.recipient, shipment.item_id, received, today, by,
-                             shipment.code)
+            _adjust_reported(
+                shipment.recipient, shipment.item_id, received, today, by, shipment.code
+            )
         _reopen_requests(shipment, shipment.quantity - received, by)
         return shipment
 
     return in_one_transaction(work, note or _("Received"))
 
 
-def _adjust_reported(organisation, item_id: int, delta: int, today: date, by: str,
-                     reference: str) -> None:
+def _adjust_reported(
+    organisation, item_id: int, delta: int, today: date, by: str, reference: str
+) -> None:
     """A new report line: the latest stock moved by delta, the reported use unchanged."""
     if delta == 0:
         return
@@ -240,20 +275,25 @@ def _adjust_reported(organisation, item_id: int, delta: int, today: date, by: st
     use = current.daily_use if current else 0
     # The count behind the figure keeps its date, so the figure never looks fresher than it is.
     as_of = current.as_of if current else today
-    store_report(organisation, as_of, [{"item_id": item_id, "stock_on_hand": stock_on_hand,
-                                        "daily_use": use}], ReportSource.SHIPMENT, by,
-                 note=_("Shipment %(code)s", code=reference))
+    store_report(
+        organisation,
+        as_of,
+        [{"item_id": item_id, "stock_on_hand": stock_on_hand, "daily_use": use}],
+        ReportSource.SHIPMENT,
+        by,
+        note=_("Shipment %(code)s", code=reference),
+    )
 
 
 def _reopen_requests(shipment: Shipment, missing: int, by: str) -> None:
     """Units that did not arrive go back to the recipient's requests, newest first."""
     if missing <= 0:
         return
-    ids = shipment.plan.context.get(
-        f"{shipment.recipient.code}|{shipment.item.code}", {}).get("requests", [])
+    ids = shipment.plan.context.get(f"{shipment.recipient.code}|{shipment.item.code}", {}).get(
+        "requests", []
+    )
     requests = [locked(ShortageRequest, request_id) for request_id in sorted(ids, reverse=True)]
-    reason = _("Shipment %(code)s arrived %(missing)s short", code=shipment.code,
-               missing=missing)
+    reason = _("Shipment %(code)s arrived %(missing)s short", code=shipment.code, missing=missing)
     for request in requests:
         if request is None or missing <= 0 or request.met_quantity == 0:
             continue

@@ -91,8 +91,12 @@ def locked_rows(model, keys) -> list:
     if not keys:
         return []
     column = model.__mapper__.primary_key[0]
-    query = (select(model).where(column.in_(keys)).order_by(column)
-             .execution_options(populate_existing=True))
+    query = (
+        select(model)
+        .where(column.in_(keys))
+        .order_by(column)
+        .execution_options(populate_existing=True)
+    )
     if not is_sqlite():
         query = query.with_for_update()
     return list(db.session.scalars(query))
@@ -113,25 +117,45 @@ DELTAS = {  # kind -> which parts of the balance move, per unit
 }
 
 
-def _move(balance: StockBalance, kind: MovementKind, quantity: int, *, reason: str | None,
-          reference: str | None, deltas: tuple[int, int, int] | None = None) -> StockMovement:
+def _move(
+    balance: StockBalance,
+    kind: MovementKind,
+    quantity: int,
+    *,
+    reason: str | None,
+    reference: str | None,
+    deltas: tuple[int, int, int] | None = None,
+) -> StockMovement:
     """Append one ledger row and apply it to the (locked) balance; never below zero."""
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
         raise InvalidInput({"quantity": _("Give a whole number above zero.")})
     dq, da, dr = deltas if deltas is not None else (d * quantity for d in DELTAS[kind])
     after = (balance.quarantined + dq, balance.available + da, balance.reserved + dr)
     if min(after) < 0:
-        raise InsufficientStock(_(
-            "Lot %(lot)s holds %(available)s available, %(quarantined)s in quarantine and "
-            "%(reserved)s reserved: too little for this.", lot=balance.lot_id,
-            available=balance.available, quarantined=balance.quarantined,
-            reserved=balance.reserved))
+        raise InsufficientStock(
+            _(
+                "Lot %(lot)s holds %(available)s available, %(quarantined)s in quarantine and "
+                "%(reserved)s reserved: too little for this.",
+                lot=balance.lot_id,
+                available=balance.available,
+                quarantined=balance.quarantined,
+                reserved=balance.reserved,
+            )
+        )
     balance.quarantined, balance.available, balance.reserved = after
     movement = StockMovement(
-        kind=kind, lot_id=balance.lot_id, item_id=balance.item_id,
-        warehouse_id=balance.warehouse_id, quantity=quantity, d_quarantined=dq,
-        d_available=da, d_reserved=dr, reason=reason, reference=reference,
-        actor=audit.current_actor_name())
+        kind=kind,
+        lot_id=balance.lot_id,
+        item_id=balance.item_id,
+        warehouse_id=balance.warehouse_id,
+        quantity=quantity,
+        d_quarantined=dq,
+        d_available=da,
+        d_reserved=dr,
+        reason=reason,
+        reference=reference,
+        actor=audit.current_actor_name(),
+    )
     db.session.add(movement)
     return movement
 
@@ -143,12 +167,19 @@ def _locked_balance(lot_id: int) -> StockBalance:
     return balance
 
 
-def _change(lot_id: int, kind: MovementKind, quantity: int, reason: str | None,
-            reference: str | None, commit: bool) -> StockMovement:
+def _change(
+    lot_id: int,
+    kind: MovementKind,
+    quantity: int,
+    reason: str | None,
+    reference: str | None,
+    commit: bool,
+) -> StockMovement:
     try:
         begin_write()
-        movement = _move(_locked_balance(lot_id), kind, quantity, reason=reason,
-                         reference=reference)
+        movement = _move(
+            _locked_balance(lot_id), kind, quantity, reason=reason, reference=reference
+        )
         db.session.flush()
     except (DomainError, IntegrityError):
         db.session.rollback()
@@ -158,8 +189,14 @@ def _change(lot_id: int, kind: MovementKind, quantity: int, reason: str | None,
     return movement
 
 
-def reserve(lot_id: int, quantity: int, reason: str | None = None,
-            reference: str | None = None, *, commit: bool = True) -> StockMovement:
+def reserve(
+    lot_id: int,
+    quantity: int,
+    reason: str | None = None,
+    reference: str | None = None,
+    *,
+    commit: bool = True,
+) -> StockMovement:
     """Move available stock of a lot to reserved (an approved allocation).
 
     commit=False lets a caller reserve many lots in its own all-or-nothing transaction; on an
@@ -168,21 +205,34 @@ def reserve(lot_id: int, quantity: int, reason: str | None = None,
     return _change(lot_id, MovementKind.RESERVED, quantity, reason, reference, commit)
 
 
-def reserve_locked(balance: StockBalance, quantity: int, reason: str | None = None,
-                   reference: str | None = None) -> StockMovement:
+def reserve_locked(
+    balance: StockBalance, quantity: int, reason: str | None = None, reference: str | None = None
+) -> StockMovement:
     """Reserve on a balance the caller has locked already, inside the caller's transaction
     (an approval reserves hundreds of lots: no second read, no flush per lot)."""
     return _move(balance, MovementKind.RESERVED, quantity, reason=reason, reference=reference)
 
 
-def release(lot_id: int, quantity: int, reason: str | None = None,
-            reference: str | None = None, *, commit: bool = True) -> StockMovement:
+def release(
+    lot_id: int,
+    quantity: int,
+    reason: str | None = None,
+    reference: str | None = None,
+    *,
+    commit: bool = True,
+) -> StockMovement:
     """Give reserved stock back to available (an allocation withdrawn)."""
     return _change(lot_id, MovementKind.UNRESERVED, quantity, reason, reference, commit)
 
 
-def dispatch(lot_id: int, quantity: int, reason: str | None = None,
-             reference: str | None = None, *, commit: bool = True) -> StockMovement:
+def dispatch(
+    lot_id: int,
+    quantity: int,
+    reason: str | None = None,
+    reference: str | None = None,
+    *,
+    commit: bool = True,
+) -> StockMovement:
     """Reserved stock leaves the warehouse."""
     return _change(lot_id, MovementKind.DISPATCHED, quantity, reason, reference, commit)
 
@@ -202,8 +252,9 @@ def write_off(lot_id: int, quantity: int, reason: str) -> StockMovement:
     return _change(lot_id, MovementKind.WRITTEN_OFF, quantity, reason, None, True)
 
 
-def count(lot_id: int, counted: int, reason: str, reference: str | None = None) -> \
-        StockMovement | None:
+def count(
+    lot_id: int, counted: int, reason: str, reference: str | None = None
+) -> StockMovement | None:
     """Set a lot's available quantity to what was counted; the difference is a ledger row."""
     reason = _required_reason(reason)
     if not isinstance(counted, int) or counted < 0 or counted > MAX_QUANTITY:
@@ -215,8 +266,14 @@ def count(lot_id: int, counted: int, reason: str, reference: str | None = None) 
         if difference == 0:
             db.session.rollback()
             return None
-        movement = _move(balance, MovementKind.ADJUSTED, abs(difference), reason=reason,
-                         reference=reference or "count", deltas=(0, difference, 0))
+        movement = _move(
+            balance,
+            MovementKind.ADJUSTED,
+            abs(difference),
+            reason=reason,
+            reference=reference or "count",
+            deltas=(0, difference, 0),
+        )
         db.session.commit()
     except (DomainError, IntegrityError):
         db.session.rollback()
@@ -229,14 +286,23 @@ def expire_lots(today: date | None = None) -> int:
     today = today or date.today()
     begin_write()
     lot_ids = db.session.scalars(
-        select(Lot.id).join(StockBalance, StockBalance.lot_id == Lot.id)
-        .where(Lot.expiry_date < today,
-               (StockBalance.available > 0) | (StockBalance.quarantined > 0))).all()
+        select(Lot.id)
+        .join(StockBalance, StockBalance.lot_id == Lot.id)
+        .where(
+            Lot.expiry_date < today, (StockBalance.available > 0) | (StockBalance.quarantined > 0)
+        )
+    ).all()
     for lot_id in lot_ids:
         balance = _locked_balance(lot_id)
         quantity = balance.available + balance.quarantined
-        _move(balance, MovementKind.EXPIRED, quantity, reason=_("Past its expiry date"),
-              reference=None, deltas=(-balance.quarantined, -balance.available, 0))
+        _move(
+            balance,
+            MovementKind.EXPIRED,
+            quantity,
+            reason=_("Past its expiry date"),
+            reference=None,
+            deltas=(-balance.quarantined, -balance.available, 0),
+        )
     db.session.commit()
     return len(lot_ids)
 
@@ -266,11 +332,24 @@ def _lock_source(kind: SourceKind, source_id: int) -> Source:
             raise InvalidInput({"source": _("No such order line.")})
         order = locked(PurchaseOrder, line.order_id)
         if order.status in (OrderStatus.DRAFT, OrderStatus.CANCELLED):
-            raise InvalidInput({"source": _("Order %(code)s is %(status)s: nothing can be "
-                                            "received against it.", code=order.code,
-                                            status=order.status.value)})
-        return Source(kind, line, line.item_id, order.supplier_id, line.outstanding,
-                      line.promised_date, f"{order.code}/{line.id}")
+            raise InvalidInput(
+                {
+                    "source": _(
+                        "Order %(code)s is %(status)s: nothing can be received against it.",
+                        code=order.code,
+                        status=order.status.value,
+                    )
+                }
+            )
+        return Source(
+            kind,
+            line,
+            line.item_id,
+            order.supplier_id,
+            line.outstanding,
+            line.promised_date,
+            f"{order.code}/{line.id}",
+        )
     if kind == SourceKind.CALL_OFF:
         call_off = locked(CallOff, source_id)
         if call_off is None:
@@ -278,24 +357,45 @@ def _lock_source(kind: SourceKind, source_id: int) -> Source:
         if call_off.status == CallOffStatus.CANCELLED:
             raise InvalidInput({"source": _("The call-off is cancelled.")})
         share = call_off.share
-        return Source(kind, call_off, share.item_id, share.contract.supplier_id,
-                      call_off.outstanding, call_off.expected_date, call_off.code)
+        return Source(
+            kind,
+            call_off,
+            share.item_id,
+            share.contract.supplier_id,
+            call_off.outstanding,
+            call_off.expected_date,
+            call_off.code,
+        )
     if kind == SourceKind.DONATION:
         donation = locked(Donation, source_id)
         if donation is None:
             raise InvalidInput({"source": _("No such donation.")})
         if donation.status == DonationStatus.CANCELLED:
             raise InvalidInput({"source": _("The donation is cancelled.")})
-        return Source(kind, donation, donation.item_id, donation.supplier_id,
-                      donation.outstanding, donation.expected_date, donation.code)
+        return Source(
+            kind,
+            donation,
+            donation.item_id,
+            donation.supplier_id,
+            donation.outstanding,
+            donation.expected_date,
+            donation.code,
+        )
     if kind == SourceKind.DOMESTIC:
         contract = locked(DomesticContract, source_id)
         if contract is None:
             raise InvalidInput({"source": _("No such production contract.")})
         if not contract.active:
             raise InvalidInput({"source": _("The production contract has ended.")})
-        return Source(kind, contract, contract.item_id, contract.supplier_id,
-                      contract.outstanding, None, contract.code)
+        return Source(
+            kind,
+            contract,
+            contract.item_id,
+            contract.supplier_id,
+            contract.outstanding,
+            None,
+            contract.code,
+        )
     raise InvalidInput({"source": _("Unknown kind of source.")})
 
 
@@ -309,14 +409,18 @@ def settle_status(kind: SourceKind | str, row) -> None:
     kind = SourceKind(kind)
     if kind == SourceKind.ORDER_LINE:
         order = row.order
-        lines = db.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
-                                   .execution_options(populate_existing=True)).all()
+        lines = db.session.scalars(
+            select(OrderLine)
+            .where(OrderLine.order_id == order.id)
+            .execution_options(populate_existing=True)
+        ).all()
         done = all(line.delivered_quantity >= line.quantity for line in lines)
         order.status = OrderStatus.DELIVERED if done else OrderStatus.PARTLY_DELIVERED
     elif kind in (SourceKind.CALL_OFF, SourceKind.DONATION):
         states = CallOffStatus if kind == SourceKind.CALL_OFF else DonationStatus
-        row.status = (states.DELIVERED if row.delivered_quantity >= row.quantity
-                      else states.PARTLY_DELIVERED)
+        row.status = (
+            states.DELIVERED if row.delivered_quantity >= row.quantity else states.PARTLY_DELIVERED
+        )
 
 
 @dataclass
@@ -340,8 +444,9 @@ def _check_receipt(receipt: Receipt) -> tuple[SourceKind, Warehouse]:
     except ValueError:
         kind = None
         errors["source"] = _("Unknown kind of source.")
-    warehouse = db.session.scalar(select(Warehouse).where(Warehouse.code == receipt.warehouse,
-                                                          Warehouse.active.is_(True)))
+    warehouse = db.session.scalar(
+        select(Warehouse).where(Warehouse.code == receipt.warehouse, Warehouse.active.is_(True))
+    )
     if warehouse is None:
         errors["warehouse"] = _("Unknown warehouse %(code)s.", code=receipt.warehouse)
     if not isinstance(receipt.quantity, int) or not 0 < receipt.quantity <= MAX_QUANTITY:
@@ -350,8 +455,11 @@ def _check_receipt(receipt: Receipt) -> tuple[SourceKind, Warehouse]:
         errors["lot_number"] = _("Give the lot number (at most 60 characters).")
     if receipt.received_on is None or receipt.received_on > date.today():
         errors["received_on"] = _("Give the day it arrived; not a day in the future.")
-    if receipt.expiry_date is not None and receipt.received_on and \
-            receipt.expiry_date <= receipt.received_on:
+    if (
+        receipt.expiry_date is not None
+        and receipt.received_on
+        and receipt.expiry_date <= receipt.received_on
+    ):
         errors["expiry_date"] = _("The goods have expired already.")
     if not receipt.idempotency_key or len(receipt.idempotency_key) > 64:
         errors["idempotency_key"] = _("The form has expired: open it again.")
@@ -398,26 +506,58 @@ def _book(receipt: Receipt, kind: SourceKind, warehouse: Warehouse) -> Delivery:
     over = max(receipt.quantity - source.outstanding, 0)
     reason = (receipt.over_delivery_reason or "").strip() or None
     if over and not reason:
-        raise InvalidInput({"over_delivery_reason": _(
-            "Only %(outstanding)s are still to come on %(source)s: give a reason to receive "
-            "%(over)s more.", outstanding=source.outstanding, source=source.label, over=over)})
+        raise InvalidInput(
+            {
+                "over_delivery_reason": _(
+                    "Only %(outstanding)s are still to come on %(source)s: give a reason to receive "
+                    "%(over)s more.",
+                    outstanding=source.outstanding,
+                    source=source.label,
+                    over=over,
+                )
+            }
+        )
     _mark_delivered(source, receipt.quantity)
     delivery = Delivery(
-        idempotency_key=receipt.idempotency_key, source_kind=kind,
-        supplier_id=source.supplier_id, item_id=source.item_id, warehouse_id=warehouse.id,
-        quantity=receipt.quantity, received_on=receipt.received_on, due_date=source.due_date,
-        over_delivery=over, over_delivery_reason=reason if over else None,
-        note=(receipt.note or "").strip() or None, received_by=audit.current_actor_name(),
-        **{_SOURCE_COLUMNS[kind]: receipt.source_id})
-    lot = Lot(item_id=source.item_id, warehouse_id=warehouse.id, delivery=delivery,
-              lot_number=receipt.lot_number.strip(), expiry_date=receipt.expiry_date)
+        idempotency_key=receipt.idempotency_key,
+        source_kind=kind,
+        supplier_id=source.supplier_id,
+        item_id=source.item_id,
+        warehouse_id=warehouse.id,
+        quantity=receipt.quantity,
+        received_on=receipt.received_on,
+        due_date=source.due_date,
+        over_delivery=over,
+        over_delivery_reason=reason if over else None,
+        note=(receipt.note or "").strip() or None,
+        received_by=audit.current_actor_name(),
+        **{_SOURCE_COLUMNS[kind]: receipt.source_id},
+    )
+    lot = Lot(
+        item_id=source.item_id,
+        warehouse_id=warehouse.id,
+        delivery=delivery,
+        lot_number=receipt.lot_number.strip(),
+        expiry_date=receipt.expiry_date,
+    )
     db.session.add_all([delivery, lot])
     db.session.flush()
-    balance = StockBalance(lot_id=lot.id, item_id=lot.item_id, warehouse_id=lot.warehouse_id,
-                           quarantined=0, available=0, reserved=0)
+    balance = StockBalance(
+        lot_id=lot.id,
+        item_id=lot.item_id,
+        warehouse_id=lot.warehouse_id,
+        quarantined=0,
+        available=0,
+        reserved=0,
+    )
     db.session.add(balance)
-    _move(balance, MovementKind.RECEIVED, receipt.quantity, reason=reason,
-          reference=f"delivery {delivery.id} ({source.label})")
+    _move(
+        balance,
+        MovementKind.RECEIVED,
+        receipt.quantity,
+        reason=reason,
+        reference=f"delivery {delivery.id} ({source.label})",
+    )
     db.session.flush()
     return delivery
 
@@ -434,9 +574,15 @@ _SOURCE_COLUMNS = {
 # Quality control
 
 
-def inspect_lot(lot_id: int, approved: int, rejected: int, conformity: str,
-            evidence_reference: str | None = None, notes: str | None = None,
-            rejection_reason: str | None = None) -> Inspection:
+def inspect_lot(
+    lot_id: int,
+    approved: int,
+    rejected: int,
+    conformity: str,
+    evidence_reference: str | None = None,
+    notes: str | None = None,
+    rejection_reason: str | None = None,
+) -> Inspection:
     """Decide on quarantined goods: approved become available, rejected are written off."""
     errors = {}
     for field, value in (("approved", approved), ("rejected", rejected)):
@@ -450,8 +596,9 @@ def inspect_lot(lot_id: int, approved: int, rejected: int, conformity: str,
         errors["conformity"] = _("Choose the conformity evidence.")
     evidence_reference = (evidence_reference or "").strip() or None
     if approved and conformity == Conformity.NONE:
-        errors["conformity"] = _("Goods without CE marking or a temporary approval cannot be "
-                                 "approved.")
+        errors["conformity"] = _(
+            "Goods without CE marking or a temporary approval cannot be approved."
+        )
     if approved and conformity == Conformity.TEMPORARY_APPROVAL and not evidence_reference:
         errors["evidence_reference"] = _("Give the reference of the temporary approval.")
     if evidence_reference and len(evidence_reference) > 120:
@@ -465,22 +612,37 @@ def inspect_lot(lot_id: int, approved: int, rejected: int, conformity: str,
         begin_write()
         balance = _locked_balance(lot_id)
         if approved + rejected > balance.quarantined:
-            raise InvalidInput({"approved": _(
-                "Only %(quarantined)s are in quarantine in this lot.",
-                quarantined=balance.quarantined)})
+            raise InvalidInput(
+                {
+                    "approved": _(
+                        "Only %(quarantined)s are in quarantine in this lot.",
+                        quarantined=balance.quarantined,
+                    )
+                }
+            )
         inspection = Inspection(
-            lot_id=lot_id, approved_quantity=approved, rejected_quantity=rejected,
-            conformity=conformity, evidence_reference=evidence_reference,
-            notes=(notes or "").strip() or None, rejection_reason=rejection_reason,
-            inspected_by=audit.current_actor_name())
+            lot_id=lot_id,
+            approved_quantity=approved,
+            rejected_quantity=rejected,
+            conformity=conformity,
+            evidence_reference=evidence_reference,
+            notes=(notes or "").strip() or None,
+            rejection_reason=rejection_reason,
+            inspected_by=audit.current_actor_name(),
+        )
         db.session.add(inspection)
         db.session.flush()
         reference = f"inspection {inspection.id}"
         if approved:
             _move(balance, MovementKind.APPROVED, approved, reason=notes, reference=reference)
         if rejected:
-            _move(balance, MovementKind.REJECTED, rejected, reason=rejection_reason,
-                  reference=reference)
+            _move(
+                balance,
+                MovementKind.REJECTED,
+                rejected,
+                reason=rejection_reason,
+                reference=reference,
+            )
         db.session.commit()
     except (DomainError, IntegrityError):
         db.session.rollback()
@@ -499,8 +661,10 @@ class Difference:
     ledger: tuple[int, int, int]
 
     def __str__(self) -> str:
-        return (f"lot {self.lot_id}: stored quarantined/available/reserved {self.stored}, "
-                f"ledger says {self.ledger}")
+        return (
+            f"lot {self.lot_id}: stored quarantined/available/reserved {self.stored}, "
+            f"ledger says {self.ledger}"
+        )
 
 
 def check_ledger() -> list[Difference]:
@@ -508,15 +672,24 @@ def check_ledger() -> list[Difference]:
     sums = {
         row.lot_id: (int(row.q), int(row.a), int(row.r))
         for row in db.session.execute(
-            select(StockMovement.lot_id, func.sum(StockMovement.d_quarantined).label("q"),
-                   func.sum(StockMovement.d_available).label("a"),
-                   func.sum(StockMovement.d_reserved).label("r"))
-            .group_by(StockMovement.lot_id))
+            select(
+                StockMovement.lot_id,
+                func.sum(StockMovement.d_quarantined).label("q"),
+                func.sum(StockMovement.d_available).label("a"),
+                func.sum(StockMovement.d_reserved).label("r"),
+            ).group_by(StockMovement.lot_id)
+        )
     }
     stored = {
         row.lot_id: (row.quarantined, row.available, row.reserved)
-        for row in db.session.execute(select(StockBalance.lot_id, StockBalance.quarantined,
-                                             StockBalance.available, StockBalance.reserved))
+        for row in db.session.execute(
+            select(
+                StockBalance.lot_id,
+                StockBalance.quarantined,
+                StockBalance.available,
+                StockBalance.reserved,
+            )
+        )
     }
     differences = []
     for lot_id in sorted(set(sums) | set(stored)):

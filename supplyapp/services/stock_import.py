@@ -48,11 +48,28 @@ from supplyapp.models.stock import (
 )
 from supplyapp.services.stock import MAX_QUANTITY, begin_write, settle_status
 
-DELIVERY_COLUMNS = ["warehouse", "source", "item", "quantity", "lot_number", "expiry_date",
-                    "received_on", "over_delivery_reason", "note"]
+DELIVERY_COLUMNS = [
+    "warehouse",
+    "source",
+    "item",
+    "quantity",
+    "lot_number",
+    "expiry_date",
+    "received_on",
+    "over_delivery_reason",
+    "note",
+]
 DELIVERY_REQUIRED = ["warehouse", "source", "item", "quantity", "lot_number", "received_on"]
-ORDER_COLUMNS = ["order", "supplier", "item", "quantity", "unit_price", "currency",
-                 "promised_date", "documents"]
+ORDER_COLUMNS = [
+    "order",
+    "supplier",
+    "item",
+    "quantity",
+    "unit_price",
+    "currency",
+    "promised_date",
+    "documents",
+]
 ORDER_REQUIRED = ["order", "supplier", "item", "quantity", "unit_price"]
 OPEN_ORDER = (OrderStatus.PLACED, OrderStatus.CONFIRMED, OrderStatus.PARTLY_DELIVERED)
 
@@ -93,19 +110,27 @@ class Checker:
         if column not in self.frame:
             values = pd.Series("", index=self.frame.index)
         else:
-            values = _per_value(self.frame[column],
-                                lambda v: v.fillna("").astype(str).str.strip())
+            values = _per_value(self.frame[column], lambda v: v.fillna("").astype(str).str.strip())
         if required:
             self.fail(values == "", column, "a value is required")
-        self.fail(_per_value(values, lambda v: v.str.len() > max_length), column,
-                  f"longer than {max_length} characters")
+        self.fail(
+            _per_value(values, lambda v: v.str.len() > max_length),
+            column,
+            f"longer than {max_length} characters",
+        )
         return values
 
     def whole(self, column: str) -> pd.Series:
         raw = self.text(column, True, 40)
-        number = _per_value(raw, lambda v: pd.to_numeric(
-            v.str.replace("\xa0", "", regex=False).str.replace(" ", "", regex=False)
-            .str.replace(",", ".", regex=False), errors="coerce"))
+        number = _per_value(
+            raw,
+            lambda v: pd.to_numeric(
+                v.str.replace("\xa0", "", regex=False)
+                .str.replace(" ", "", regex=False)
+                .str.replace(",", ".", regex=False),
+                errors="coerce",
+            ),
+        )
         not_number = (raw != "") & (number.isna() | (number % 1 != 0))
         self.fail(not_number, column, lambda v: f"{v!r} is not a whole number")
         bad_size = ~not_number & (raw != "") & ((number <= 0) | (number > MAX_QUANTITY))
@@ -114,9 +139,13 @@ class Checker:
 
     def price(self, column: str) -> pd.Series:
         raw = self.text(column, True, 40)
-        number = _per_value(raw, lambda v: pd.to_numeric(v.str.replace(",", ".", regex=False)
-                                                         .str.replace(" ", "", regex=False),
-                                                         errors="coerce"))
+        number = _per_value(
+            raw,
+            lambda v: pd.to_numeric(
+                v.str.replace(",", ".", regex=False).str.replace(" ", "", regex=False),
+                errors="coerce",
+            ),
+        )
         bad = (raw != "") & (number.isna() | (number < 0))
         self.fail(bad, column, lambda v: f"{v!r} is not a price of zero or more")
         return number.round(2)
@@ -124,8 +153,7 @@ class Checker:
     def day(self, column: str, required: bool) -> pd.Series:
         raw = self.text(column, required, 40)
         days = _per_value(raw, _dates)
-        self.fail((raw != "") & days.isna(), column,
-                  lambda v: f"{v!r} is not a date (YYYY-MM-DD)")
+        self.fail((raw != "") & days.isna(), column, lambda v: f"{v!r} is not a date (YYYY-MM-DD)")
         return days
 
     def code(self, column: str, known: dict, what: str) -> pd.Series:
@@ -173,33 +201,48 @@ def _source_table() -> pd.DataFrame:
     """Every open supply line: its code, item, kind, id, supplier and due date."""
     rows = []
     for order_code, item_code, line_id, supplier_id, due in db.session.execute(
-            select(PurchaseOrder.code, Item.code, OrderLine.id, PurchaseOrder.supplier_id,
-                   OrderLine.promised_date)
-            .join(OrderLine, OrderLine.order_id == PurchaseOrder.id)
-            .join(Item, Item.id == OrderLine.item_id)
-            .where(PurchaseOrder.status.in_(OPEN_ORDER)).order_by(OrderLine.id)):
-        rows.append((order_code, item_code, SourceKind.ORDER_LINE.value, line_id, supplier_id,
-                     due))
+        select(
+            PurchaseOrder.code,
+            Item.code,
+            OrderLine.id,
+            PurchaseOrder.supplier_id,
+            OrderLine.promised_date,
+        )
+        .join(OrderLine, OrderLine.order_id == PurchaseOrder.id)
+        .join(Item, Item.id == OrderLine.item_id)
+        .where(PurchaseOrder.status.in_(OPEN_ORDER))
+        .order_by(OrderLine.id)
+    ):
+        rows.append((order_code, item_code, SourceKind.ORDER_LINE.value, line_id, supplier_id, due))
     for code, item_code, call_id, supplier_id, due in db.session.execute(
-            select(CallOff.code, Item.code, CallOff.id, FrameworkContract.supplier_id,
-                   CallOff.expected_date)
-            .join(FrameworkShare, FrameworkShare.id == CallOff.share_id)
-            .join(FrameworkContract, FrameworkContract.id == FrameworkShare.contract_id)
-            .join(Item, Item.id == FrameworkShare.item_id)
-            .where(CallOff.status != CallOffStatus.CANCELLED)):
+        select(
+            CallOff.code,
+            Item.code,
+            CallOff.id,
+            FrameworkContract.supplier_id,
+            CallOff.expected_date,
+        )
+        .join(FrameworkShare, FrameworkShare.id == CallOff.share_id)
+        .join(FrameworkContract, FrameworkContract.id == FrameworkShare.contract_id)
+        .join(Item, Item.id == FrameworkShare.item_id)
+        .where(CallOff.status != CallOffStatus.CANCELLED)
+    ):
         rows.append((code, item_code, SourceKind.CALL_OFF.value, call_id, supplier_id, due))
     for code, item_code, donation_id, supplier_id, due in db.session.execute(
-            select(Donation.code, Item.code, Donation.id, Donation.supplier_id,
-                   Donation.expected_date).join(Item, Item.id == Donation.item_id)
-            .where(Donation.status != DonationStatus.CANCELLED)):
+        select(Donation.code, Item.code, Donation.id, Donation.supplier_id, Donation.expected_date)
+        .join(Item, Item.id == Donation.item_id)
+        .where(Donation.status != DonationStatus.CANCELLED)
+    ):
         rows.append((code, item_code, SourceKind.DONATION.value, donation_id, supplier_id, due))
     for code, item_code, contract_id, supplier_id in db.session.execute(
-            select(DomesticContract.code, Item.code, DomesticContract.id,
-                   DomesticContract.supplier_id).join(Item, Item.id == DomesticContract.item_id)
-            .where(DomesticContract.active.is_(True))):
+        select(DomesticContract.code, Item.code, DomesticContract.id, DomesticContract.supplier_id)
+        .join(Item, Item.id == DomesticContract.item_id)
+        .where(DomesticContract.active.is_(True))
+    ):
         rows.append((code, item_code, SourceKind.DOMESTIC.value, contract_id, supplier_id, None))
-    frame = pd.DataFrame(rows, columns=["source", "item", "kind", "source_id", "supplier_id",
-                                        "due_date"])
+    frame = pd.DataFrame(
+        rows, columns=["source", "item", "kind", "source_id", "supplier_id", "due_date"]
+    )
     # An order with two lines of one item: deliveries go to its first line.
     return frame.drop_duplicates(["source", "item"], keep="first")
 
@@ -207,8 +250,11 @@ def _source_table() -> pd.DataFrame:
 def _validate_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
     _missing_columns(frame, DELIVERY_REQUIRED)
     check = Checker(frame)
-    warehouses = dict(db.session.execute(select(Warehouse.code, Warehouse.id)
-                                         .where(Warehouse.active.is_(True))).all())
+    warehouses = dict(
+        db.session.execute(
+            select(Warehouse.code, Warehouse.id).where(Warehouse.active.is_(True))
+        ).all()
+    )
     items = dict(db.session.execute(select(Item.code, Item.id)).all())
     good = pd.DataFrame(index=frame.index)
     good["warehouse_id"] = check.code("warehouse", warehouses, "warehouse")
@@ -224,14 +270,22 @@ def _validate_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
     received = _per_value(good["received_on"], lambda v: pd.to_datetime(v, errors="coerce"))
     check.fail(received > pd.Timestamp(date.today()), "received_on", "a day in the future")
     expiry = _per_value(good["expiry_date"], lambda v: pd.to_datetime(v, errors="coerce"))
-    check.fail(expiry.notna() & (expiry <= received), "expiry_date",
-               "the goods have expired already")
+    check.fail(
+        expiry.notna() & (expiry <= received), "expiry_date", "the goods have expired already"
+    )
     sources = _source_table()
-    merged = good[["source", "item"]].reset_index().merge(
-        sources, on=["source", "item"], how="left").set_index("index")
+    merged = (
+        good[["source", "item"]]
+        .reset_index()
+        .merge(sources, on=["source", "item"], how="left")
+        .set_index("index")
+    )
     unknown = (good["source"] != "") & merged["source_id"].isna()
-    check.fail(unknown, "source", lambda v: f"no open order, call-off, contract or donation "
-               f"{v!r} for this item")
+    check.fail(
+        unknown,
+        "source",
+        lambda v: f"no open order, call-off, contract or donation {v!r} for this item",
+    )
     check.raise_if_any()
     for column in ("kind", "source_id", "supplier_id", "due_date"):
         good[column] = merged[column]
@@ -241,8 +295,12 @@ def _validate_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 _KIND_NAMES = {kind.value: kind.name for kind in SourceKind}
-MODELS = {SourceKind.ORDER_LINE.value: OrderLine, SourceKind.CALL_OFF.value: CallOff,
-          SourceKind.DONATION.value: Donation, SourceKind.DOMESTIC.value: DomesticContract}
+MODELS = {
+    SourceKind.ORDER_LINE.value: OrderLine,
+    SourceKind.CALL_OFF.value: CallOff,
+    SourceKind.DONATION.value: Donation,
+    SourceKind.DOMESTIC.value: DomesticContract,
+}
 
 
 def _check_outstanding(good: pd.DataFrame) -> None:
@@ -252,13 +310,21 @@ def _check_outstanding(good: pd.DataFrame) -> None:
         for row in _locked_rows(kind, sorted({int(i) for i in ids})):
             outstanding.append((kind, row.id, row.outstanding))
     left = good[["kind", "source_id"]].merge(
-        pd.DataFrame(outstanding, columns=["kind", "source_id", "left"]), how="left")["left"]
+        pd.DataFrame(outstanding, columns=["kind", "source_id", "left"]), how="left"
+    )["left"]
     so_far = good.groupby(["kind", "source_id"])["quantity"].cumsum()
-    good["over"] = (so_far - left.fillna(0).to_numpy()).clip(lower=0).clip(
-        upper=good["quantity"]).astype("int64")
+    good["over"] = (
+        (so_far - left.fillna(0).to_numpy())
+        .clip(lower=0)
+        .clip(upper=good["quantity"])
+        .astype("int64")
+    )
     check = Checker(good.assign(over_delivery_reason=good["reason"]))
-    check.fail((good["over"] > 0) & (good["reason"] == ""), "over_delivery_reason",
-               lambda v: "more than is still to come on this line: give a reason")
+    check.fail(
+        (good["over"] > 0) & (good["reason"] == ""),
+        "over_delivery_reason",
+        lambda v: "more than is still to come on this line: give a reason",
+    )
     check.raise_if_any()
 
 
@@ -267,8 +333,12 @@ def _locked_rows(kind: str, ids: list[int]) -> list:
     model = MODELS[kind]
     rows = []
     for start in range(0, len(ids), 1000):
-        query = select(model).where(model.id.in_(ids[start:start + 1000])).order_by(
-            model.id).execution_options(populate_existing=True)
+        query = (
+            select(model)
+            .where(model.id.in_(ids[start : start + 1000]))
+            .order_by(model.id)
+            .execution_options(populate_existing=True)
+        )
         if model is OrderLine:  # its outstanding quantity looks at the order's status
             query = query.options(selectinload(OrderLine.order))
         if not is_sqlite():
@@ -314,8 +384,7 @@ class _Stages:
         self.last = now
 
 
-def _write_deliveries(good: pd.DataFrame, key: str, filename: str,
-                      clock: _Stages) -> ImportResult:
+def _write_deliveries(good: pd.DataFrame, key: str, filename: str, clock: _Stages) -> ImportResult:
     """Deliveries and lots from the file's columns; balances and ledger rows from the lots.
 
     Rows are handed to the database column by column (COPY on PostgreSQL, executemany on
@@ -333,9 +402,15 @@ def _write_deliveries(good: pd.DataFrame, key: str, filename: str,
         "idempotency_key": [f"imp:{key}:{row}" for row in (good.index + 2).tolist()],
         # Enum columns hold the member's name, as the ORM writes and reads them.
         "source_kind": [_KIND_NAMES[kind] for kind in kinds.tolist()],
-        **{column: _where(kinds == kind.value, source_ids) for kind, column in (
-            (SourceKind.ORDER_LINE, "order_line_id"), (SourceKind.CALL_OFF, "call_off_id"),
-            (SourceKind.DOMESTIC, "domestic_contract_id"), (SourceKind.DONATION, "donation_id"))},
+        **{
+            column: _where(kinds == kind.value, source_ids)
+            for kind, column in (
+                (SourceKind.ORDER_LINE, "order_line_id"),
+                (SourceKind.CALL_OFF, "call_off_id"),
+                (SourceKind.DOMESTIC, "domestic_contract_id"),
+                (SourceKind.DONATION, "donation_id"),
+            )
+        },
         "supplier_id": good["supplier_id"].tolist(),
         "item_id": good["item_id"].astype("int64").tolist(),
         "warehouse_id": good["warehouse_id"].astype("int64").tolist(),
@@ -352,18 +427,33 @@ def _write_deliveries(good: pd.DataFrame, key: str, filename: str,
     _bulk_insert(Delivery.__table__, deliveries, count)
     clock.lap("write_deliveries")
     lot_ids = _new_ids(Lot.__table__, count)
-    lots = {"id": lot_ids, "item_id": deliveries["item_id"],
-            "warehouse_id": deliveries["warehouse_id"], "delivery_id": deliveries["id"],
-            "lot_number": good["lot_number"].tolist(), "expiry_date": _none(good["expiry_date"]),
-            "created_at": _Same(now)}
+    lots = {
+        "id": lot_ids,
+        "item_id": deliveries["item_id"],
+        "warehouse_id": deliveries["warehouse_id"],
+        "delivery_id": deliveries["id"],
+        "lot_number": good["lot_number"].tolist(),
+        "expiry_date": _none(good["expiry_date"]),
+        "created_at": _Same(now),
+    }
     _bulk_insert(Lot.__table__, lots, count)
     clock.lap("write_lots")
     _derive_balances_and_ledger(lot_ids, key, actor, now, clock)
     _raise_delivered(good)
     by_kind = good["kind"].value_counts().to_dict()
-    audit.record(db.session, "import", "deliveries", f"import:{key}", after={
-        "file": filename, "rows": len(good), "by_kind": by_kind,
-        "quantity": int(good["quantity"].sum()), "over_delivered": int(good["over"].sum())})
+    audit.record(
+        db.session,
+        "import",
+        "deliveries",
+        f"import:{key}",
+        after={
+            "file": filename,
+            "rows": len(good),
+            "by_kind": by_kind,
+            "quantity": int(good["quantity"].sum()),
+            "over_delivered": int(good["over"].sum()),
+        },
+    )
     clock.lap("sources_and_audit")
     return ImportResult(len(good), by_kind, key)
 
@@ -372,27 +462,64 @@ def _derive_balances_and_ledger(lot_ids: range, key: str, actor: str, now, clock
     """A balance (all in quarantine) and a RECEIVED ledger row for each new lot."""
     connection = db.session.connection()
     lots, deliveries = Lot.__table__, Delivery.__table__
-    new_lots = (select().select_from(lots.join(deliveries, deliveries.c.id == lots.c.delivery_id))
-                .where(lots.c.id.between(lot_ids[0], lot_ids[-1])))
+    new_lots = (
+        select()
+        .select_from(lots.join(deliveries, deliveries.c.id == lots.c.delivery_id))
+        .where(lots.c.id.between(lot_ids[0], lot_ids[-1]))
+    )
     balances = StockBalance.__table__
-    connection.execute(insert(balances).from_select(
-        ["lot_id", "item_id", "warehouse_id", "quarantined", "available", "reserved"],
-        new_lots.add_columns(lots.c.id, lots.c.item_id, lots.c.warehouse_id,
-                             deliveries.c.quantity, literal(0), literal(0))))
+    connection.execute(
+        insert(balances).from_select(
+            ["lot_id", "item_id", "warehouse_id", "quarantined", "available", "reserved"],
+            new_lots.add_columns(
+                lots.c.id,
+                lots.c.item_id,
+                lots.c.warehouse_id,
+                deliveries.c.quantity,
+                literal(0),
+                literal(0),
+            ),
+        )
+    )
     clock.lap("write_balances")
     movements = StockMovement.__table__
     offset = _new_ids(movements, len(lot_ids))[0] - lot_ids[0]
-    connection.execute(insert(movements).from_select(
-        ["id", "at", "kind", "lot_id", "item_id", "warehouse_id", "quantity", "d_quarantined",
-         "d_available", "d_reserved", "reason", "reference", "actor"],
-        new_lots.add_columns(
-            lots.c.id + offset, literal(now, movements.c.at.type),
-            literal(MovementKind.RECEIVED.name, String), lots.c.id, lots.c.item_id,
-            lots.c.warehouse_id, deliveries.c.quantity, deliveries.c.quantity, literal(0),
-            literal(0), deliveries.c.over_delivery_reason,
-            literal("delivery ", String) + cast(deliveries.c.id, String)
-            + literal(f" (import {key})", String),
-            literal(actor, String))))
+    connection.execute(
+        insert(movements).from_select(
+            [
+                "id",
+                "at",
+                "kind",
+                "lot_id",
+                "item_id",
+                "warehouse_id",
+                "quantity",
+                "d_quarantined",
+                "d_available",
+                "d_reserved",
+                "reason",
+                "reference",
+                "actor",
+            ],
+            new_lots.add_columns(
+                lots.c.id + offset,
+                literal(now, movements.c.at.type),
+                literal(MovementKind.RECEIVED.name, String),
+                lots.c.id,
+                lots.c.item_id,
+                lots.c.warehouse_id,
+                deliveries.c.quantity,
+                deliveries.c.quantity,
+                literal(0),
+                literal(0),
+                deliveries.c.over_delivery_reason,
+                literal("delivery ", String)
+                + cast(deliveries.c.id, String)
+                + literal(f" (import {key})", String),
+                literal(actor, String),
+            ),
+        )
+    )
     clock.lap("write_ledger")
 
 
@@ -425,10 +552,13 @@ def _bulk_insert(table, columns: dict[str, list | range | _Same], count: int) ->
     """
     connection = db.session.connection()
     if is_sqlite():
-        compiled = insert(table).compile(dialect=connection.dialect,
-                                         column_keys=list(columns))
-        values = [_sqlite_column(columns[key], _SQLITE_STORAGE.get(
-            type(table.c[key].type).__name__), count) for key in compiled.positiontup]
+        compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
+        values = [
+            _sqlite_column(
+                columns[key], _SQLITE_STORAGE.get(type(table.c[key].type).__name__), count
+            )
+            for key in compiled.positiontup
+        ]
         connection.exec_driver_sql(compiled.string, list(zip(*values, strict=True)))
         return
     keys = list(columns)
@@ -475,8 +605,11 @@ def _escape(value: str) -> str:
 
 
 def _nulls(values):
-    return [_COPY_NULL if value is None else value for value in values] \
-        if not isinstance(values, range) and None in values else values
+    return (
+        [_COPY_NULL if value is None else value for value in values]
+        if not isinstance(values, range) and None in values
+        else values
+    )
 
 
 def _escaped(values: list) -> list:
@@ -510,16 +643,22 @@ def _new_ids(table, count: int) -> range:
     # for the lock before it draws its id), so one block of the sequence can be taken at once.
     connection.exec_driver_sql(f"LOCK TABLE {table.name} IN EXCLUSIVE MODE")
     last = connection.execute(
-        text("SELECT setval(pg_get_serial_sequence(:table, 'id'), "
-             "nextval(pg_get_serial_sequence(:table, 'id')) + :count - 1)"),
-        {"table": table.name, "count": count}).scalar()
+        text(
+            "SELECT setval(pg_get_serial_sequence(:table, 'id'), "
+            "nextval(pg_get_serial_sequence(:table, 'id')) + :count - 1)"
+        ),
+        {"table": table.name, "count": count},
+    ).scalar()
     return range(last - count + 1, last + 1)
 
 
 def _none(series: pd.Series) -> list:
-    return [None if value is None or value is pd.NaT or (isinstance(value, float) and value
-                                                          != value) else value
-            for value in series.tolist()]
+    return [
+        None
+        if value is None or value is pd.NaT or (isinstance(value, float) and value != value)
+        else value
+        for value in series.tolist()
+    ]
 
 
 def _raise_delivered(good: pd.DataFrame) -> None:
@@ -531,16 +670,19 @@ def _raise_delivered(good: pd.DataFrame) -> None:
         part = totals.loc[kind]
         table = model.__table__
         db.session.connection().execute(
-            update(table).where(table.c.id == bindparam("b_id"))
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
             .values(delivered_quantity=table.c.delivered_quantity + bindparam("b_q")),
-            [{"b_id": int(i), "b_q": int(q)} for i, q in part.items()])
+            [{"b_id": int(i), "b_q": int(q)} for i, q in part.items()],
+        )
         _update_statuses(kind, [int(i) for i in part.index])
 
 
 def _update_statuses(kind: str, ids: list[int]) -> None:
     model = MODELS[kind]
-    rows = db.session.scalars(select(model).where(model.id.in_(ids))
-                              .execution_options(populate_existing=True)).all()
+    rows = db.session.scalars(
+        select(model).where(model.id.in_(ids)).execution_options(populate_existing=True)
+    ).all()
     if kind == SourceKind.ORDER_LINE.value:
         rows = list({line.order_id: line for line in rows}.values())  # one line per order
     for row in rows:
@@ -556,12 +698,15 @@ def import_order_lines(data: bytes, filename: str, status: str = "placed") -> Im
     frame = read_table(data, filename)
     _missing_columns(frame, ORDER_REQUIRED)
     check = Checker(frame)
-    suppliers = dict(db.session.execute(
-        select(Supplier.code, Supplier.id).where(
-            Supplier.active.is_(True),
-            Supplier.kind.in_((SupplierKind.MARKET, SupplierKind.DOMESTIC_PRODUCER)))).all())
-    items = dict(db.session.execute(select(Item.code, Item.id)
-                                    .where(Item.active.is_(True))).all())
+    suppliers = dict(
+        db.session.execute(
+            select(Supplier.code, Supplier.id).where(
+                Supplier.active.is_(True),
+                Supplier.kind.in_((SupplierKind.MARKET, SupplierKind.DOMESTIC_PRODUCER)),
+            )
+        ).all()
+    )
+    items = dict(db.session.execute(select(Item.code, Item.id).where(Item.active.is_(True))).all())
     good = pd.DataFrame(index=frame.index)
     good["order"] = check.text("order", True, 30)
     good["supplier_id"] = check.code("supplier", suppliers, "supplier")
@@ -569,17 +714,28 @@ def import_order_lines(data: bytes, filename: str, status: str = "placed") -> Im
     good["quantity"] = check.whole("quantity")
     good["unit_price"] = check.price("unit_price")
     currency = check.text("currency", False, 3).str.upper().replace("", "SEK")
-    check.fail(~currency.str.fullmatch(r"[A-Z]{3}"), "currency",
-               lambda v: f"{v!r} is not a three-letter currency code")
+    check.fail(
+        ~currency.str.fullmatch(r"[A-Z]{3}"),
+        "currency",
+        lambda v: f"{v!r} is not a three-letter currency code",
+    )
     good["currency"] = currency
     good["promised_date"] = check.day("promised_date", False)
     good["documents"] = check.text("documents", False, 2000)
-    existing = set(db.session.scalars(select(PurchaseOrder.code).where(
-        PurchaseOrder.code.in_(good["order"].unique().tolist()))))
+    existing = set(
+        db.session.scalars(
+            select(PurchaseOrder.code).where(
+                PurchaseOrder.code.in_(good["order"].unique().tolist())
+            )
+        )
+    )
     check.fail(good["order"].isin(existing), "order", lambda v: f"order {v!r} exists already")
     mixed = good.groupby("order")[["supplier_id", "currency"]].transform("nunique")
-    check.fail((mixed["supplier_id"] > 1) | (mixed["currency"] > 1), "order",
-               "one order, one supplier and one currency")
+    check.fail(
+        (mixed["supplier_id"] > 1) | (mixed["currency"] > 1),
+        "order",
+        "one order, one supplier and one currency",
+    )
     check.raise_if_any()
     try:
         result = _write_orders(good, filename, _key(data), OrderStatus(status))
@@ -590,28 +746,66 @@ def import_order_lines(data: bytes, filename: str, status: str = "placed") -> Im
     return result
 
 
-def _write_orders(good: pd.DataFrame, filename: str, key: str,
-                  status: OrderStatus) -> ImportResult:
+def _write_orders(good: pd.DataFrame, filename: str, key: str, status: OrderStatus) -> ImportResult:
     connection = db.session.connection()
     now, actor = utcnow(), audit.current_actor_name()
     heads = good.drop_duplicates("order")
-    order_ids = connection.execute(
-        insert(PurchaseOrder.__table__).returning(PurchaseOrder.__table__.c.id,
-                                                  sort_by_parameter_order=True),
-        [{"code": code, "supplier_id": int(supplier), "status": status.value,
-          "currency": currency, "documents": documents or None, "notes": None,
-          "placed_on": date.today() if status != OrderStatus.DRAFT else None,
-          "created_by": actor, "created_at": now}
-         for code, supplier, currency, documents in zip(
-             heads["order"], heads["supplier_id"], heads["currency"], heads["documents"],
-             strict=True)]).scalars().all()
+    order_ids = (
+        connection.execute(
+            insert(PurchaseOrder.__table__).returning(
+                PurchaseOrder.__table__.c.id, sort_by_parameter_order=True
+            ),
+            [
+                {
+                    "code": code,
+                    "supplier_id": int(supplier),
+                    "status": status.value,
+                    "currency": currency,
+                    "documents": documents or None,
+                    "notes": None,
+                    "placed_on": date.today() if status != OrderStatus.DRAFT else None,
+                    "created_by": actor,
+                    "created_at": now,
+                }
+                for code, supplier, currency, documents in zip(
+                    heads["order"],
+                    heads["supplier_id"],
+                    heads["currency"],
+                    heads["documents"],
+                    strict=True,
+                )
+            ],
+        )
+        .scalars()
+        .all()
+    )
     ids = dict(zip(heads["order"], order_ids, strict=True))
-    connection.execute(insert(OrderLine.__table__), [
-        {"order_id": ids[code], "item_id": int(item_id), "quantity": int(quantity),
-         "unit_price": float(price), "promised_date": promised, "delivered_quantity": 0}
-        for code, item_id, quantity, price, promised in zip(
-            good["order"], good["item_id"], good["quantity"], good["unit_price"],
-            _none(good["promised_date"]), strict=True)])
-    audit.record(db.session, "import", "order_lines", f"import:{key}", after={
-        "file": filename, "orders": len(ids), "lines": len(good)})
+    connection.execute(
+        insert(OrderLine.__table__),
+        [
+            {
+                "order_id": ids[code],
+                "item_id": int(item_id),
+                "quantity": int(quantity),
+                "unit_price": float(price),
+                "promised_date": promised,
+                "delivered_quantity": 0,
+            }
+            for code, item_id, quantity, price, promised in zip(
+                good["order"],
+                good["item_id"],
+                good["quantity"],
+                good["unit_price"],
+                _none(good["promised_date"]),
+                strict=True,
+            )
+        ],
+    )
+    audit.record(
+        db.session,
+        "import",
+        "order_lines",
+        f"import:{key}",
+        after={"file": filename, "orders": len(ids), "lines": len(good)},
+    )
     return ImportResult(len(good), {"orders": len(ids)}, key)

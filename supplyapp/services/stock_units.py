@@ -28,36 +28,50 @@ def _moved(*kinds: MovementKind, shipments_only: bool = False) -> int:
 
 
 def _in_shipments(*statuses: ShipmentStatus) -> int:
-    return _sum(select(func.sum(ShipmentLot.quantity))
-                .join(Shipment, Shipment.id == ShipmentLot.shipment_id)
-                .where(Shipment.status.in_(statuses)))
+    return _sum(
+        select(func.sum(ShipmentLot.quantity))
+        .join(Shipment, Shipment.id == ShipmentLot.shipment_id)
+        .where(Shipment.status.in_(statuses))
+    )
 
 
 def check_units() -> list[str]:
     """Every way the books disagree, in words; empty when units in = units out + on hand."""
-    adjusted_up = _sum(select(func.sum(case((StockMovement.d_available > 0,
-                                             StockMovement.d_available), else_=0)))
-                       .where(StockMovement.kind == K.ADJUSTED))
-    adjusted_down = _sum(select(func.sum(case((StockMovement.d_available < 0,
-                                               -StockMovement.d_available), else_=0)))
-                         .where(StockMovement.kind == K.ADJUSTED))
+    adjusted_up = _sum(
+        select(
+            func.sum(case((StockMovement.d_available > 0, StockMovement.d_available), else_=0))
+        ).where(StockMovement.kind == K.ADJUSTED)
+    )
+    adjusted_down = _sum(
+        select(
+            func.sum(case((StockMovement.d_available < 0, -StockMovement.d_available), else_=0))
+        ).where(StockMovement.kind == K.ADJUSTED)
+    )
     units_in = _sum(select(func.sum(Delivery.quantity))) + adjusted_up
-    units_out = (_sum(select(func.sum(Inspection.rejected_quantity)))
-                 + _moved(K.DISPATCHED, K.WRITTEN_OFF, K.EXPIRED) + adjusted_down)
-    on_hand = _sum(select(func.sum(StockBalance.quarantined + StockBalance.available
-                                   + StockBalance.reserved)))
+    units_out = (
+        _sum(select(func.sum(Inspection.rejected_quantity)))
+        + _moved(K.DISPATCHED, K.WRITTEN_OFF, K.EXPIRED)
+        + adjusted_down
+    )
+    on_hand = _sum(
+        select(func.sum(StockBalance.quarantined + StockBalance.available + StockBalance.reserved))
+    )
     problems = []
     if units_in != units_out + on_hand:
         problems.append(f"units in {units_in} != units out {units_out} + on hand {on_hand}")
     S = ShipmentStatus
     dispatched = _in_shipments(S.IN_TRANSIT, S.RECEIVED)
     if dispatched != _moved(K.DISPATCHED, shipments_only=True):
-        problems.append(f"shipments hold {dispatched} dispatched units, the ledger "
-                        f"{_moved(K.DISPATCHED, shipments_only=True)}")
+        problems.append(
+            f"shipments hold {dispatched} dispatched units, the ledger "
+            f"{_moved(K.DISPATCHED, shipments_only=True)}"
+        )
     reserved = _in_shipments(S.PLANNED, S.PICKED)
-    ledger_reserved = (_moved(K.RESERVED, shipments_only=True)
-                       - _moved(K.UNRESERVED, K.DISPATCHED, shipments_only=True))
+    ledger_reserved = _moved(K.RESERVED, shipments_only=True) - _moved(
+        K.UNRESERVED, K.DISPATCHED, shipments_only=True
+    )
     if reserved != ledger_reserved:
-        problems.append(f"shipments waiting hold {reserved} reserved units, the ledger "
-                        f"{ledger_reserved}")
+        problems.append(
+            f"shipments waiting hold {reserved} reserved units, the ledger {ledger_reserved}"
+        )
     return problems

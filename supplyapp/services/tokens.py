@@ -23,8 +23,9 @@ def _issue(name: str, created_by: str, **owner) -> tuple[ApiToken, str]:
     if not name or len(name) > 80:
         raise InvalidInput({"name": _("Give the token a name of 1 to 80 characters.")})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    record = ApiToken(name=name, token_hash=_digest(token), prefix=token[:12],
-                      created_by=created_by, **owner)
+    record = ApiToken(
+        name=name, token_hash=_digest(token), prefix=token[:12], created_by=created_by, **owner
+    )
     db.session.add(record)
     db.session.commit()
     return record, token

@@ -27,8 +27,11 @@ def code_field(label, pattern: str, hint, max_length: int = 20) -> StringField:
 
 
 def optional_text(label, max_length: int) -> StringField:
-    return StringField(label, validators=[Optional(), Length(max=max_length)],
-                       filters=[lambda v: (v.strip() or None) if isinstance(v, str) else v])
+    return StringField(
+        label,
+        validators=[Optional(), Length(max=max_length)],
+        filters=[lambda v: (v.strip() or None) if isinstance(v, str) else v],
+    )
 
 
 def form_values(form: FlaskForm, exclude: tuple[str, ...] = ("submit", "csrf_token")) -> dict:

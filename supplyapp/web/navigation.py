@@ -9,17 +9,29 @@ from supplyapp.models import Role
 # (endpoint, label, roles that see it); later areas add their lines here.
 NAVIGATION = [
     ("main.home", _l("Start"), tuple(Role)),
-    ("organisations.organisation_list", _l("Organisations"),
-     (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER, Role.COUNTY)),
-    ("situation.situation_picture", _l("Situation picture"),
-     (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER)),
+    (
+        "organisations.organisation_list",
+        _l("Organisations"),
+        (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER, Role.COUNTY),
+    ),
+    (
+        "situation.situation_picture",
+        _l("Situation picture"),
+        (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER),
+    ),
     ("demand.index", _l("Reports and requests"), (Role.REQUESTER, Role.COUNTY)),
-    ("demand.request_list", _l("Shortage requests"),
-     (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER)),
+    (
+        "demand.request_list",
+        _l("Shortage requests"),
+        (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER),
+    ),
     ("stock.national", _l("Stock"), (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER)),
     ("supply.order_list", _l("Supply"), (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER)),
-    ("planning.plan_list", _l("Allocation"),
-     (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER)),
+    (
+        "planning.plan_list",
+        _l("Allocation"),
+        (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER),
+    ),
     ("shipments.shipment_list", _l("Shipments"), tuple(Role)),
     ("audit.event_list", _l("Audit log"), (Role.ADMIN, Role.OFFICER)),
     ("admin.index", _l("Administration"), (Role.ADMIN,)),
@@ -27,8 +39,11 @@ NAVIGATION = [
 
 
 def navigation_for(role: Role) -> list[tuple[str, str, str]]:
-    return [(endpoint, url_for(endpoint), label)
-            for endpoint, label, roles in NAVIGATION if role in roles]
+    return [
+        (endpoint, url_for(endpoint), label)
+        for endpoint, label, roles in NAVIGATION
+        if role in roles
+    ]
 
 
 def register(app: Flask) -> None:
@@ -37,9 +52,15 @@ def register(app: Flask) -> None:
         if current_user.is_authenticated:
             items = navigation_for(current_user.role)
             if current_user.organisation is not None and current_user.role == Role.REQUESTER:
-                items.insert(1, ("organisations.organisation_detail",
-                                 url_for("organisations.organisation_detail",
-                                         code=current_user.organisation.code),
-                                 _l("My organisation")))
+                items.insert(
+                    1,
+                    (
+                        "organisations.organisation_detail",
+                        url_for(
+                            "organisations.organisation_detail", code=current_user.organisation.code
+                        ),
+                        _l("My organisation"),
+                    ),
+                )
             return {"navigation": items}
         return {"navigation": []}

@@ -49,9 +49,13 @@ def reference_national(problem: Problem, item: str) -> dict[str, float]:
     left = float(national_available(problem, item))
     out: dict[str, float] = {}
     for priority in PRIORITIES:
-        lines = {o.code: o.lines[item] for o in problem.organisations
-                 if item in o.lines and o.lines[item].requested > 0
-                 and o.lines[item].priority == priority}
+        lines = {
+            o.code: o.lines[item]
+            for o in problem.organisations
+            if item in o.lines
+            and o.lines[item].requested > 0
+            and o.lines[item].priority == priority
+        }
         caps = {r: floor_lots(ln.requested, lot) for r, ln in lines.items()}
         known = {r: ln for r, ln in lines.items() if ln.daily_use > 0 and caps[r] > 0}
         needs = [(ln.on_hand, ln.daily_use, caps[r]) for r, ln in known.items()]
@@ -61,8 +65,12 @@ def reference_national(problem: Problem, item: str) -> dict[str, float]:
             out.update({r: float(caps[r]) for r in known})
         else:
             z = bisect_level(needs, left)
-            out.update({r: min(caps[r], max(0.0, z * ln.daily_use - ln.on_hand))
-                        for r, ln in known.items()})
+            out.update(
+                {
+                    r: min(caps[r], max(0.0, z * ln.daily_use - ln.on_hand))
+                    for r, ln in known.items()
+                }
+            )
         left -= sum(out[r] for r in known)
         unknown = {r: caps[r] for r, ln in lines.items() if ln.daily_use == 0 and caps[r] > 0}
         share = min(1.0, left / sum(unknown.values())) if unknown else 0.0
@@ -116,8 +124,11 @@ def check_rule_2(problem: Problem, plan: Plan) -> None:
     national = received(plan, "distribution")
     for item in problem.items:
         lot = lot_of(problem, item.code)
-        requesters = [o for o in problem.organisations
-                      if item.code in o.lines and o.lines[item.code].requested > 0]
+        requesters = [
+            o
+            for o in problem.organisations
+            if item.code in o.lines and o.lines[item.code].requested > 0
+        ]
         wanted = sum(floor_lots(o.lines[item.code].requested, lot) for o in requesters)
         total = sum(national[o.code, item.code] for o in requesters)
         target = min(wanted, national_available(problem, item.code))
@@ -133,7 +144,11 @@ def check_rule_3(problem: Problem, plan: Plan) -> None:
         lot = lot_of(problem, item.code)
         for org, expected in reference_national(problem, item.code).items():
             assert abs(national[org, item.code] - expected) <= lot + 1e-6, (
-                item.code, org, national[org, item.code], expected)
+                item.code,
+                org,
+                national[org, item.code],
+                expected,
+            )
 
 
 def days(line: Any, quantity: float) -> float:
@@ -152,8 +167,11 @@ def check_rule_4(problem: Problem, plan: Plan) -> None:
         lot = lot_of(problem, s.item)
         assert problem.policy.redistribute and problem.policy.name == "needs"
         available = national_available(problem, s.item)
-        wanted = sum(floor_lots(o.lines[s.item].requested, lot) for o in problem.organisations
-                     if s.item in o.lines)
+        wanted = sum(
+            floor_lots(o.lines[s.item].requested, lot)
+            for o in problem.organisations
+            if s.item in o.lines
+        )
         assert wanted > available, "redistribution although national stock sufficed"
         receiver, donor = orgs[s.organisation].lines[s.item], orgs[s.source].lines[s.item]
         after = days(receiver, got[s.organisation, s.item])
@@ -166,13 +184,23 @@ def check_rule_4(problem: Problem, plan: Plan) -> None:
         _check_surplus_used(problem, item.code, got, gave, floor)
 
 
-def _check_surplus_used(problem: Problem, item: str, got: dict[tuple[str, str], int],
-                        gave: dict[tuple[str, str], int], floor: float) -> None:
+def _check_surplus_used(
+    problem: Problem,
+    item: str,
+    got: dict[tuple[str, str], int],
+    gave: dict[tuple[str, str], int],
+    floor: float,
+) -> None:
     lot = lot_of(problem, item)
     lines = {o.code: o.lines[item] for o in problem.organisations if item in o.lines}
-    needy = [r for r, ln in lines.items() if ln.requested > 0 and ln.daily_use > 0
-             and got[r, item] < floor_lots(ln.requested, lot) - lot
-             and days(ln, got[r, item]) < floor - 2 * lot / ln.daily_use]
+    needy = [
+        r
+        for r, ln in lines.items()
+        if ln.requested > 0
+        and ln.daily_use > 0
+        and got[r, item] < floor_lots(ln.requested, lot) - lot
+        and days(ln, got[r, item]) < floor - 2 * lot / ln.daily_use
+    ]
     if not needy:
         return
     for d, ln in lines.items():

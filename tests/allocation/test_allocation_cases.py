@@ -25,8 +25,15 @@ def outcome(plan: Plan, code: str, item: str = "FFP2") -> Any:
 
 def three_recipients(stock: int, **policy: Any) -> dict[str, Any]:
     """Use 10 a day each, holding 0, 5 and 10 days, each asking for 1,000."""
-    return problem_dict([org("A", FFP2=line(0, 10, 1000)), org("B", FFP2=line(50, 10, 1000)),
-                         org("C", FFP2=line(100, 10, 1000))], stock=stock, **policy)
+    return problem_dict(
+        [
+            org("A", FFP2=line(0, 10, 1000)),
+            org("B", FFP2=line(50, 10, 1000)),
+            org("C", FFP2=line(100, 10, 1000)),
+        ],
+        stock=stock,
+        **policy,
+    )
 
 
 def test_ample_stock_fills_every_request_in_full() -> None:
@@ -45,7 +52,8 @@ def test_scarce_stock_raises_everyone_to_the_water_level() -> None:
     assert [o.days_after for o in plan.outcomes] == [35, 35, 35]
     assert plan.items["FFP2"].level_days == pytest.approx(35)
     assert outcome(plan, "A").reason == (
-        "raised to 35.0 days, the national level for FFP2 respirators: stock ran out")
+        "raised to 35.0 days, the national level for FFP2 respirators: stock ran out"
+    )
     # one more unit lifts the level by 1/30 day, 1,000 more by 1000/30 days
     assert plan.items["FFP2"].one_more_pack_days == pytest.approx(1 / 30)
     assert plan.items["FFP2"].thousand_more_days == pytest.approx(1000 / 30)
@@ -65,24 +73,40 @@ def test_the_reserve_is_never_touched() -> None:
 
 
 def test_critical_requests_are_served_before_normal_ones() -> None:
-    data = problem_dict([org("CRIT", FFP2=line(500, 10, 300, "critical")),
-                         org("NORM", FFP2=line(0, 10, 300, "normal"))], stock=400)
+    data = problem_dict(
+        [
+            org("CRIT", FFP2=line(500, 10, 300, "critical")),
+            org("NORM", FFP2=line(0, 10, 300, "normal")),
+        ],
+        stock=400,
+    )
     _, plan = run(data)
     assert outcome(plan, "CRIT").allocated == 300
     assert outcome(plan, "NORM").allocated == 100
-    data = problem_dict([org("CRIT", FFP2=line(500, 10, 300, "critical")),
-                         org("HIGH", FFP2=line(0, 10, 300, "high")),
-                         org("NORM", FFP2=line(0, 10, 300, "normal"))], stock=400)
+    data = problem_dict(
+        [
+            org("CRIT", FFP2=line(500, 10, 300, "critical")),
+            org("HIGH", FFP2=line(0, 10, 300, "high")),
+            org("NORM", FFP2=line(0, 10, 300, "normal")),
+        ],
+        stock=400,
+    )
     _, plan = run(data)
     assert [outcome(plan, c).allocated for c in ("CRIT", "HIGH", "NORM")] == [300, 100, 0]
     assert outcome(plan, "NORM").reason == (
-        "nothing left: FFP2 respirators ran out on high requests, which are served first")
+        "nothing left: FFP2 respirators ran out on high requests, which are served first"
+    )
 
 
 def test_lines_without_daily_use_are_served_after_those_with_known_use() -> None:
-    data = problem_dict([org("KNOWN", FFP2=line(0, 10, 200)),
-                         org("ZERO1", FFP2=line(0, 0, 100)), org("ZERO2", FFP2=line(0, 0, 300))],
-                        stock=400)
+    data = problem_dict(
+        [
+            org("KNOWN", FFP2=line(0, 10, 200)),
+            org("ZERO1", FFP2=line(0, 0, 100)),
+            org("ZERO2", FFP2=line(0, 0, 300)),
+        ],
+        stock=400,
+    )
     _, plan = run(data)
     # KNOWN is filled first; the other 200 go to the two by equal share of request (50%)
     assert [outcome(plan, c).allocated for c in ("KNOWN", "ZERO1", "ZERO2")] == [200, 50, 150]
@@ -92,8 +116,12 @@ def test_lines_without_daily_use_are_served_after_those_with_known_use() -> None
 
 def test_a_donor_must_give_when_national_stock_runs_out() -> None:
     # No national stock; the donor holds 100 days, keeps 28 and the receiver reaches 28.
-    data = problem_dict([org("NEEDY", FFP2=line(0, 10, 500)),
-                         org("RICH", lat=59.5, FFP2=line(1000, 10, 0, may_donate=True))])
+    data = problem_dict(
+        [
+            org("NEEDY", FFP2=line(0, 10, 500)),
+            org("RICH", lat=59.5, FFP2=line(1000, 10, 0, may_donate=True)),
+        ]
+    )
     _, plan = run(data)
     assert outcome(plan, "NEEDY").allocated == 280
     assert outcome(plan, "NEEDY").from_surplus == 280
@@ -104,16 +132,19 @@ def test_a_donor_must_give_when_national_stock_runs_out() -> None:
 
 
 def test_a_donor_below_the_floor_must_not_give() -> None:
-    data = problem_dict([org("NEEDY", FFP2=line(0, 10, 500)),
-                         org("THIN", FFP2=line(250, 10, 0, may_donate=True))])
+    data = problem_dict(
+        [org("NEEDY", FFP2=line(0, 10, 500)), org("THIN", FFP2=line(250, 10, 0, may_donate=True))]
+    )
     _, plan = run(data)
     assert plan.shipments == ()
     assert outcome(plan, "NEEDY").allocated == 0
 
 
 def test_no_redistribution_while_national_stock_suffices_or_when_turned_off() -> None:
-    orgs = [org("NEEDY", FFP2=line(0, 10, 500)),
-            org("RICH", FFP2=line(1000, 10, 0, may_donate=True))]
+    orgs = [
+        org("NEEDY", FFP2=line(0, 10, 500)),
+        org("RICH", FFP2=line(1000, 10, 0, may_donate=True)),
+    ]
     _, plan = run(problem_dict(orgs, stock=500))
     assert all(s.kind == "distribution" for s in plan.shipments)
     _, plan = run(problem_dict(orgs, stock=100, redistribute=False))
@@ -122,9 +153,14 @@ def test_no_redistribution_while_national_stock_suffices_or_when_turned_off() ->
 
 
 def test_surplus_tops_up_after_national_stock_and_only_to_the_floor() -> None:
-    data = problem_dict([org("NEEDY", FFP2=line(0, 10, 1000)),
-                         org("RICH", FFP2=line(2000, 10, 0, may_donate=True)),
-                         org("ASKS", FFP2=line(5000, 10, 100, may_donate=True))], stock=100)
+    data = problem_dict(
+        [
+            org("NEEDY", FFP2=line(0, 10, 1000)),
+            org("RICH", FFP2=line(2000, 10, 0, may_donate=True)),
+            org("ASKS", FFP2=line(5000, 10, 100, may_donate=True)),
+        ],
+        stock=100,
+    )
     _, plan = run(data)
     # national 100 to NEEDY (lowest); RICH tops NEEDY up to 28 days; ASKS requests: no donor
     assert outcome(plan, "NEEDY").allocated == 280
@@ -151,8 +187,10 @@ def test_a_request_below_one_pack_cannot_be_served() -> None:
 
 
 def test_unreachable_and_empty_sources_give_nothing() -> None:
-    data = problem_dict([org("NEAR", FFP2=line(0, 10, 100)), org("FAR", FFP2=line(0, 10, 100))],
-                        stock={"NW-1": 1000, "EMPTY": 0})
+    data = problem_dict(
+        [org("NEAR", FFP2=line(0, 10, 100)), org("FAR", FFP2=line(0, 10, 100))],
+        stock={"NW-1": 1000, "EMPTY": 0},
+    )
     data["routes"] = [{"from": "NW-1", "to": "NEAR"}, {"from": "EMPTY", "to": "FAR"}]
     _, plan = run(data)
     assert outcome(plan, "NEAR").allocated == 100
@@ -176,14 +214,20 @@ def test_a_road_distance_from_the_routes_table_is_used() -> None:
 
 
 def test_each_recipient_is_served_from_the_nearest_warehouse() -> None:
-    data = problem_dict([org("SOUTH", lat=55.6, lon=13.0, FFP2=line(0, 10, 100)),
-                         org("NORTH", lat=65.6, lon=22.1, FFP2=line(0, 10, 100))],
-                        stock={"W-MALMO": 1000, "W-LULEA": 1000})
+    data = problem_dict(
+        [
+            org("SOUTH", lat=55.6, lon=13.0, FFP2=line(0, 10, 100)),
+            org("NORTH", lat=65.6, lon=22.1, FFP2=line(0, 10, 100)),
+        ],
+        stock={"W-MALMO": 1000, "W-LULEA": 1000},
+    )
     data["sources"][0].update(lat=55.6, lon=13.0)
     data["sources"][1].update(lat=65.6, lon=22.1)
     _, plan = run(data)
     assert {(s.source, s.organisation) for s in plan.shipments} == {
-        ("W-MALMO", "SOUTH"), ("W-LULEA", "NORTH")}
+        ("W-MALMO", "SOUTH"),
+        ("W-LULEA", "NORTH"),
+    }
 
 
 def test_an_item_nobody_asked_for_is_left_alone() -> None:
@@ -199,10 +243,15 @@ def test_an_item_nobody_asked_for_is_left_alone() -> None:
 
 
 def test_the_population_key_shares_by_population_capped_at_the_request() -> None:
-    data = problem_dict([org("BIG", population=30_000, FFP2=line(0, 10, 1000)),
-                         org("SMALL", population=10_000, FFP2=line(0, 10, 1000)),
-                         org("TINY", population=10_000, FFP2=line(0, 10, 50))],
-                        stock=850, name="population")
+    data = problem_dict(
+        [
+            org("BIG", population=30_000, FFP2=line(0, 10, 1000)),
+            org("SMALL", population=10_000, FFP2=line(0, 10, 1000)),
+            org("TINY", population=10_000, FFP2=line(0, 10, 50)),
+        ],
+        stock=850,
+        name="population",
+    )
     problem = Problem.from_dict(data)
     plan = solve(problem)
     # TINY is capped at 50; 800 left share 3:1 between BIG and SMALL
@@ -211,9 +260,16 @@ def test_the_population_key_shares_by_population_capped_at_the_request() -> None
 
 
 def test_cbc_gives_the_same_allocation_as_highs() -> None:
-    data = problem_dict([org("A", FFP2=line(0, 10, 1000)), org("B", FFP2=line(50, 10, 1000)),
-                         org("RICH", FFP2=line(2000, 10, 0, may_donate=True))], stock=300,
-                        whole_packs=True, pack=10)
+    data = problem_dict(
+        [
+            org("A", FFP2=line(0, 10, 1000)),
+            org("B", FFP2=line(50, 10, 1000)),
+            org("RICH", FFP2=line(2000, 10, 0, may_donate=True)),
+        ],
+        stock=300,
+        whole_packs=True,
+        pack=10,
+    )
     _, highs = run(data)
     _, cbc = run(data, solver="cbc")
     assert cbc.solver == "CBC"
@@ -222,8 +278,10 @@ def test_cbc_gives_the_same_allocation_as_highs() -> None:
 
 
 def test_what_if_scales_use_and_removes_sources_in_one_call() -> None:
-    data = problem_dict([org("A", FFP2=line(0, 10, 1000)), org("B", FFP2=line(50, 10, 1000))],
-                        stock={"NW-1": 300, "NW-2": 300})
+    data = problem_dict(
+        [org("A", FFP2=line(0, 10, 1000)), org("B", FFP2=line(50, 10, 1000))],
+        stock={"NW-1": 300, "NW-2": 300},
+    )
     problem = Problem.from_dict(data)
     base = solve(problem)
     fewer = what_if(problem, remove_sources=["NW-2"])
@@ -236,8 +294,13 @@ def test_what_if_scales_use_and_removes_sources_in_one_call() -> None:
 
 
 def test_two_policies_compare_on_the_same_figures() -> None:
-    data = problem_dict([org("EMPTY", population=10_000, FFP2=line(0, 10, 1000)),
-                         org("FULL", population=90_000, FFP2=line(900, 10, 1000))], stock=500)
+    data = problem_dict(
+        [
+            org("EMPTY", population=10_000, FFP2=line(0, 10, 1000)),
+            org("FULL", population=90_000, FFP2=line(900, 10, 1000)),
+        ],
+        stock=500,
+    )
     plans, figures = compare_policies(Problem.from_dict(data))
     needs, key = figures["needs"], figures["population"]
     assert needs.lowest_days_after == pytest.approx(50)

@@ -15,15 +15,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "allocation", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "allocation", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
 def problem_file(tmp_path: Path) -> Path:
-    data = problem_dict([org("0180", FFP2=line(1000, 200, 5000, "critical")),
-                         org("0181", FFP2=line(0, 100, 5000))], stock=6000, whole_packs=True,
-                        pack=20)
+    data = problem_dict(
+        [org("0180", FFP2=line(1000, 200, 5000, "critical")), org("0181", FFP2=line(0, 100, 5000))],
+        stock=6000,
+        whole_packs=True,
+        pack=20,
+    )
     path = tmp_path / "problem.json"
     path.write_text(json.dumps(data))
     return path
@@ -57,8 +65,13 @@ def test_compare_prints_both_policies_side_by_side(problem_file: Path, tmp_path:
     assert "recipients below 7 days" in done.stdout
     figures = json.loads((tmp_path / "cmp.json").read_text())
     assert set(figures) == {"needs", "population"}
-    assert set(figures["needs"]) >= {"lowest_days_after", "below_7_days", "below_14_days",
-                                     "unmet", "unit_km"}
+    assert set(figures["needs"]) >= {
+        "lowest_days_after",
+        "below_7_days",
+        "below_14_days",
+        "unmet",
+        "unit_km",
+    }
 
 
 def test_compare_two_plan_files(problem_file: Path, tmp_path: Path) -> None:
@@ -70,17 +83,25 @@ def test_compare_two_plan_files(problem_file: Path, tmp_path: Path) -> None:
     assert "lowest days after" in done.stdout
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ({"items": []}, "items: must list at least one item"),
-    ("{not json", "is not valid JSON"),
-    (problem_dict([org("A", FFP2=line(-1, 1, 1))]),
-     "organisations[0].lines.FFP2.on_hand: must be a whole number >= 0, got -1"),
-    (problem_dict([org("A", FFP2=line(1, "ten", 1))]),
-     "organisations[0].lines.FFP2.daily_use: must be a number >= 0, got 'ten'"),
-    (problem_dict([org("A", MASK=line(1, 1, 1))]), "unknown item code 'MASK'"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ({"items": []}, "items: must list at least one item"),
+        ("{not json", "is not valid JSON"),
+        (
+            problem_dict([org("A", FFP2=line(-1, 1, 1))]),
+            "organisations[0].lines.FFP2.on_hand: must be a whole number >= 0, got -1",
+        ),
+        (
+            problem_dict([org("A", FFP2=line(1, "ten", 1))]),
+            "organisations[0].lines.FFP2.daily_use: must be a number >= 0, got 'ten'",
+        ),
+        (problem_dict([org("A", MASK=line(1, 1, 1))]), "unknown item code 'MASK'"),
+    ],
+)
 def test_a_bad_file_exits_2_with_a_clear_message_and_writes_nothing(
-        tmp_path: Path, content: Any, message: str) -> None:
+    tmp_path: Path, content: Any, message: str
+) -> None:
     out = tmp_path / "out.json"
     done = cli("solve", write(tmp_path / "bad.json", content), "-o", out)
     assert done.returncode == 2
@@ -91,8 +112,10 @@ def test_a_bad_file_exits_2_with_a_clear_message_and_writes_nothing(
 
 
 def test_compare_rejects_a_bad_file_too(tmp_path: Path) -> None:
-    bad = write(tmp_path / "bad.json", problem_dict([org("A", FFP2=line(1, 1, 1)),
-                                                     org("A", FFP2=line(1, 1, 1))]))
+    bad = write(
+        tmp_path / "bad.json",
+        problem_dict([org("A", FFP2=line(1, 1, 1)), org("A", FFP2=line(1, 1, 1))]),
+    )
     done = cli("compare", bad, "-o", tmp_path / "cmp.json")
     assert done.returncode == 2
     assert "organisations[1].code: duplicate code 'A'" in done.stderr

@@ -18,30 +18,58 @@ from allocation.solve import Runner
 solve_module = importlib.import_module("allocation.solve")  # the module, not solve()
 
 
-def random_problem(seed: int, *, routes: bool, sources: int = 3, orgs: int = 25,
-                   pack: int = 1, ample: bool = False) -> Problem:
+def random_problem(
+    seed: int, *, routes: bool, sources: int = 3, orgs: int = 25, pack: int = 1, ample: bool = False
+) -> Problem:
     rng = random.Random(seed)
     items = ["A", "B"]
     data: dict[str, Any] = {
         "items": [{"code": c, "pack_size": pack} for c in items],
-        "sources": [{"code": f"S{n}", "lat": rng.uniform(55, 68), "lon": rng.uniform(11, 24),
-                     "stock": {c: rng.randint(0, 4000 if ample else 1500) for c in items}}
-                    for n in range(sources)],
+        "sources": [
+            {
+                "code": f"S{n}",
+                "lat": rng.uniform(55, 68),
+                "lon": rng.uniform(11, 24),
+                "stock": {c: rng.randint(0, 4000 if ample else 1500) for c in items},
+            }
+            for n in range(sources)
+        ],
         "reserve": {c: rng.randint(0, 100) for c in items},
         "organisations": [
-            {"code": f"O{n:02d}", "kind": "municipality", "population": rng.randint(1, 10**5),
-             "lat": rng.uniform(55, 68), "lon": rng.uniform(11, 24),
-             "lines": {c: {"on_hand": rng.randint(0, 600), "daily_use": rng.choice([0, 5, 10, 20]),
-                           "requested": rng.choice([0, 0, rng.randint(1, 400)]),
-                           "priority": rng.choice(["critical", "high", "normal"]),
-                           "may_donate": rng.random() < 0.5} for c in items}}
-            for n in range(orgs)],
-        "policy": {"name": "needs", "donor_floor_days": 28, "redistribute": True,
-                   "whole_packs": pack > 1, "redistribution_neighbours": 3},
+            {
+                "code": f"O{n:02d}",
+                "kind": "municipality",
+                "population": rng.randint(1, 10**5),
+                "lat": rng.uniform(55, 68),
+                "lon": rng.uniform(11, 24),
+                "lines": {
+                    c: {
+                        "on_hand": rng.randint(0, 600),
+                        "daily_use": rng.choice([0, 5, 10, 20]),
+                        "requested": rng.choice([0, 0, rng.randint(1, 400)]),
+                        "priority": rng.choice(["critical", "high", "normal"]),
+                        "may_donate": rng.random() < 0.5,
+                    }
+                    for c in items
+                },
+            }
+            for n in range(orgs)
+        ],
+        "policy": {
+            "name": "needs",
+            "donor_floor_days": 28,
+            "redistribute": True,
+            "whole_packs": pack > 1,
+            "redistribution_neighbours": 3,
+        },
     }
     if routes:
-        data["routes"] = [{"from": s["code"], "to": o["code"]} for s in data["sources"]
-                          for o in data["organisations"] if rng.random() < 0.6]
+        data["routes"] = [
+            {"from": s["code"], "to": o["code"]}
+            for s in data["sources"]
+            for o in data["organisations"]
+            if rng.random() < 0.6
+        ]
     return Problem.from_dict(data)
 
 
@@ -50,19 +78,24 @@ def unit_km(plan: Plan) -> float:
 
 
 def by_organisation(plan: Plan) -> dict[tuple[str, str], tuple[int, int, int]]:
-    return {(o.organisation, o.item): (o.allocated, o.given, o.from_surplus)
-            for o in plan.outcomes}
+    return {(o.organisation, o.item): (o.allocated, o.given, o.from_surplus) for o in plan.outcomes}
 
 
-CASES = [(seed, routes, pack, ample) for seed in range(6) for routes in (False, True)
-         for pack, ample in ((1, True), (10, False))]
+CASES = [
+    (seed, routes, pack, ample)
+    for seed in range(6)
+    for routes in (False, True)
+    for pack, ample in ((1, True), (10, False))
+]
 
 
 @pytest.mark.parametrize(("seed", "routes", "pack", "ample"), CASES)
-def test_nearest_transport_gives_the_lp_plan(monkeypatch: pytest.MonkeyPatch, seed: int,
-                                             routes: bool, pack: int, ample: bool) -> None:
-    problem = random_problem(seed, routes=routes, pack=pack, ample=ample,
-                             sources=1 if seed % 3 == 0 else 3)
+def test_nearest_transport_gives_the_lp_plan(
+    monkeypatch: pytest.MonkeyPatch, seed: int, routes: bool, pack: int, ample: bool
+) -> None:
+    problem = random_problem(
+        seed, routes=routes, pack=pack, ample=ample, sources=1 if seed % 3 == 0 else 3
+    )
     fast = solve(problem)
     # The rules' checks assume every pair may ship; routes and 3 neighbours break that, so
     # here rule 1 and agreement with the LP path (held to all rules elsewhere) are checked.
@@ -74,11 +107,21 @@ def test_nearest_transport_gives_the_lp_plan(monkeypatch: pytest.MonkeyPatch, se
 
 
 def test_nearest_transport_is_taken_when_the_nearest_can_serve() -> None:
-    arcs = [("S:A", "r1", 10.0, "distribution"), ("S:B", "r1", 50.0, "distribution"),
-            ("S:A", "r2", 30.0, "distribution"), ("S:B", "r2", 20.0, "distribution")]
-    data = TransportData("X", 1, {"S:A": 5, "S:B": 5}, None, arcs,
-                         {("r1", "distribution"): (3, 3), ("r2", "distribution"): (4, 4)},
-                         {"r1": 3, "r2": 4})
+    arcs = [
+        ("S:A", "r1", 10.0, "distribution"),
+        ("S:B", "r1", 50.0, "distribution"),
+        ("S:A", "r2", 30.0, "distribution"),
+        ("S:B", "r2", 20.0, "distribution"),
+    ]
+    data = TransportData(
+        "X",
+        1,
+        {"S:A": 5, "S:B": 5},
+        None,
+        arcs,
+        {("r1", "distribution"): (3, 3), ("r2", "distribution"): (4, 4)},
+        {"r1": 3, "r2": 4},
+    )
     assert stages.nearest_transport(data) == {0: 3.0, 3: 4.0}
     runner = Runner("highs")
     model = build_transport(data)
@@ -88,11 +131,21 @@ def test_nearest_transport_is_taken_when_the_nearest_can_serve() -> None:
 
 
 def test_nearest_transport_declines_when_a_nearest_supplier_runs_short() -> None:
-    arcs = [("S:A", "r1", 10.0, "distribution"), ("S:B", "r1", 50.0, "distribution"),
-            ("S:A", "r2", 10.0, "distribution"), ("S:B", "r2", 20.0, "distribution")]
-    data = TransportData("X", 1, {"S:A": 5, "S:B": 5}, None, arcs,
-                         {("r1", "distribution"): (3, 3), ("r2", "distribution"): (4, 4)},
-                         {"r1": 3, "r2": 4})
+    arcs = [
+        ("S:A", "r1", 10.0, "distribution"),
+        ("S:B", "r1", 50.0, "distribution"),
+        ("S:A", "r2", 10.0, "distribution"),
+        ("S:B", "r2", 20.0, "distribution"),
+    ]
+    data = TransportData(
+        "X",
+        1,
+        {"S:A": 5, "S:B": 5},
+        None,
+        arcs,
+        {("r1", "distribution"): (3, 3), ("r2", "distribution"): (4, 4)},
+        {"r1": 3, "r2": 4},
+    )
     assert stages.nearest_transport(data) is None
 
 

@@ -13,11 +13,17 @@ from allocation import Plan, Problem, ProblemError, solve
 
 
 def good() -> dict[str, Any]:
-    data = problem_dict([org("0180", FFP2=line(1000, 200, 5000, "critical")),
-                         org("0181", FFP2=line(9000, 100, 0, may_donate=True))], stock=100000,
-                        reserve=10000, whole_packs=True, pack=20)
-    data["routes"] = [{"from": "NW-1", "to": "0180", "km": 12.5},
-                      {"from": "NW-1", "to": "0181"}]
+    data = problem_dict(
+        [
+            org("0180", FFP2=line(1000, 200, 5000, "critical")),
+            org("0181", FFP2=line(9000, 100, 0, may_donate=True)),
+        ],
+        stock=100000,
+        reserve=10000,
+        whole_packs=True,
+        pack=20,
+    )
+    data["routes"] = [{"from": "NW-1", "to": "0180", "km": 12.5}, {"from": "NW-1", "to": "0181"}]
     return data
 
 
@@ -65,25 +71,46 @@ BAD = [
     ("organisations.0.lines.FFP2.on_hand", ..., "organisations[0].lines.FFP2.on_hand: is missing"),
     ("organisations.1.code", ..., "organisations[1].code: is missing"),
     ("items", ..., "items: is missing"),
-    ("organisations.0.lines.FFP2.on_hand", "abc",
-     "organisations[0].lines.FFP2.on_hand: must be a whole number >= 0, got 'abc'"),
-    ("organisations.0.lines.FFP2.daily_use", -1,
-     "organisations[0].lines.FFP2.daily_use: must be a number >= 0, got -1"),
-    ("organisations.0.lines.FFP2.daily_use", float("nan"),
-     "organisations[0].lines.FFP2.daily_use: must be a number >= 0, got nan"),
-    ("organisations.0.lines.FFP2.requested", 2.5,
-     "organisations[0].lines.FFP2.requested: must be a whole number >= 0, got 2.5"),
-    ("organisations.0.lines.FFP2.requested", True,
-     "organisations[0].lines.FFP2.requested: must be a whole number >= 0, got true"),
+    (
+        "organisations.0.lines.FFP2.on_hand",
+        "abc",
+        "organisations[0].lines.FFP2.on_hand: must be a whole number >= 0, got 'abc'",
+    ),
+    (
+        "organisations.0.lines.FFP2.daily_use",
+        -1,
+        "organisations[0].lines.FFP2.daily_use: must be a number >= 0, got -1",
+    ),
+    (
+        "organisations.0.lines.FFP2.daily_use",
+        float("nan"),
+        "organisations[0].lines.FFP2.daily_use: must be a number >= 0, got nan",
+    ),
+    (
+        "organisations.0.lines.FFP2.requested",
+        2.5,
+        "organisations[0].lines.FFP2.requested: must be a whole number >= 0, got 2.5",
+    ),
+    (
+        "organisations.0.lines.FFP2.requested",
+        True,
+        "organisations[0].lines.FFP2.requested: must be a whole number >= 0, got true",
+    ),
     ("sources.0.stock.FFP2", -5, "sources[0].stock.FFP2: must be a whole number >= 0, got -5"),
     ("sources.0.stock.FFP2", "100", "sources[0].stock.FFP2: must be a whole number >= 0"),
     ("sources.0.stock", {"FFP3": 1}, "sources[0].stock.FFP3: unknown item code 'FFP3'"),
     ("reserve", {"GLOVE": 1}, "reserve.GLOVE: unknown item code 'GLOVE'"),
     ("organisations.0.lines", {"MASK": {}}, "organisations[0].lines.MASK: unknown item code"),
-    ("organisations.0.lines.FFP2.priority", "urgent",
-     "organisations[0].lines.FFP2.priority: must be one of critical, high, normal"),
-    ("organisations.0.lines.FFP2.may_donate", "yes",
-     "organisations[0].lines.FFP2.may_donate: must be true or false, got 'yes'"),
+    (
+        "organisations.0.lines.FFP2.priority",
+        "urgent",
+        "organisations[0].lines.FFP2.priority: must be one of critical, high, normal",
+    ),
+    (
+        "organisations.0.lines.FFP2.may_donate",
+        "yes",
+        "organisations[0].lines.FFP2.may_donate: must be true or false, got 'yes'",
+    ),
     ("organisations.1.code", "0180", "organisations[1].code: duplicate code '0180'"),
     ("items.0.pack_size", 0, "items[0].pack_size: must be a whole number >= 1, got 0"),
     ("organisations.0.lat", 91, "organisations[0].lat: must be a number from -90 to 90"),

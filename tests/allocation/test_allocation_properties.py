@@ -52,20 +52,36 @@ def lines(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def problems(draw: st.DrawFn, policy: str = "needs") -> Problem:
     items = ITEMS[: draw(st.integers(1, 2))]
-    sources = [{"code": f"W{n}", "lat": draw(st.floats(55, 68)), "lon": draw(st.floats(11, 24)),
-                "stock": {i: draw(st.sampled_from([0, 50, 300, 1000, 4000])) for i in items}}
-               for n in range(draw(st.integers(0, 3)))]
-    orgs = [{"code": f"O{n}", "population": draw(st.integers(0, 50_000)),
-             "lat": draw(st.floats(55, 68)), "lon": draw(st.floats(11, 24)),
-             "lines": {i: draw(lines()) for i in items if draw(st.integers(0, 4))}}
-            for n in range(draw(st.integers(1, 7)))]
+    sources = [
+        {
+            "code": f"W{n}",
+            "lat": draw(st.floats(55, 68)),
+            "lon": draw(st.floats(11, 24)),
+            "stock": {i: draw(st.sampled_from([0, 50, 300, 1000, 4000])) for i in items},
+        }
+        for n in range(draw(st.integers(0, 3)))
+    ]
+    orgs = [
+        {
+            "code": f"O{n}",
+            "population": draw(st.integers(0, 50_000)),
+            "lat": draw(st.floats(55, 68)),
+            "lon": draw(st.floats(11, 24)),
+            "lines": {i: draw(lines()) for i in items if draw(st.integers(0, 4))},
+        }
+        for n in range(draw(st.integers(1, 7)))
+    ]
     data = {
         "items": [{"code": i, "pack_size": draw(st.sampled_from([1, 10, 25]))} for i in items],
         "sources": sources,
         "reserve": {i: draw(st.sampled_from([0, 0, 100, 2000])) for i in items},
         "organisations": orgs,
-        "policy": {"name": policy, "donor_floor_days": draw(st.sampled_from([7, 28, 60])),
-                   "redistribute": draw(st.booleans()), "whole_packs": draw(st.booleans())},
+        "policy": {
+            "name": policy,
+            "donor_floor_days": draw(st.sampled_from([7, 28, 60])),
+            "redistribute": draw(st.booleans()),
+            "whole_packs": draw(st.booleans()),
+        },
     }
     return Problem.from_dict(data)
 
@@ -104,15 +120,20 @@ def test_the_population_key_is_feasible_proportional_and_gives_out_all(problem: 
     for item in problem.items:
         lot = item.pack_size if problem.policy.whole_packs else 1
         got = {o.organisation: o.allocated for o in plan.outcomes if o.item == item.code}
-        keyed = {o.code: o for o in problem.organisations
-                 if item.code in o.lines and o.lines[item.code].requested >= lot
-                 and o.population > 0}
+        keyed = {
+            o.code: o
+            for o in problem.organisations
+            if item.code in o.lines and o.lines[item.code].requested >= lot and o.population > 0
+        }
         wanted = sum(floor_lots(o.lines[item.code].requested, lot) for o in keyed.values())
         target = min(wanted, national_available(problem, item.code))
         assert sum(got.values()) >= target - lot * len(keyed)
         # per inhabitant nobody got more than one with an open request (one lot each way)
-        open_rates = [(got[c] + lot) / o.population for c, o in keyed.items()
-                      if got[c] < floor_lots(o.lines[item.code].requested, lot) - lot]
+        open_rates = [
+            (got[c] + lot) / o.population
+            for c, o in keyed.items()
+            if got[c] < floor_lots(o.lines[item.code].requested, lot) - lot
+        ]
         for c, o in keyed.items():
             for rate in open_rates:
                 assert (got[c] - lot) / o.population <= rate + 1e-9
@@ -123,12 +144,17 @@ def test_the_population_key_is_feasible_proportional_and_gives_out_all(problem: 
 def test_outcomes_agree_with_the_shipments(problem: Problem) -> None:
     plan = solve(problem)
     for o in plan.outcomes:
-        inbound = sum(s.quantity for s in plan.shipments
-                      if s.organisation == o.organisation and s.item == o.item)
-        outbound = sum(s.quantity for s in plan.shipments
-                       if s.source == o.organisation and s.item == o.item)
+        inbound = sum(
+            s.quantity
+            for s in plan.shipments
+            if s.organisation == o.organisation and s.item == o.item
+        )
+        outbound = sum(
+            s.quantity for s in plan.shipments if s.source == o.organisation and s.item == o.item
+        )
         assert (o.allocated, o.given) == (inbound, outbound)
         assert o.reason
     for code, result in plan.items.items():
-        assert result.allocated == sum(s.quantity for s in plan.shipments
-                                       if s.item == code and s.kind == "distribution")
+        assert result.allocated == sum(
+            s.quantity for s in plan.shipments if s.item == code and s.kind == "distribution"
+        )

@@ -43,14 +43,22 @@ def problems() -> list[Problem]:
     out = []
     for seed in range(8):
         for routes in (False, True):
-            out.append(random_problem(seed, routes=routes, pack=1 + 9 * (seed % 2),
-                                      sources=1 + seed % 3, ample=seed % 4 == 0))
+            out.append(
+                random_problem(
+                    seed,
+                    routes=routes,
+                    pack=1 + 9 * (seed % 2),
+                    sources=1 + seed % 3,
+                    ample=seed % 4 == 0,
+                )
+            )
     return out
 
 
 @pytest.mark.parametrize("problem", problems())
-def test_recorded_hand_over_gives_the_read_back_plan(monkeypatch: pytest.MonkeyPatch,
-                                                     problem: Problem) -> None:
+def test_recorded_hand_over_gives_the_read_back_plan(
+    monkeypatch: pytest.MonkeyPatch, problem: Problem
+) -> None:
     fast = plan_dict(problem)
     # Without the record LeanHiGHS reads every row back from PuLP's model, and the stages
     # read every value variable by variable (no column values are kept).
@@ -59,29 +67,46 @@ def test_recorded_hand_over_gives_the_read_back_plan(monkeypatch: pytest.MonkeyP
 
 
 def test_record_matches_the_model_rows() -> None:
-    arcs = [("S:A", "r1", 10.0, "distribution"), ("S:B", "r1", 50.0, "distribution"),
-            ("S:A", "r2", 30.0, "distribution"), ("O:C", "r2", 20.0, "redistribution"),
-            ("O:C", "r3", 5.0, "redistribution")]
-    data = TransportData("X", 10, {"S:A": 3, "S:B": 5, "O:C": 2}, 6, arcs,
-                         {("r1", "distribution"): (2, 3), ("r2", "distribution"): (1, 2),
-                          ("r2", "redistribution"): (0, 1), ("r3", "redistribution"): (1, 1)},
-                         {"r1": 3, "r2": 2, "r3": 1})
+    arcs = [
+        ("S:A", "r1", 10.0, "distribution"),
+        ("S:B", "r1", 50.0, "distribution"),
+        ("S:A", "r2", 30.0, "distribution"),
+        ("O:C", "r2", 20.0, "redistribution"),
+        ("O:C", "r3", 5.0, "redistribution"),
+    ]
+    data = TransportData(
+        "X",
+        10,
+        {"S:A": 3, "S:B": 5, "O:C": 2},
+        6,
+        arcs,
+        {
+            ("r1", "distribution"): (2, 3),
+            ("r2", "distribution"): (1, 2),
+            ("r2", "redistribution"): (0, 1),
+            ("r3", "redistribution"): (1, 1),
+        },
+        {"r1": 3, "r2": 2, "r3": 1},
+    )
     model = build_transport(data)
     prob = model.problem
     assert isinstance(prob, MatrixProblem)
     rows = prob.toRustModel().list_constraints()
     assert len(rows) == len(prob.row_starts)
     ends = [*prob.row_starts[1:], len(prob.row_ids)]
-    for row, start, end, low, high in zip(rows, prob.row_starts, ends, prob.row_lower,
-                                          prob.row_upper, strict=True):
+    for row, start, end, low, high in zip(
+        rows, prob.row_starts, ends, prob.row_lower, prob.row_upper, strict=True
+    ):
         assert [(v.id(), c) for v, c in row.items()] == list(
-            zip(prob.row_ids[start:end], prob.row_coefficients[start:end], strict=True))
+            zip(prob.row_ids[start:end], prob.row_coefficients[start:end], strict=True)
+        )
         sense = row.sense
         assert low == (-math.inf if sense == pulp_sense("<=") else row.rhs)
         assert high == (math.inf if sense == pulp_sense(">=") else row.rhs)
     objective = prob.toRustModel().get_objective()
     assert [(v.id(), c) for v, c in objective.items()] == list(
-        zip(prob.objective_ids, prob.objective_coefficients, strict=True))
+        zip(prob.objective_ids, prob.objective_coefficients, strict=True)
+    )
     # The values read from HiGHS's columns are the values PuLP holds.
     Runner("highs").run(prob)
     assert model.value_array().tolist() == [v.varValue or 0.0 for v in model.lots.values()]
@@ -90,12 +115,20 @@ def test_record_matches_the_model_rows() -> None:
 
 def pulp_sense(sense: str) -> object:
     from pulp._rustcore import Sense
+
     return {"<=": Sense.LessEqual, ">=": Sense.GreaterEqual, "==": Sense.Equal}[sense]
 
 
 def test_a_model_changed_after_building_is_read_back() -> None:
-    data = TransportData("X", 1, {"S:A": 5}, None, [("S:A", "r1", 10.0, "distribution")],
-                         {("r1", "distribution"): (0, 4)}, {"r1": 4})
+    data = TransportData(
+        "X",
+        1,
+        {"S:A": 5},
+        None,
+        [("S:A", "r1", 10.0, "distribution")],
+        {("r1", "distribution"): (0, 4)},
+        {"r1": 4},
+    )
     model = build_transport(data)
     var = next(iter(model.lots.values()))
     model.problem.addConstraint(var <= 2, "changed")  # a row the record does not hold
@@ -105,8 +138,15 @@ def test_a_model_changed_after_building_is_read_back() -> None:
 
 
 def test_a_new_objective_is_read_back() -> None:
-    data = TransportData("X", 1, {"S:A": 5}, None, [("S:A", "r1", 10.0, "distribution")],
-                         {("r1", "distribution"): (0, 4)}, {"r1": 4})
+    data = TransportData(
+        "X",
+        1,
+        {"S:A": 5},
+        None,
+        [("S:A", "r1", 10.0, "distribution")],
+        {("r1", "distribution"): (0, 4)},
+        {"r1": 4},
+    )
     model = build_transport(data)
     var = next(iter(model.lots.values()))
     model.problem.setObjective(-3 * var)  # as many terms as the recorded one
@@ -119,10 +159,14 @@ def test_a_new_objective_is_read_back() -> None:
 
 
 def random_ramps(rng: random.Random) -> list[Ramp]:
-    return [Ramp(rng.choice([0.0, 0.5, 1.0, 3.0, 10.0, 25.0, rng.uniform(0.1, 50)]),
-                 float(rng.choice([0, 0, rng.randint(0, 2000)])),
-                 float(rng.choice([0, rng.randint(1, 3000)])))
-            for _ in range(rng.randint(0, 12))]
+    return [
+        Ramp(
+            rng.choice([0.0, 0.5, 1.0, 3.0, 10.0, 25.0, rng.uniform(0.1, 50)]),
+            float(rng.choice([0, 0, rng.randint(0, 2000)])),
+            float(rng.choice([0, rng.randint(1, 3000)])),
+        )
+        for _ in range(rng.randint(0, 12))
+    ]
 
 
 @pytest.mark.parametrize("seed", range(300))
@@ -139,8 +183,9 @@ def test_levels_for_gives_level_for(seed: int) -> None:
 def test_rises_in_one_pass_give_each_rise() -> None:
     checked = 0
     for seed in range(24):
-        problem = random_problem(seed, routes=seed % 2 == 1, pack=1 + 9 * (seed % 3 == 0),
-                                 sources=1 + seed % 3)
+        problem = random_problem(
+            seed, routes=seed % 2 == 1, pack=1 + 9 * (seed % 3 == 0), sources=1 + seed % 3
+        )
         runner = Runner("highs")
         index = ProblemIndex(problem)
         for item in problem.items:
@@ -149,7 +194,8 @@ def test_rises_in_one_pass_give_each_rise() -> None:
             binding = binding_group(alloc)
             extras = (item.pack_size, 1000)
             assert _rises(net, alloc, binding, extras) == tuple(
-                _rise(net, alloc, binding, e) for e in extras)
+                _rise(net, alloc, binding, e) for e in extras
+            )
             checked += binding is not None
     assert checked >= 10  # most problems run out of something
 
@@ -182,8 +228,11 @@ def test_great_circle_from_gives_great_circle_km() -> None:
     rng = random.Random(5)
     for _ in range(20_000):
         a = (rng.uniform(-90, 90), rng.uniform(-180, 180))
-        b = (a[0] + rng.uniform(-1e-3, 1e-3), a[1]) if rng.random() < 0.2 else (
-            rng.uniform(-90, 90), rng.uniform(-180, 180))
+        b = (
+            (a[0] + rng.uniform(-1e-3, 1e-3), a[1])
+            if rng.random() < 0.2
+            else (rng.uniform(-90, 90), rng.uniform(-180, 180))
+        )
         assert _great_circle_from(*_place(*a), *_place(*b)) == great_circle_km(*a, *b)
 
 

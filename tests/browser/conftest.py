@@ -14,9 +14,16 @@ from werkzeug.serving import make_server
 from tests.conftest import need_tool
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 TIMEOUT_MS = 10_000
 
@@ -50,8 +57,9 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             timeout=30_000)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=30_000
+        )
         try:
             yield browser
         finally:
@@ -64,8 +72,9 @@ def new_page(chromium, live_server, csrf_enabled):
     contexts = []
 
     def make():
-        context = chromium.new_context(base_url=live_server,
-                                       viewport={"width": 1280, "height": 800}, locale="sv-SE")
+        context = chromium.new_context(
+            base_url=live_server, viewport={"width": 1280, "height": 800}, locale="sv-SE"
+        )
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         contexts.append(context)

@@ -53,8 +53,9 @@ def _officer_a_runs_and_changes_a_line(web: Page, shot) -> int:
     with web.expect_navigation():
         row.locator("button").click()
     row = _line_row(web, "0380")
-    expect(row.locator("mark.changed-quantity")).to_have_text(f"{proposed - 20:,}".replace(
-        ",", NBSP))
+    expect(row.locator("mark.changed-quantity")).to_have_text(
+        f"{proposed - 20:,}".replace(",", NBSP)
+    )
     expect(row.locator(".change-reason")).to_contain_text("Akademiska")
     shot(web, "allocation-03-line-changed")
 
@@ -138,8 +139,9 @@ def test_officers_logistics_and_municipality_carry_a_round_through(new_page, sho
     plan = db.session.get(AllocationPlan, plan_id)
     assert plan.status == PlanStatus.APPROVED
     assert (plan.proposed_by, plan.decided_by) == ("officer", "officer2")
-    shipment = db.session.scalar(select(Shipment).where(
-        Shipment.plan_id == plan_id, Shipment.recipient.has(code="0380")))
+    shipment = db.session.scalar(
+        select(Shipment).where(Shipment.plan_id == plan_id, Shipment.recipient.has(code="0380"))
+    )
     assert db.session.get(StockBalance, lot_id).reserved == 1000 - 20
 
     _logistics_picks_and_dispatches(web, shot, shipment)
@@ -151,17 +153,22 @@ def test_officers_logistics_and_municipality_carry_a_round_through(new_page, sho
     assert shipment.received_quantity == shipment.quantity - 40
     balance = db.session.get(StockBalance, lot_id)
     assert (balance.available, balance.reserved) == (20, 1000 - 20 - shipment.quantity)
-    request = db.session.scalar(select(ShortageRequest).where(
-        ShortageRequest.organisation.has(code="0380")))
+    request = db.session.scalar(
+        select(ShortageRequest).where(ShortageRequest.organisation.has(code="0380"))
+    )
     assert request.status == RequestStatus.PARTLY_MET
     assert request.met_quantity == shipment.quantity - 40
     assert stock.check_ledger() == [] and check_units() == []
 
     # The audit log shows who proposed, changed, approved, dispatched and received.
     actors = {(e.entity, e.actor) for e in db.session.scalars(select(AuditEvent))}
-    assert {("allocation_plans", "officer"), ("allocation_plan_lines", "officer"),
-            ("allocation_plans", "officer2"), ("shipments", "logistics"),
-            ("shipments", "requester")} <= actors
+    assert {
+        ("allocation_plans", "officer"),
+        ("allocation_plan_lines", "officer"),
+        ("allocation_plans", "officer2"),
+        ("shipments", "logistics"),
+        ("shipments", "requester"),
+    } <= actors
     sign_in(web, "officer")
     web.goto("/audit/")
     expect(web.locator("main")).to_contain_text("shipments")

@@ -18,10 +18,21 @@ pytestmark = pytest.mark.browser
 
 def neighbours_report() -> None:
     """Others in the country have reported too, so the map and charts have something to show."""
-    for code, stock, use in (("01", 90_000, 3_000), ("0180", 20_000, 900), ("12", 9_000, 1_500),
-                             ("1280", 1_000, 400), ("25", 30_000, 500), ("0381", 800, 30)):
-        demand.submit_report(code, date.today() - timedelta(days=3),
-                             [demand.LineInput("ffp2", stock, use)], ReportSource.API, "seed")
+    for code, stock, use in (
+        ("01", 90_000, 3_000),
+        ("0180", 20_000, 900),
+        ("12", 9_000, 1_500),
+        ("1280", 1_000, 400),
+        ("25", 30_000, 500),
+        ("0381", 800, 30),
+    ):
+        demand.submit_report(
+            code,
+            date.today() - timedelta(days=3),
+            [demand.LineInput("ffp2", stock, use)],
+            ReportSource.API,
+            "seed",
+        )
 
 
 def test_a_municipality_reports_and_requests_and_an_officer_finds_it(new_page, shot, users):
@@ -89,8 +100,7 @@ def test_a_municipality_reports_and_requests_and_an_officer_finds_it(new_page, s
     link.click()
     officer.get_by_test_id("decision-form").locator("#status").select_option("under_review")
     officer.get_by_test_id("decision-form").locator("button[type=submit]").click()
-    expect(officer.get_by_test_id("request-status").locator(".status-under_review")
-           ).to_be_visible()
+    expect(officer.get_by_test_id("request-status").locator(".status-under_review")).to_be_visible()
     shot(officer, "demand-request-decided")
     officer.context.close()
 

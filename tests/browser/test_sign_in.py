@@ -33,8 +33,11 @@ def expected_navigation(username: str) -> set[str]:
 
 def visible_navigation(page: Page) -> set[str]:
     links = page.locator("nav.main-nav [data-nav]")
-    return {links.nth(i).get_attribute("data-nav") for i in range(links.count())
-            if links.nth(i).is_visible()}
+    return {
+        links.nth(i).get_attribute("data-nav")
+        for i in range(links.count())
+        if links.nth(i).is_visible()
+    }
 
 
 def organisation_name(code: str) -> str:
@@ -73,7 +76,8 @@ def test_each_role_signs_in_sees_its_navigation_and_signs_out(new_page, shot, us
                 expect(badge).to_contain_text(organisation_name(organisation))
             assert visible_navigation(web) == expected_navigation(username)
             expect(web.locator('nav.main-nav [data-nav="main.home"]')).to_have_attribute(
-                "aria-current", "page")
+                "aria-current", "page"
+            )
             shot(web, f"home-{username}")
 
             web.get_by_test_id("logout").click()
@@ -106,8 +110,9 @@ def test_each_menu_entry_opens_its_page(new_page, shot, users, subtests):
                 expect(web.locator("h1").first).to_be_visible()
                 assert visible_navigation(web) == expected_navigation(username)
                 if path_of(web) == href:  # an entry that redirects is not "the current page"
-                    expect(web.locator(f'nav.main-nav [data-nav="{endpoint}"]')
-                           ).to_have_attribute("aria-current", "page")
+                    expect(web.locator(f'nav.main-nav [data-nav="{endpoint}"]')).to_have_attribute(
+                        "aria-current", "page"
+                    )
                 shot(web, f"nav-{username}-{endpoint}")
             if username == "county":  # its organisations are its own county's only
                 web.goto("/organisations/")
@@ -164,9 +169,18 @@ def test_language_switch_to_english_and_back(web, shot, users):
 def _ffp2() -> dict:
     db.session.expire_all()
     item = db.session.scalar(select(Item).where(Item.code == "ffp2"))
-    return {column: getattr(item, column) for column in
-            ("name_sv", "name_en", "unit", "pack_size", "standard", "shelf_life_months",
-             "active")}
+    return {
+        column: getattr(item, column)
+        for column in (
+            "name_sv",
+            "name_en",
+            "unit",
+            "pack_size",
+            "standard",
+            "shelf_life_months",
+            "active",
+        )
+    }
 
 
 def _audit_events() -> int:
@@ -202,7 +216,8 @@ def test_admin_sees_bad_input_beside_the_field_and_nothing_is_saved(web, shot, u
             expect(pack_size).to_have_value(bad)  # the user's input is kept to correct
             # The message sits beside its field, in the same field block.
             expect(web.locator(".field.has-error").filter(has=pack_size)).to_contain_text(
-                errors.first.inner_text().strip())
+                errors.first.inner_text().strip()
+            )
             expect(web.locator(".error-summary")).to_be_visible()
             expect(web.locator('[data-field-error="csrf_token"]')).to_have_count(0)
             # Fields without an error carry no aria-invalid (not even "None"), no dangling ids.

@@ -23,8 +23,9 @@ def sign_in(page: Page, username: str) -> None:
 
 
 def _cell(page: Page, table: str, item: str, column: str):
-    row = page.locator(f"#{table} tbody tr").filter(has=page.locator(
-        'td[data-column="item"]', has_text=re.compile(f"^{item}$")))
+    row = page.locator(f"#{table} tbody tr").filter(
+        has=page.locator('td[data-column="item"]', has_text=re.compile(f"^{item}$"))
+    )
     return row.locator(f'td[data-column="{column}"]')
 
 
@@ -77,11 +78,15 @@ def test_logistics_receives_part_of_an_order_and_qc_approves_part(new_page, shot
     expect(web.get_by_test_id("order-status")).to_have_attribute("data-status", "partly_delivered")
     shot(web, "supply-08-order-after")
 
-    for path, name in (("/stock/movements", "09-ledger"), ("/stock/pipeline", "10-pipeline"),
-                       ("/stock/expiring?days=90", "11-expiring"),
-                       ("/stock/deliveries", "12-deliveries"),
-                       ("/stock/count?warehouse=NL-ARN", "13-count"),
-                       ("/stock/import", "14-import"), ("/supply/suppliers/", "15-suppliers")):
+    for path, name in (
+        ("/stock/movements", "09-ledger"),
+        ("/stock/pipeline", "10-pipeline"),
+        ("/stock/expiring?days=90", "11-expiring"),
+        ("/stock/deliveries", "12-deliveries"),
+        ("/stock/count?warehouse=NL-ARN", "13-count"),
+        ("/stock/import", "14-import"),
+        ("/supply/suppliers/", "15-suppliers"),
+    ):
         web.goto(path)
         expect(web.locator("h1")).to_be_visible()
         shot(web, f"supply-{name}")

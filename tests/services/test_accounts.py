@@ -68,13 +68,16 @@ def test_a_reset_gives_a_new_password_that_works_and_the_old_does_not(users):
         accounts.authenticate("viewer", PASSWORD, "127.0.0.1")
 
 
-@pytest.mark.parametrize("role,org,field", [
-    ("requester", None, "organisation"),          # a requester needs an organisation
-    ("requester", "9999", "organisation"),        # unknown code
-    ("requester", "LST-03", "organisation"),      # a county board is not a requester
-    ("county", "0380", "organisation"),           # a municipality is not a county board
-    ("officer", "0380", "organisation"),          # national roles belong to no organisation
-])
+@pytest.mark.parametrize(
+    "role,org,field",
+    [
+        ("requester", None, "organisation"),  # a requester needs an organisation
+        ("requester", "9999", "organisation"),  # unknown code
+        ("requester", "LST-03", "organisation"),  # a county board is not a requester
+        ("county", "0380", "organisation"),  # a municipality is not a county board
+        ("officer", "0380", "organisation"),  # national roles belong to no organisation
+    ],
+)
 def test_roles_are_bound_to_the_right_kind_of_organisation(places, role, org, field):
     with pytest.raises(InvalidInput) as error:
         accounts.create_user("newbie", "New Bie", role, PASSWORD, org)

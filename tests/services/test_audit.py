@@ -25,8 +25,15 @@ def test_a_change_records_who_what_before_and_after(places):
 
 
 def test_a_new_record_is_recorded_with_all_its_values(places):
-    values = {"code": "NL-TEST", "name": "Testlager", "lat": 59.0, "lon": 17.0,
-              "municipality_code": None, "address": None, "active": True}
+    values = {
+        "code": "NL-TEST",
+        "name": "Testlager",
+        "lat": 59.0,
+        "lon": 17.0,
+        "municipality_code": None,
+        "address": None,
+        "active": True,
+    }
     with audit.acting_as("admin"):
         reference.save_record("warehouses", values)
     [event] = _events("warehouses", "NL-TEST")

@@ -28,14 +28,19 @@ def count(model) -> int:
 
 
 def latest(code="0380", item="ffp2") -> dict:
-    return {r["item_code"]: r for r in queries_demand.latest_rows(item_code=item)
-            if r["org_code"] == code}[item]
+    return {
+        r["item_code"]: r
+        for r in queries_demand.latest_rows(item_code=item)
+        if r["org_code"] == code
+    }[item]
 
 
 def test_a_report_stores_its_lines_and_makes_them_the_latest(places):
     stored = report()
     assert [(line.item.code, line.stock_on_hand, line.daily_use) for line in stored.lines] == [
-        ("ffp2", 1000, 100), ("mask_iir", 500, 50)]
+        ("ffp2", 1000, 100),
+        ("mask_iir", 500, 50),
+    ]
     assert count(LatestReportLine) == 2
     assert latest()["stock_on_hand"] == 1000
 
@@ -75,22 +80,26 @@ def test_a_report_older_than_the_set_days_is_stale(places, app):
     assert latest()["stale"] is True
 
 
-@pytest.mark.parametrize("lines,as_of,field", [
-    ([L("ffp2", -1, 10)], TODAY, "ffp2__stock_on_hand"),
-    ([L("ffp2", 10, -1)], TODAY, "ffp2__daily_use"),
-    ([L("nonsense", 10, 1)], TODAY, "line_2"),
-    ([L("ffp2", "ten", 1)], TODAY, "ffp2__stock_on_hand"),
-    ([L("ffp2", 1.5, 1)], TODAY, "ffp2__stock_on_hand"),
-    ([L("ffp2", True, 1)], TODAY, "ffp2__stock_on_hand"),
-    ([L("ffp2", 10**12, 1)], TODAY, "ffp2__stock_on_hand"),
-    ([L("ffp2", 1, 1), L("ffp2", 2, 2)], TODAY, "line_3"),
-    ([L("ffp2", 1, 1)], TODAY + timedelta(days=1), "as_of"),
-    ([L("ffp2", 1, 1)], TODAY - timedelta(days=400), "as_of"),
-    ([L("ffp2", 1, 1)], "2026-01-01", "as_of"),
-    (None, TODAY, "lines"),
-])
-def test_a_malformed_report_is_refused_with_a_message_and_nothing_is_stored(places, lines,
-                                                                            as_of, field):
+@pytest.mark.parametrize(
+    "lines,as_of,field",
+    [
+        ([L("ffp2", -1, 10)], TODAY, "ffp2__stock_on_hand"),
+        ([L("ffp2", 10, -1)], TODAY, "ffp2__daily_use"),
+        ([L("nonsense", 10, 1)], TODAY, "line_2"),
+        ([L("ffp2", "ten", 1)], TODAY, "ffp2__stock_on_hand"),
+        ([L("ffp2", 1.5, 1)], TODAY, "ffp2__stock_on_hand"),
+        ([L("ffp2", True, 1)], TODAY, "ffp2__stock_on_hand"),
+        ([L("ffp2", 10**12, 1)], TODAY, "ffp2__stock_on_hand"),
+        ([L("ffp2", 1, 1), L("ffp2", 2, 2)], TODAY, "line_3"),
+        ([L("ffp2", 1, 1)], TODAY + timedelta(days=1), "as_of"),
+        ([L("ffp2", 1, 1)], TODAY - timedelta(days=400), "as_of"),
+        ([L("ffp2", 1, 1)], "2026-01-01", "as_of"),
+        (None, TODAY, "lines"),
+    ],
+)
+def test_a_malformed_report_is_refused_with_a_message_and_nothing_is_stored(
+    places, lines, as_of, field
+):
     # A good line first: one bad line refuses the whole report.
     given = [] if lines is None else [L("mask_iir", 5, 1), *lines]
     with pytest.raises(InvalidInput) as refused:
@@ -109,28 +118,39 @@ def _csv(text: str) -> bytes:
 
 
 def test_a_csv_upload_with_semicolons_is_a_report(places):
-    stored = demand.import_report("0380", TODAY, _csv(
-        "item;stock_on_hand;daily_use\nffp2;1 200;30\nhand_rub;40;2\n"), "lager.csv", "tester")
+    stored = demand.import_report(
+        "0380",
+        TODAY,
+        _csv("item;stock_on_hand;daily_use\nffp2;1 200;30\nhand_rub;40;2\n"),
+        "lager.csv",
+        "tester",
+    )
     assert stored.source == ReportSource.UPLOAD
     assert {line.item.code: line.stock_on_hand for line in stored.lines} == {
-        "ffp2": 1200, "hand_rub": 40}
+        "ffp2": 1200,
+        "hand_rub": 40,
+    }
 
 
 def test_an_excel_upload_is_a_report(places):
     buffer = BytesIO()
     pd.DataFrame({"item": ["visor"], "stock_on_hand": [30], "daily_use": [3]}).to_excel(
-        buffer, index=False)
+        buffer, index=False
+    )
     stored = demand.import_report("0380", TODAY, buffer.getvalue(), "lager.xlsx", "tester")
     assert stored.lines[0].stock_on_hand == 30
 
 
-@pytest.mark.parametrize("content,reason", [
-    ("item,stock_on_hand,daily_use\nffp2,-5,1\n", "below the minimum"),
-    ("item,stock_on_hand,daily_use\nfoo,5,1\n", "unknown item code"),
-    ("item,stock_on_hand,daily_use\nffp2,many,1\n", "not a whole number"),
-    ("item,stock\nffp2,5\n", "missing"),
-    ("", "empty"),
-])
+@pytest.mark.parametrize(
+    "content,reason",
+    [
+        ("item,stock_on_hand,daily_use\nffp2,-5,1\n", "below the minimum"),
+        ("item,stock_on_hand,daily_use\nfoo,5,1\n", "unknown item code"),
+        ("item,stock_on_hand,daily_use\nffp2,many,1\n", "not a whole number"),
+        ("item,stock\nffp2,5\n", "missing"),
+        ("", "empty"),
+    ],
+)
 def test_a_bad_file_is_refused_row_by_row_and_nothing_is_stored(places, content, reason):
     with pytest.raises(ImportRejected) as refused:
         demand.import_report("0380", TODAY, _csv(content), "lager.csv", "tester")
@@ -148,8 +168,13 @@ def test_a_huge_file_is_refused_before_it_is_read(places, app):
 
 def test_a_file_dated_in_the_future_is_refused(places):
     with pytest.raises(InvalidInput) as refused:
-        demand.import_report("0380", TODAY + timedelta(days=2),
-                             _csv("item,stock_on_hand,daily_use\nffp2,5,1\n"), "a.csv", "t")
+        demand.import_report(
+            "0380",
+            TODAY + timedelta(days=2),
+            _csv("item,stock_on_hand,daily_use\nffp2,5,1\n"),
+            "a.csv",
+            "t",
+        )
     assert "as_of" in refused.value.errors
     assert count(SituationReport) == 0
 
@@ -157,9 +182,13 @@ def test_a_file_dated_in_the_future_is_refused(places):
 def test_the_national_summary_adds_up_regions_and_municipalities(places):
     report(code="0380", lines=[L("ffp2", 100, 20)])  # 5 days: below 7
     report(code="01", lines=[L("ffp2", 1000, 100)])  # 10 days: below 14
-    summary = {r["item"].code: r for r in queries_demand.item_summary(
-        queries_demand.latest_rows(), {"ffp2": {"available": 5, "quarantined": 0,
-                                                "reserved": 0, "incoming": 7}})}
+    summary = {
+        r["item"].code: r
+        for r in queries_demand.item_summary(
+            queries_demand.latest_rows(),
+            {"ffp2": {"available": 5, "quarantined": 0, "reserved": 0, "incoming": 7}},
+        )
+    }
     ffp2 = summary["ffp2"]
     assert ffp2["held"] == {"region": 1000, "municipality": 100, "care_provider": 0}
     assert ffp2["days_total"] == pytest.approx(1100 / 120)

@@ -22,14 +22,22 @@ S = RequestStatus
 
 
 def reported(code="0380", item="ffp2", stock=100, use=20):
-    demand.submit_report(code, TODAY, [demand.LineInput(item, stock, use)], ReportSource.FORM,
-                         "tester")
+    demand.submit_report(
+        code, TODAY, [demand.LineInput(item, stock, use)], ReportSource.FORM, "tester"
+    )
 
 
 def filed(code="0380", item="ffp2", quantity=500, priority="critical", **extra):
-    return demand_requests.file_request(code, item, quantity, TODAY + timedelta(days=3),
-                                        priority, "Our stock runs out on Friday.", "tester",
-                                        **extra)
+    return demand_requests.file_request(
+        code,
+        item,
+        quantity,
+        TODAY + timedelta(days=3),
+        priority,
+        "Our stock runs out on Friday.",
+        "tester",
+        **extra,
+    )
 
 
 def test_a_request_keeps_the_organisations_latest_stock_and_use(places):
@@ -53,10 +61,15 @@ def test_a_request_without_a_report_needs_the_figures(places):
     assert {"stock_on_hand", "daily_use"} <= set(refused.value.errors)
 
 
-@pytest.mark.parametrize("changes,field", [
-    ({"quantity": 0}, "quantity"), ({"quantity": "5"}, "quantity"),
-    ({"item": "unobtainium"}, "item"), ({"priority": "urgent"}, "priority"),
-])
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"quantity": 0}, "quantity"),
+        ({"quantity": "5"}, "quantity"),
+        ({"item": "unobtainium"}, "item"),
+        ({"priority": "urgent"}, "priority"),
+    ],
+)
 def test_a_bad_request_is_refused_and_nothing_is_stored(places, changes, field):
     reported()
     arguments = {"item": "ffp2", "quantity": 500, "priority": "high", **changes}
@@ -69,8 +82,9 @@ def test_a_bad_request_is_refused_and_nothing_is_stored(places, changes, field):
 def test_a_needed_by_date_in_the_past_is_refused(places):
     reported()
     with pytest.raises(InvalidInput) as refused:
-        demand_requests.file_request("0380", "ffp2", 5, TODAY - timedelta(days=1), "high",
-                                     "x", "tester")
+        demand_requests.file_request(
+            "0380", "ffp2", 5, TODAY - timedelta(days=1), "high", "x", "tester"
+        )
     assert "needed_by" in refused.value.errors
 
 
@@ -84,7 +98,12 @@ def test_an_officer_moves_a_request_through_review_to_partly_met_and_met(places)
     demand_requests.change_status(request.id, "met", "officer")
     assert request.met_quantity == 500
     assert [h.to_status for h in request.history] == [
-        S.SUBMITTED, S.UNDER_REVIEW, S.IN_PLAN, S.PARTLY_MET, S.MET]
+        S.SUBMITTED,
+        S.UNDER_REVIEW,
+        S.IN_PLAN,
+        S.PARTLY_MET,
+        S.MET,
+    ]
     assert request.history[2].reason == "Plan 7"
 
 
@@ -134,9 +153,10 @@ def test_mark_in_plan_moves_open_requests_only(places):
 
 # County coordination (§ 3 a)
 
+
 def test_a_sharing_moves_reported_stock_between_two_organisations_of_the_county(places):
-    reported("0380", stock=100, use=10)   # Uppsala kommun
-    reported("0381", stock=5, use=10)     # Enköping
+    reported("0380", stock=100, use=10)  # Uppsala kommun
+    reported("0381", stock=5, use=10)  # Enköping
     demand_county.record_sharing("LST-03", "0380", "0381", "ffp2", 40, TODAY, "county")
     assert demand.latest_line(_org("0380"), _item("ffp2")).stock_on_hand == 60
     assert demand.latest_line(_org("0381"), _item("ffp2")).stock_on_hand == 45
@@ -158,8 +178,9 @@ def test_a_sharing_can_meet_a_request_of_the_receiver(places):
     reported("0380", stock=100, use=10)
     reported("0381", stock=5, use=10)
     request = filed("0381", quantity=30)
-    demand_county.record_sharing("LST-03", "0380", "0381", "ffp2", 30, TODAY, "county",
-                                 request_id=request.id)
+    demand_county.record_sharing(
+        "LST-03", "0380", "0381", "ffp2", 30, TODAY, "county", request_id=request.id
+    )
     assert request.status == S.MET
 
 
@@ -212,8 +233,9 @@ def test_the_request_list_puts_the_most_urgent_priority_first(places):
 
     reported()
     normal = filed(priority="normal")
-    critical = demand_requests.file_request("0380", "ffp2", 5, TODAY + timedelta(days=9),
-                                            "critical", "x", "tester")
+    critical = demand_requests.file_request(
+        "0380", "ffp2", 5, TODAY + timedelta(days=9), "critical", "x", "tester"
+    )
     high = filed(priority="high")
     listed = queries_demand.request_list(True, status="open")
     assert [r.id for r in listed] == [critical.id, high.id, normal.id]

@@ -7,8 +7,11 @@ import pytest
 
 from supplyapp.imports import Column, ImportRejected, read_table, validate_rows
 
-COLUMNS = [Column("item", max_length=10), Column("quantity", "int", minimum=1),
-           Column("expiry", "date", required=False)]
+COLUMNS = [
+    Column("item", max_length=10),
+    Column("quantity", "int", minimum=1),
+    Column("expiry", "date", required=False),
+]
 
 
 def test_a_good_csv_gives_typed_rows():
@@ -35,13 +38,16 @@ def test_every_bad_row_is_reported_with_row_column_and_reason():
     assert "not a whole number" in str(rejected.value)
 
 
-@pytest.mark.parametrize("data,name,reason", [
-    (b"", "x.csv", "empty"),
-    (b"item,quantity\n", "x.csv", "no data rows"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00", "x.csv", "not a text"),
-    (b"PK\x03\x04 not really a zip", "x.xlsx", "cannot be read"),
-    (b"item,quantity\nffp2,1\n", "x.pdf", "unknown file type"),
-])
+@pytest.mark.parametrize(
+    "data,name,reason",
+    [
+        (b"", "x.csv", "empty"),
+        (b"item,quantity\n", "x.csv", "no data rows"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "x.csv", "not a text"),
+        (b"PK\x03\x04 not really a zip", "x.xlsx", "cannot be read"),
+        (b"item,quantity\nffp2,1\n", "x.pdf", "unknown file type"),
+    ],
+)
 def test_files_that_are_not_tables_are_refused(data, name, reason):
     with pytest.raises(ImportRejected, match=reason):
         read_table(data, name)

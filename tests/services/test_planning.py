@@ -56,8 +56,7 @@ def test_the_round_builds_the_problem_from_stock_reports_and_requests(places):
     shortage_scenario(national=1000)
     built = planning.build_problem(planning.RoundSettings(item_codes=["ffp2"]))
     problem = built.problem
-    assert {s.code: dict(s.stock) for s in problem.sources if s.stock} == {
-        "NL-ARN": {"ffp2": 1000}}
+    assert {s.code: dict(s.stock) for s in problem.sources if s.stock} == {"NL-ARN": {"ffp2": 1000}}
     orgs = {o.code: o for o in problem.organisations}
     assert orgs["0380"].lines["ffp2"].requested == 600
     assert orgs["0380"].lines["ffp2"].priority == "critical"
@@ -71,8 +70,9 @@ def test_quarantined_expired_and_reserved_stock_is_not_offered(places):
     shortage_scenario(national=1000)
     stock.reserve(approved_lot(300, lot="RES"), 300)
     approved_lot(500, lot="OLD", expiry=TODAY + timedelta(days=1))
-    problem = planning.build_problem(planning.RoundSettings(item_codes=["ffp2"]),
-                                     today=TODAY + timedelta(days=1)).problem
+    problem = planning.build_problem(
+        planning.RoundSettings(item_codes=["ffp2"]), today=TODAY + timedelta(days=1)
+    ).problem
     assert sum(s.stock.get("ffp2", 0) for s in problem.sources) == 1000
 
 
@@ -84,10 +84,8 @@ def test_a_round_stores_the_problem_and_the_model_plan_so_it_can_be_reproduced(p
     again = allocation.solve(problem)
     stored = allocation.Plan.from_dict(json.loads(plan.model_plan_json))
     assert [s.to_dict() for s in again.shipments] == [s.to_dict() for s in stored.shipments]
-    assert sum(line.quantity for line in plan.lines
-               if line.kind == LineKind.DISTRIBUTION) == 1000
-    assert {line.quantity for line in plan.lines} == {line.proposed_quantity
-                                                      for line in plan.lines}
+    assert sum(line.quantity for line in plan.lines if line.kind == LineKind.DISTRIBUTION) == 1000
+    assert {line.quantity for line in plan.lines} == {line.proposed_quantity for line in plan.lines}
     assert plan.solver and plan.solver_version
     assert set(json.loads(plan.comparison_json)) == {"needs", "population"}
 
@@ -97,8 +95,9 @@ def test_redistribution_lines_come_from_the_donor_when_national_stock_runs_short
     plan = plan_of(run())
     kinds = {line.kind for line in plan.lines}
     assert LineKind.REDISTRIBUTION in kinds
-    assert all(line.donor.code == "0114" for line in plan.lines
-               if line.kind == LineKind.REDISTRIBUTION)
+    assert all(
+        line.donor.code == "0114" for line in plan.lines if line.kind == LineKind.REDISTRIBUTION
+    )
 
 
 def test_a_round_without_open_requests_is_refused(places):
@@ -111,14 +110,18 @@ def test_an_edit_within_the_rules_is_kept_with_its_reason(places):
     shortage_scenario(national=1000)
     plan = plan_of(run(redistribute=False))
     line = next(ln for ln in plan.lines if ln.quantity > 20)
-    plan_review.change_line(plan.id, line.id, line.quantity - 20, "Keep 20 for the hospital",
-                            "officer")
+    plan_review.change_line(
+        plan.id, line.id, line.quantity - 20, "Keep 20 for the hospital", "officer"
+    )
     plan = plan_of(plan.id)
     changed = next(ln for ln in plan.lines if ln.id == line.id)
     assert changed.quantity == line.proposed_quantity - 20
     assert changed.change_reason == "Keep 20 for the hospital"
-    event = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.entity == "allocation_plan_lines", AuditEvent.action == "update"))
+    event = db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.entity == "allocation_plan_lines", AuditEvent.action == "update"
+        )
+    )
     assert event.reason == "Keep 20 for the hospital"
 
 
@@ -128,8 +131,11 @@ def test_an_edit_that_breaks_rule_1_is_refused_and_nothing_changes(places):
     line = plan.lines[0]
     with pytest.raises(PlanRuleBroken) as refused:
         plan_review.change_line(plan.id, line.id, 5000, "More", "officer")
-    assert {f.code for f in refused.value.findings} & {"source_exceeded", "over_request",
-                                                        "reserve_touched"}
+    assert {f.code for f in refused.value.findings} & {
+        "source_exceeded",
+        "over_request",
+        "reserve_touched",
+    }
     assert plan_of(plan.id).lines[0].quantity == line.proposed_quantity
 
 
@@ -218,8 +224,9 @@ def test_approval_is_refused_when_a_request_was_withdrawn(places):
     plan_review.submit(plan_id, "officer")
     from supplyapp.services import demand_requests
 
-    request = db.session.scalar(select(ShortageRequest).where(
-        ShortageRequest.organisation.has(code="0380")))
+    request = db.session.scalar(
+        select(ShortageRequest).where(ShortageRequest.organisation.has(code="0380"))
+    )
     demand_requests.withdraw(request.id, "requester")
     with pytest.raises(StockMoved):
         plan_review.approve(plan_id, "officer2")
@@ -231,8 +238,11 @@ def test_an_approval_submitted_twice_books_once(places):
     with pytest.raises(AlreadyDecided):
         plan_review.approve(plan_id, "officer2")
     assert db.session.get(StockBalance, lot_id).reserved == 1000
-    reserved = db.session.scalar(select(func.count()).select_from(StockMovement).where(
-        StockMovement.kind == MovementKind.RESERVED))
+    reserved = db.session.scalar(
+        select(func.count())
+        .select_from(StockMovement)
+        .where(StockMovement.kind == MovementKind.RESERVED)
+    )
     assert reserved == db.session.scalar(select(func.count()).select_from(ShipmentLot))
 
 
@@ -251,8 +261,9 @@ def test_a_request_shows_the_shipments_that_serve_it(places):
 
     shortage_scenario(national=1000)
     approved_plan(redistribute=False)
-    request = db.session.scalar(select(ShortageRequest).where(
-        ShortageRequest.organisation.has(code="0380")))
+    request = db.session.scalar(
+        select(ShortageRequest).where(ShortageRequest.organisation.has(code="0380"))
+    )
     shipments = shipments_for_request(request)
     assert shipments and all(s.recipient.code == "0380" for s in shipments)
     assert sum(s.quantity for s in shipments) == request.met_quantity
@@ -282,8 +293,7 @@ def test_a_lot_that_expires_before_dispatch_never_leaves_and_is_replaced(places)
     assert db.session.get(StockBalance, later).available == 600
 
 
-def test_national_material_goes_to_the_reloading_point_or_straight_by_the_countys_setting(
-        places):
+def test_national_material_goes_to_the_reloading_point_or_straight_by_the_countys_setting(places):
     from supplyapp.models import County
 
     db.session.get(County, "01").deliver_via_reloading_point = False  # Stockholm: straight
@@ -293,7 +303,9 @@ def test_national_material_goes_to_the_reloading_point_or_straight_by_the_county
     by_recipient = {s.recipient.code: s for s in db.session.scalars(select(Shipment))}
     stockholm, uppsala = by_recipient["0180"], by_recipient["0380"]
     assert (stockholm.via_reloading_point, stockholm.destination) == (
-        False, stockholm.recipient.name)
+        False,
+        stockholm.recipient.name,
+    )
     county = uppsala.recipient.county
     assert uppsala.via_reloading_point
     assert uppsala.destination == f"{county.reloading_point or county.capital} ({county.name})"

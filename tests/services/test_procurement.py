@@ -25,9 +25,18 @@ from tests.supply_factories import TODAY, placed_order, receipt
 
 
 def test_an_order_goes_from_draft_to_placed_to_confirmed(places):
-    order = procurement.create_order("LEV-002", "usd", lines=[
-        {"item": "ffp3", "quantity": 5000, "unit_price": "1.20",
-         "promised_date": TODAY + timedelta(days=14)}])
+    order = procurement.create_order(
+        "LEV-002",
+        "usd",
+        lines=[
+            {
+                "item": "ffp3",
+                "quantity": 5000,
+                "unit_price": "1.20",
+                "promised_date": TODAY + timedelta(days=14),
+            }
+        ],
+    )
     assert order.code.startswith(f"PO-{TODAY.year}-") and order.currency == "USD"
     assert order.status == OrderStatus.DRAFT
     procurement.set_order_status(order.code, "placed")
@@ -35,16 +44,19 @@ def test_an_order_goes_from_draft_to_placed_to_confirmed(places):
     assert order.status == OrderStatus.CONFIRMED and order.placed_on == TODAY
 
 
-@pytest.mark.parametrize("values,field", [
-    ({"supplier_code": "NOPE"}, "supplier"),
-    ({"supplier_code": "EU-JPA"}, "supplier"),
-    ({"currency": "kronor"}, "currency"),
-    ({"lines": [{"item": "nope", "quantity": 1, "unit_price": "1"}]}, "item"),
-    ({"lines": [{"item": "ffp2", "quantity": -1, "unit_price": "1"}]}, "quantity"),
-    ({"lines": [{"item": "ffp2", "quantity": 1, "unit_price": "abc"}]}, "unit_price"),
-    ({"lines": [{"item": "ffp2", "quantity": 1, "unit_price": "-2"}]}, "unit_price"),
-    ({"documents": "x" * 2001}, "documents"),
-])
+@pytest.mark.parametrize(
+    "values,field",
+    [
+        ({"supplier_code": "NOPE"}, "supplier"),
+        ({"supplier_code": "EU-JPA"}, "supplier"),
+        ({"currency": "kronor"}, "currency"),
+        ({"lines": [{"item": "nope", "quantity": 1, "unit_price": "1"}]}, "item"),
+        ({"lines": [{"item": "ffp2", "quantity": -1, "unit_price": "1"}]}, "quantity"),
+        ({"lines": [{"item": "ffp2", "quantity": 1, "unit_price": "abc"}]}, "unit_price"),
+        ({"lines": [{"item": "ffp2", "quantity": 1, "unit_price": "-2"}]}, "unit_price"),
+        ({"documents": "x" * 2001}, "documents"),
+    ],
+)
 def test_bad_orders_are_refused_and_write_nothing(places, values, field):
     from supplyapp.models.procurement import PurchaseOrder
 
@@ -78,10 +90,15 @@ def test_cancelling_a_partly_delivered_order_ends_what_is_still_to_come(places):
 
 def _framework():
     return procurement.create_framework_contract(
-        "EU-PPE-2020-01", "Joint procurement of PPE", TODAY - timedelta(days=30),
+        "EU-PPE-2020-01",
+        "Joint procurement of PPE",
+        TODAY - timedelta(days=30),
         TODAY + timedelta(days=300),
-        [{"item": "ffp2", "quantity": 1_000_000, "unit_price": "0.9"},
-         {"item": "gown", "quantity": 200_000}])
+        [
+            {"item": "ffp2", "quantity": 1_000_000, "unit_price": "0.9"},
+            {"item": "gown", "quantity": 200_000},
+        ],
+    )
 
 
 def test_call_offs_never_exceed_swedens_share(places):
@@ -100,8 +117,9 @@ def test_call_offs_never_exceed_swedens_share(places):
 
 
 def test_a_resceu_donation_is_received_like_any_delivery(places):
-    donation = procurement.create_donation("EU-RESCEU", "mask_iir", 50_000,
-                                           TODAY + timedelta(days=3))
+    donation = procurement.create_donation(
+        "EU-RESCEU", "mask_iir", 50_000, TODAY + timedelta(days=3)
+    )
     stock.receive(receipt(donation.id, 50_000, kind="donation"))
     db.session.expire_all()
     assert donation.status == DonationStatus.DELIVERED
@@ -109,16 +127,21 @@ def test_a_resceu_donation_is_received_like_any_delivery(places):
 
 def test_a_domestic_contract_shows_delivered_against_committed_week_by_week(places):
     start = week_start(TODAY) - timedelta(weeks=3)
-    contract = procurement.create_domestic_contract("PRD-001", "ffp2", 10_000, start,
-                                                    start + timedelta(weeks=7, days=4))
+    contract = procurement.create_domestic_contract(
+        "PRD-001", "ffp2", 10_000, start, start + timedelta(weeks=7, days=4)
+    )
     # week 1 in full, week 2 short, week 3 nothing
     stock.receive(receipt(contract.id, 10_000, kind="domestic", received_on=start))
-    stock.receive(receipt(contract.id, 6_000, kind="domestic",
-                          received_on=start + timedelta(weeks=1, days=2)))
+    stock.receive(
+        receipt(contract.id, 6_000, kind="domestic", received_on=start + timedelta(weeks=1, days=2))
+    )
     weeks = contract_schedule(contract, today=TODAY)
     assert len(weeks) == 8
     assert [(w["committed"], w["delivered"], w["shortfall"]) for w in weeks[:3]] == [
-        (10_000, 10_000, 0), (10_000, 6_000, 4_000), (10_000, 0, 10_000)]
+        (10_000, 10_000, 0),
+        (10_000, 6_000, 4_000),
+        (10_000, 0, 10_000),
+    ]
     assert [w["flagged"] for w in weeks[:4]] == [False, True, True, False]
     incoming = national_stock_by_item()["ffp2"]["incoming"]
     assert incoming == 80_000 - 16_000
@@ -130,17 +153,26 @@ def test_the_pipeline_shows_each_channel_by_week(places):
     contract = _framework()
     procurement.call_off(contract.shares[1].id, 2_000, due)
     table = pipeline_by_week("visor")
-    assert table.to_dict("records") == [{
-        "item": "visor", "week": week_start(due).isoformat(), "ordered": 500, "called_off": 0,
-        "donated": 0, "contracted": 0, "total": 500}]
+    assert table.to_dict("records") == [
+        {
+            "item": "visor",
+            "week": week_start(due).isoformat(),
+            "ordered": 500,
+            "called_off": 0,
+            "donated": 0,
+            "contracted": 0,
+            "total": 500,
+        }
+    ]
     gowns = pipeline_by_week("gown")
     assert gowns["called_off"].sum() == 2_000
 
 
 def test_an_offer_is_vetted_by_someone_other_than_who_logged_it(places):
     with audit.acting_as("officer"):
-        offer = procurement.log_offer("Skyddsfabriken AB", "sale", "visor", 20_000, "12.50",
-                                      "SEK", supplier_code="LEV-001")
+        offer = procurement.log_offer(
+            "Skyddsfabriken AB", "sale", "visor", 20_000, "12.50", "SEK", supplier_code="LEV-001"
+        )
         with pytest.raises(InvalidInput):
             procurement.approve_offer(offer.code)
     with audit.acting_as("officer2"):
@@ -185,6 +217,5 @@ def test_supplier_records_show_on_time_late_and_rejected_shares(places):
     late = stock.receive(receipt(order.lines[0].id, 100, lot="L2"))
     stock.inspect_lot(late.lot.id, 75, 25, "ce_marking", "CE", rejection_reason="Torn")
     row = supplier_performance().set_index("supplier").loc["LEV-001"]
-    assert (row.deliveries, row.on_time, row.late, row.received, row.rejected) == (
-        2, 1, 1, 200, 25)
+    assert (row.deliveries, row.on_time, row.late, row.received, row.rejected) == (2, 1, 1, 200, 25)
     assert row.on_time_share == 0.5 and row.rejected_share == 0.125

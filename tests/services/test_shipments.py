@@ -30,8 +30,10 @@ def approved(redistribute=False) -> None:
 def shipment_to(code: str, kind=LineKind.DISTRIBUTION) -> Shipment:
     db.session.expire_all()
     return db.session.scalars(
-        select(Shipment).join(Organisation, Organisation.id == Shipment.recipient_id)
-        .where(Organisation.code == code, Shipment.kind == kind)).one()
+        select(Shipment)
+        .join(Organisation, Organisation.id == Shipment.recipient_id)
+        .where(Organisation.code == code, Shipment.kind == kind)
+    ).one()
 
 
 @pytest.fixture
@@ -65,9 +67,11 @@ def stock_of(code: str) -> int:
 
 
 def dispatch_movements(reference: str) -> list[StockMovement]:
-    return db.session.scalars(select(StockMovement).where(
-        StockMovement.kind == MovementKind.DISPATCHED,
-        StockMovement.reference == reference)).all()
+    return db.session.scalars(
+        select(StockMovement).where(
+            StockMovement.kind == MovementKind.DISPATCHED, StockMovement.reference == reference
+        )
+    ).all()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,8 +190,11 @@ def test_a_full_receipt_raises_the_recipients_stock_and_keeps_the_request_met(na
     received = shipments.confirm_receipt(shipment.id, 600, 0, "requester")
     assert received.status == ShipmentStatus.RECEIVED and received.shortfall == 0
     assert stock_of("0380") == before + 600
-    request = db.session.scalars(select(ShortageRequest).join(ShortageRequest.organisation)
-                                 .where(Organisation.code == "0380")).one()
+    request = db.session.scalars(
+        select(ShortageRequest)
+        .join(ShortageRequest.organisation)
+        .where(Organisation.code == "0380")
+    ).one()
     assert request.status == RequestStatus.MET
 
 
@@ -197,22 +204,34 @@ def test_a_shortfall_needs_a_note_and_reopens_the_request(national):
     with pytest.raises(InvalidInput) as error:
         shipments.confirm_receipt(shipment.id, 550, 20, "requester")
     assert "note" in error.value.errors
-    received = shipments.confirm_receipt(shipment.id, 550, 20, "requester",
-                                         note="20 boxes crushed, 30 missing.")
+    received = shipments.confirm_receipt(
+        shipment.id, 550, 20, "requester", note="20 boxes crushed, 30 missing."
+    )
     assert (received.received_quantity, received.damaged_quantity) == (550, 20)
     assert received.shortfall == 50
     assert received.discrepancy_note == "20 boxes crushed, 30 missing."
     assert stock_of("0380") == before + 550
-    request = db.session.scalars(select(ShortageRequest).join(ShortageRequest.organisation)
-                                 .where(Organisation.code == "0380")).one()
+    request = db.session.scalars(
+        select(ShortageRequest)
+        .join(ShortageRequest.organisation)
+        .where(Organisation.code == "0380")
+    ).one()
     assert (request.status, request.met_quantity) == (RequestStatus.PARTLY_MET, 550)
 
 
-@pytest.mark.parametrize("received, damaged, field", [
-    (601, 0, "received_quantity"), (-1, 0, "received_quantity"), ("600", 0, "received_quantity"),
-    (590, 11, "damaged_quantity"), (600, -1, "damaged_quantity")])
-def test_received_and_damaged_must_add_up_to_at_most_what_was_sent(national, received, damaged,
-                                                                   field):
+@pytest.mark.parametrize(
+    "received, damaged, field",
+    [
+        (601, 0, "received_quantity"),
+        (-1, 0, "received_quantity"),
+        ("600", 0, "received_quantity"),
+        (590, 11, "damaged_quantity"),
+        (600, -1, "damaged_quantity"),
+    ],
+)
+def test_received_and_damaged_must_add_up_to_at_most_what_was_sent(
+    national, received, damaged, field
+):
     shipment = dispatched()
     with pytest.raises(InvalidInput) as error:
         shipments.confirm_receipt(shipment.id, received, damaged, "requester", note="n")
@@ -237,13 +256,18 @@ def test_a_receipt_submitted_twice_books_once(national):
 
 
 def test_what_the_donor_did_not_send_is_open_again_after_receipt(redistribution):
-    shipments.confirm_sent(redistribution.id, redistribution.quantity - 100, "donor",
-                           note="100 were used meanwhile.")
-    request = db.session.scalars(select(ShortageRequest).join(ShortageRequest.organisation)
-                                 .where(Organisation.code == "0380")).one()
+    shipments.confirm_sent(
+        redistribution.id, redistribution.quantity - 100, "donor", note="100 were used meanwhile."
+    )
+    request = db.session.scalars(
+        select(ShortageRequest)
+        .join(ShortageRequest.organisation)
+        .where(Organisation.code == "0380")
+    ).one()
     met_before = request.met_quantity
-    received = shipments.confirm_receipt(redistribution.id, redistribution.quantity - 100, 0,
-                                         "requester")
+    received = shipments.confirm_receipt(
+        redistribution.id, redistribution.quantity - 100, 0, "requester"
+    )
     assert received.shortfall == 0
     assert "100 were used meanwhile." in received.discrepancy_note
     db.session.expire_all()
@@ -252,6 +276,11 @@ def test_what_the_donor_did_not_send_is_open_again_after_receipt(redistribution)
 
 def test_the_ledger_holds_one_dispatch_row_per_lot_of_the_shipment(national):
     shipment = dispatched("0180")
-    count = db.session.scalar(select(func.count()).select_from(StockMovement).where(
-        StockMovement.kind == MovementKind.DISPATCHED, StockMovement.reference == shipment.code))
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(StockMovement)
+        .where(
+            StockMovement.kind == MovementKind.DISPATCHED, StockMovement.reference == shipment.code
+        )
+    )
     assert count == len(shipment.lots) == 1

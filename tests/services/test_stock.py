@@ -40,8 +40,12 @@ def test_the_last_delivery_completes_the_order(places):
     stock.receive(receipt(order.lines[0].id, 60, lot="LOT-2"))
     db.session.expire_all()
     assert order.status == OrderStatus.DELIVERED
-    assert national_stock_by_item()["ffp2"] == {"available": 0, "quarantined": 100,
-                                                "reserved": 0, "incoming": 0}
+    assert national_stock_by_item()["ffp2"] == {
+        "available": 0,
+        "quarantined": 100,
+        "reserved": 0,
+        "incoming": 0,
+    }
 
 
 def test_an_over_delivery_needs_a_reason_and_then_is_booked(places):
@@ -67,22 +71,26 @@ def test_the_same_form_submitted_twice_books_once(places):
 def test_a_draft_order_cannot_be_received_against(places):
     from supplyapp.services import procurement
 
-    order = procurement.create_order("LEV-001", lines=[
-        {"item": "ffp2", "quantity": 10, "unit_price": "1"}])
+    order = procurement.create_order(
+        "LEV-001", lines=[{"item": "ffp2", "quantity": 10, "unit_price": "1"}]
+    )
     with pytest.raises(InvalidInput) as refused:
         stock.receive(receipt(order.lines[0].id, 10))
     assert "source" in refused.value.errors
 
 
-@pytest.mark.parametrize("changes,field", [
-    ({"quantity": 0}, "quantity"),
-    ({"quantity": -5}, "quantity"),
-    ({"warehouse": "NOPE"}, "warehouse"),
-    ({"lot_number": ""}, "lot_number"),
-    ({"received_on": TODAY + timedelta(days=3)}, "received_on"),
-    ({"expiry_date": TODAY - timedelta(days=1)}, "expiry_date"),
-    ({"source_kind": "gift"}, "source"),
-])
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"quantity": 0}, "quantity"),
+        ({"quantity": -5}, "quantity"),
+        ({"warehouse": "NOPE"}, "warehouse"),
+        ({"lot_number": ""}, "lot_number"),
+        ({"received_on": TODAY + timedelta(days=3)}, "received_on"),
+        ({"expiry_date": TODAY - timedelta(days=1)}, "expiry_date"),
+        ({"source_kind": "gift"}, "source"),
+    ],
+)
 def test_bad_receipts_are_refused_and_write_nothing(places, changes, field):
     order = placed_order()
     bad = receipt(order.lines[0].id, 10)
@@ -97,30 +105,34 @@ def test_bad_receipts_are_refused_and_write_nothing(places, changes, field):
 def test_quality_control_approves_part_and_rejects_part(places):
     order = placed_order()
     lot_id = stock.receive(receipt(order.lines[0].id, 100)).lot.id
-    stock.inspect_lot(lot_id, 70, 30, "temp_approval", "AV 2020/12345",
-                      rejection_reason="Straps tear")
+    stock.inspect_lot(
+        lot_id, 70, 30, "temp_approval", "AV 2020/12345", rejection_reason="Straps tear"
+    )
     assert _balance(lot_id) == (0, 70, 0)
     kinds = [m.kind for m in db.session.scalars(select(StockMovement).order_by(StockMovement.id))]
     assert kinds == [MovementKind.RECEIVED, MovementKind.APPROVED, MovementKind.REJECTED]
-    rejected = db.session.scalar(select(StockMovement).where(
-        StockMovement.kind == MovementKind.REJECTED))
+    rejected = db.session.scalar(
+        select(StockMovement).where(StockMovement.kind == MovementKind.REJECTED)
+    )
     assert rejected.reason == "Straps tear"
 
 
-@pytest.mark.parametrize("args,field", [
-    ((10, 0, "none", None, None), "conformity"),
-    ((10, 0, "temp_approval", "", None), "evidence_reference"),
-    ((0, 10, "ce_marking", "CE", ""), "rejection_reason"),
-    ((0, 0, "ce_marking", "CE", None), "approved"),
-    ((101, 0, "ce_marking", "CE", None), "approved"),
-])
+@pytest.mark.parametrize(
+    "args,field",
+    [
+        ((10, 0, "none", None, None), "conformity"),
+        ((10, 0, "temp_approval", "", None), "evidence_reference"),
+        ((0, 10, "ce_marking", "CE", ""), "rejection_reason"),
+        ((0, 0, "ce_marking", "CE", None), "approved"),
+        ((101, 0, "ce_marking", "CE", None), "approved"),
+    ],
+)
 def test_quality_control_refuses_what_it_cannot_prove(places, args, field):
     order = placed_order()
     lot_id = stock.receive(receipt(order.lines[0].id, 100)).lot.id
     approved, rejected, conformity, evidence, reason = args
     with pytest.raises(InvalidInput) as refused:
-        stock.inspect_lot(lot_id, approved, rejected, conformity, evidence,
-                          rejection_reason=reason)
+        stock.inspect_lot(lot_id, approved, rejected, conformity, evidence, rejection_reason=reason)
     assert field in refused.value.errors
     assert _balance(lot_id) == (100, 0, 0)
 
@@ -146,9 +158,15 @@ def test_reserve_release_and_dispatch_move_stock_between_parts(places):
     assert stock.check_ledger() == []
 
 
-@pytest.mark.parametrize("action,quantity", [
-    ("reserve", 101), ("release", 1), ("dispatch", 1), ("write_off", 101),
-])
+@pytest.mark.parametrize(
+    "action,quantity",
+    [
+        ("reserve", 101),
+        ("release", 1),
+        ("dispatch", 1),
+        ("write_off", 101),
+    ],
+)
 def test_no_balance_ever_goes_negative(places, action, quantity):
     lot_id = approved_lot(100)
     with pytest.raises(stock.InsufficientStock):
@@ -164,8 +182,9 @@ def test_the_database_refuses_a_negative_balance_even_past_the_service(places):
 
     lot_id = approved_lot(10)
     with pytest.raises(IntegrityError):
-        db.session.execute(update(StockBalance).where(StockBalance.lot_id == lot_id)
-                           .values(available=-1))
+        db.session.execute(
+            update(StockBalance).where(StockBalance.lot_id == lot_id).values(available=-1)
+        )
         db.session.commit()
     db.session.rollback()
     assert _balance(lot_id) == (0, 10, 0)
@@ -200,13 +219,14 @@ def test_expired_lots_leave_the_stock(places):
 
 def test_available_lots_come_first_expiry_first_and_skip_expired_and_reserved(places):
     late = approved_lot(10, expiry=TODAY + timedelta(days=400), lot="LATE")
-    early = approved_lot(20, expiry=TODAY + timedelta(days=40), lot="EARLY",
-                         warehouse="NL-GBG")
+    early = approved_lot(20, expiry=TODAY + timedelta(days=40), lot="EARLY", warehouse="NL-GBG")
     full = approved_lot(5, expiry=TODAY + timedelta(days=10), lot="RESERVED")
     stock.reserve(full, 5, "all of it", "x")
     lots = available_lots("ffp2")
     assert [(lot.lot_id, lot.available, lot.warehouse_code) for lot in lots] == [
-        (early, 20, "NL-GBG"), (late, 10, "NL-ARN")]
+        (early, 20, "NL-GBG"),
+        (late, 10, "NL-ARN"),
+    ]
     assert available_lots("ffp2", today=TODAY + timedelta(days=41))[0].lot_id == late
 
 
@@ -215,25 +235,26 @@ def test_the_national_stock_counts_incoming_supply(places):
     lot_id = stock.receive(receipt(order.lines[0].id, 40)).lot.id
     stock.inspect_lot(lot_id, 35, 5, "ce_marking", "CE 0123", rejection_reason="Wet boxes")
     national = national_stock_by_item()
-    assert national["ffp2"] == {"available": 35, "quarantined": 0, "reserved": 0,
-                                "incoming": 60}
+    assert national["ffp2"] == {"available": 35, "quarantined": 0, "reserved": 0, "incoming": 60}
     assert national["visor"]["incoming"] == 30
-    assert national["hand_rub"] == {"available": 0, "quarantined": 0, "reserved": 0,
-                                    "incoming": 0}
+    assert national["hand_rub"] == {"available": 0, "quarantined": 0, "reserved": 0, "incoming": 0}
 
 
 def test_the_check_finds_a_balance_that_differs_from_the_ledger(places):
     lot_id = approved_lot(10)
     assert stock.check_ledger() == []
-    db.session.execute(update(StockBalance).where(StockBalance.lot_id == lot_id)
-                       .values(available=12))
+    db.session.execute(
+        update(StockBalance).where(StockBalance.lot_id == lot_id).values(available=12)
+    )
     db.session.commit()
     differences = stock.check_ledger()
     assert [(d.lot_id, d.stored, d.ledger) for d in differences] == [
-        (lot_id, (0, 12, 0), (0, 10, 0))]
+        (lot_id, (0, 12, 0), (0, 10, 0))
+    ]
     # put it right, so the suite's own check after the test passes
-    db.session.execute(update(StockBalance).where(StockBalance.lot_id == lot_id)
-                       .values(available=10))
+    db.session.execute(
+        update(StockBalance).where(StockBalance.lot_id == lot_id).values(available=10)
+    )
     db.session.commit()
 
 

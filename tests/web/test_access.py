@@ -40,35 +40,62 @@ ROUTES = [
     ("GET", "/audit/", "audit.event_list", ADMIN_OFFICER),
     ("GET", "/organisations/", "organisations.organisation_list", EVERYONE),
     # Organisation-bound users reach only their own organisation (county: its county's).
-    ("GET", "/organisations/0380", "organisations.organisation_detail",
-     NATIONAL | {"requester", "county"}),
+    (
+        "GET",
+        "/organisations/0380",
+        "organisations.organisation_detail",
+        NATIONAL | {"requester", "county"},
+    ),
     ("GET", "/organisations/01", "organisations.organisation_detail", NATIONAL | {"region"}),
     ("GET", "/organisations/03", "organisations.organisation_detail", NATIONAL | {"county"}),
     ("GET", "/organisations/0180", "organisations.organisation_detail", NATIONAL),
     ("GET", "/organisations/LST-03", "organisations.organisation_detail", NATIONAL | {"county"}),
     # Demand: {request} and {token} are filled in from route_records below.
     ("GET", "/demand/", "demand.index", EVERYONE),
-    ("GET", "/demand/organisations/0380/", "demand.organisation_situation",
-     NATIONAL | {"requester", "county"}),
+    (
+        "GET",
+        "/demand/organisations/0380/",
+        "demand.organisation_situation",
+        NATIONAL | {"requester", "county"},
+    ),
     ("GET", "/demand/organisations/01/", "demand.organisation_situation", NATIONAL | {"region"}),
-    ("GET", "/demand/organisations/0380/history", "demand.report_history",
-     NATIONAL | {"requester", "county"}),
+    (
+        "GET",
+        "/demand/organisations/0380/history",
+        "demand.report_history",
+        NATIONAL | {"requester", "county"},
+    ),
     ("GET", "/demand/organisations/0380/report", "demand.report_form", {"admin", "requester"}),
     ("POST", "/demand/organisations/0380/report", "demand.report_form", {"admin", "requester"}),
     ("POST", "/demand/organisations/01/report", "demand.report_form", {"admin", "region"}),
-    ("POST", "/demand/organisations/0380/upload", "demand.report_upload",
-     {"admin", "requester"}),
-    ("GET", "/demand/organisations/0380/requests/new", "demand.request_new",
-     {"admin", "requester"}),
-    ("POST", "/demand/organisations/0380/requests/new", "demand.request_new",
-     {"admin", "requester"}),
+    ("POST", "/demand/organisations/0380/upload", "demand.report_upload", {"admin", "requester"}),
+    (
+        "GET",
+        "/demand/organisations/0380/requests/new",
+        "demand.request_new",
+        {"admin", "requester"},
+    ),
+    (
+        "POST",
+        "/demand/organisations/0380/requests/new",
+        "demand.request_new",
+        {"admin", "requester"},
+    ),
     ("GET", "/demand/requests/", "demand.request_list", EVERYONE),
     ("GET", "/demand/requests/export.xlsx", "demand.request_export", EVERYONE),
-    ("GET", "/demand/requests/{request}", "demand.request_detail",
-     NATIONAL | {"requester", "county"}),
+    (
+        "GET",
+        "/demand/requests/{request}",
+        "demand.request_detail",
+        NATIONAL | {"requester", "county"},
+    ),
     ("POST", "/demand/requests/{request}/decision", "demand.request_decision", ADMIN_OFFICER),
-    ("POST", "/demand/requests/{request}/withdraw", "demand.request_withdraw",
-     {"admin", "requester"}),
+    (
+        "POST",
+        "/demand/requests/{request}/withdraw",
+        "demand.request_withdraw",
+        {"admin", "requester"},
+    ),
     ("GET", "/demand/counties/03/", "demand.county_overview", NATIONAL | {"county"}),
     ("GET", "/demand/counties/01/", "demand.county_overview", NATIONAL),
     ("POST", "/demand/counties/03/sharings", "demand.sharing_new", {"admin", "county"}),
@@ -77,8 +104,12 @@ ROUTES = [
     ("GET", "/demand/organisations/0380/tokens", "demand.token_list", {"admin", "requester"}),
     ("POST", "/demand/organisations/0380/tokens", "demand.token_list", {"admin", "requester"}),
     ("GET", "/demand/organisations/LST-03/tokens", "demand.token_list", {"admin", "county"}),
-    ("POST", "/demand/organisations/0380/tokens/{token}/revoke", "demand.token_revoke",
-     {"admin", "requester"}),
+    (
+        "POST",
+        "/demand/organisations/0380/tokens/{token}/revoke",
+        "demand.token_revoke",
+        {"admin", "requester"},
+    ),
     ("GET", "/situation/", "situation.situation_picture", NATIONAL),
     ("GET", "/situation/regions/03", "situation.region_detail", NATIONAL | {"county"}),
     ("GET", "/situation/regions/01", "situation.region_detail", NATIONAL),
@@ -138,26 +169,41 @@ ROUTES = [
     ("POST", "/allocation/plans/{plan}/approve", "planning.plan_approve", ADMIN_OFFICER),
     ("POST", "/allocation/plans/{plan}/discard", "planning.plan_discard", ADMIN_OFFICER),
     ("GET", "/allocation/plans/{approved_plan}/decision", "planning.plan_decision", NATIONAL),
-    ("GET", "/allocation/plans/{approved_plan}/decision.xlsx", "planning.plan_decision_xlsx",
-     NATIONAL),
+    (
+        "GET",
+        "/allocation/plans/{approved_plan}/decision.xlsx",
+        "planning.plan_decision_xlsx",
+        NATIONAL,
+    ),
     ("GET", "/allocation/plans/{plan}/problem.json", "planning.plan_problem", NATIONAL),
     ("GET", "/allocation/plans/{plan}/plan.json", "planning.plan_model", NATIONAL),
     # Shipments: bound users reach those to or from organisations they may see.
     ("GET", "/shipments/", "shipments.shipment_list", EVERYONE),
     ("GET", "/shipments/?format=csv", "shipments.shipment_list", EVERYONE),
     ("GET", "/shipments/?view=todo", "shipments.shipment_list", EVERYONE),
-    ("GET", "/shipments/{shipment}", "shipments.shipment_detail",
-     NATIONAL | {"requester", "county"}),
+    (
+        "GET",
+        "/shipments/{shipment}",
+        "shipments.shipment_detail",
+        NATIONAL | {"requester", "county"},
+    ),
     ("GET", "/shipments/{shipment_0180}", "shipments.shipment_detail", NATIONAL),
-    ("GET", "/shipments/{redistribution}", "shipments.shipment_detail",
-     NATIONAL | {"requester", "county"}),
+    (
+        "GET",
+        "/shipments/{redistribution}",
+        "shipments.shipment_detail",
+        NATIONAL | {"requester", "county"},
+    ),
     ("POST", "/shipments/{shipment}/pick", "shipments.shipment_pick", LOGISTICS),
     ("POST", "/shipments/{shipment}/dispatch", "shipments.shipment_dispatch", LOGISTICS),
     ("POST", "/shipments/{redistribution}/sent", "shipments.shipment_sent", {"admin"}),
-    ("POST", "/shipments/{shipment}/receive", "shipments.shipment_receive",
-     {"admin", "requester"}),
-    ("POST", "/shipments/{redistribution}/receive", "shipments.shipment_receive",
-     {"admin", "requester"}),
+    ("POST", "/shipments/{shipment}/receive", "shipments.shipment_receive", {"admin", "requester"}),
+    (
+        "POST",
+        "/shipments/{redistribution}/receive",
+        "shipments.shipment_receive",
+        {"admin", "requester"},
+    ),
     ("POST", "/shipments/{shipment_0180}/receive", "shipments.shipment_receive", {"admin"}),
 ]
 
@@ -169,23 +215,33 @@ API_ROUTES = [
     ("POST", "/api/v1/reports", "api.post_report", {"admin", "requester", "region"}),
     ("POST", "/api/v1/requests", "api.post_request", {"admin", "requester", "region"}),
     ("GET", "/api/v1/requests", "api.list_requests", EVERYONE),
-    ("GET", "/api/v1/requests/{request}", "api.get_request",
-     NATIONAL | {"requester", "county"}),
-    ("POST", "/api/v1/requests/{request}/withdraw", "api.withdraw_request",
-     {"admin", "requester"}),
+    ("GET", "/api/v1/requests/{request}", "api.get_request", NATIONAL | {"requester", "county"}),
+    ("POST", "/api/v1/requests/{request}/withdraw", "api.withdraw_request", {"admin", "requester"}),
     ("GET", "/api/v1/situation", "api.get_situation", EVERYONE),
-    ("GET", "/api/v1/reports/latest?organisation=0380", "api.get_latest_report",
-     NATIONAL | {"requester", "county"}),
-    ("GET", "/api/v1/reports/latest?organisation=01", "api.get_latest_report",
-     NATIONAL | {"region"}),
+    (
+        "GET",
+        "/api/v1/reports/latest?organisation=0380",
+        "api.get_latest_report",
+        NATIONAL | {"requester", "county"},
+    ),
+    (
+        "GET",
+        "/api/v1/reports/latest?organisation=01",
+        "api.get_latest_report",
+        NATIONAL | {"region"},
+    ),
     ("GET", "/api/v1/stock", "api.get_stock", NATIONAL),
     ("GET", "/api/v1/stock/lots?item=ffp2", "api.get_lots", NATIONAL),
     ("GET", "/api/v1/stock/available/ffp2", "api.get_available", NATIONAL),
     ("GET", "/api/v1/pipeline", "api.get_pipeline", NATIONAL),
     ("GET", "/api/v1/shipments", "api.list_shipments", EVERYONE),
     ("GET", "/api/v1/shipments?status=planned", "api.list_shipments", EVERYONE),
-    ("GET", "/api/v1/shipments/{shipment}", "api.get_shipment_json",
-     NATIONAL | {"requester", "county"}),
+    (
+        "GET",
+        "/api/v1/shipments/{shipment}",
+        "api.get_shipment_json",
+        NATIONAL | {"requester", "county"},
+    ),
     ("GET", "/api/v1/shipments/{shipment_0180}", "api.get_shipment_json", NATIONAL),
 ]
 
@@ -202,14 +258,26 @@ def route_records(users):
     from supplyapp.services import demand_requests, tokens
 
     request = demand_requests.file_request(
-        "0380", "ffp2", 100, date.today() + timedelta(days=3), "high", "Access matrix",
-        "matrix", stock_on_hand=10, daily_use=5)
+        "0380",
+        "ffp2",
+        100,
+        date.today() + timedelta(days=3),
+        "high",
+        "Access matrix",
+        "matrix",
+        stock_on_hand=10,
+        daily_use=5,
+    )
     token, _ = tokens.issue_organisation_token("0380", "matrix", "matrix")
     from tests.planning_factories import planning_route_records
     from tests.supply_factories import supply_route_records
 
-    return {"request": request.id, "token": token.id, **supply_route_records(),
-            **planning_route_records()}
+    return {
+        "request": request.id,
+        "token": token.id,
+        **supply_route_records(),
+        **planning_route_records(),
+    }
 
 
 def test_every_route_is_in_the_access_table(app):
@@ -222,8 +290,9 @@ def _request(client, method, url):
     return client.get(url) if method == "GET" else client.post(url, data={})
 
 
-@pytest.mark.parametrize("method,url,endpoint,allowed", ROUTES,
-                         ids=[f"{m} {u}" for m, u, _, _ in ROUTES])
+@pytest.mark.parametrize(
+    "method,url,endpoint,allowed", ROUTES, ids=[f"{m} {u}" for m, u, _, _ in ROUTES]
+)
 def test_each_role_is_allowed_or_refused(client, route_records, method, url, endpoint, allowed):
     url = url.format(**route_records)
     for username in USERS:
@@ -236,13 +305,17 @@ def test_each_role_is_allowed_or_refused(client, route_records, method, url, end
             assert response.status_code in (200, 302), (username, response.status_code)
         else:  # an empty form: refused as bad input, never as forbidden
             assert response.status_code not in (401, 403) and response.status_code < 500, (
-                username, response.status_code)
+                username,
+                response.status_code,
+            )
         client.post("/logout")
 
 
-@pytest.mark.parametrize("method,url,endpoint,allowed",
-                         [r for r in ROUTES if r[3] != PUBLIC],
-                         ids=[f"{m} {u}" for m, u, _, a in ROUTES if a != PUBLIC])
+@pytest.mark.parametrize(
+    "method,url,endpoint,allowed",
+    [r for r in ROUTES if r[3] != PUBLIC],
+    ids=[f"{m} {u}" for m, u, _, a in ROUTES if a != PUBLIC],
+)
 def test_anonymous_is_sent_to_sign_in(client, route_records, method, url, endpoint, allowed):
     url = url.format(**route_records)
     response = _request(client, method, url)
@@ -250,10 +323,12 @@ def test_anonymous_is_sent_to_sign_in(client, route_records, method, url, endpoi
     assert "/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("method,url,endpoint,allowed", API_ROUTES,
-                         ids=[f"{m} {u}" for m, u, _, _ in API_ROUTES])
-def test_each_roles_token_is_allowed_or_refused(client, app, route_records, method, url,
-                                                endpoint, allowed):
+@pytest.mark.parametrize(
+    "method,url,endpoint,allowed", API_ROUTES, ids=[f"{m} {u}" for m, u, _, _ in API_ROUTES]
+)
+def test_each_roles_token_is_allowed_or_refused(
+    client, app, route_records, method, url, endpoint, allowed
+):
     url = url.format(**route_records)
     from supplyapp.services import tokens
 
@@ -269,27 +344,36 @@ def test_each_roles_token_is_allowed_or_refused(client, app, route_records, meth
             assert response.status_code == 403, (username, response.status_code)
         else:
             assert response.status_code not in (401, 403) and response.status_code < 500, (
-                username, response.status_code)
+                username,
+                response.status_code,
+            )
         if method == "GET" and (allowed == PUBLIC or username in allowed):
             assert response.status_code == 200, (username, response.status_code)
 
 
-@pytest.mark.parametrize("method,url,endpoint,allowed", [r for r in API_ROUTES if r[3] != PUBLIC],
-                         ids=[f"{m} {u}" for m, u, _, a in API_ROUTES if a != PUBLIC])
-def test_each_organisations_token_is_allowed_or_refused(client, app, route_records, method, url,
-                                                        endpoint, allowed):
+@pytest.mark.parametrize(
+    "method,url,endpoint,allowed",
+    [r for r in API_ROUTES if r[3] != PUBLIC],
+    ids=[f"{m} {u}" for m, u, _, a in API_ROUTES if a != PUBLIC],
+)
+def test_each_organisations_token_is_allowed_or_refused(
+    client, app, route_records, method, url, endpoint, allowed
+):
     from supplyapp.services import tokens
 
     url = url.format(**route_records)
     for code, acts_as in ORGANISATION_TOKENS.items():
         token = tokens.issue_organisation_token(code, "matrix", "test")[1]
         headers = {"Authorization": f"Bearer {token}"}
-        response = client.open(url, method=method, headers=headers,
-                               **({} if method == "GET" else {"json": {}}))
+        response = client.open(
+            url, method=method, headers=headers, **({} if method == "GET" else {"json": {}})
+        )
         if acts_as not in allowed:
             assert response.status_code == 403, (code, response.status_code)
         elif method == "GET":
             assert response.status_code == 200, (code, response.status_code)
         else:
             assert response.status_code not in (401, 403) and response.status_code < 500, (
-                code, response.status_code)
+                code,
+                response.status_code,
+            )

@@ -11,20 +11,50 @@ from supplyapp.models import AuditEvent, Item, Organisation, Supplier, User, War
 from tests.conftest import PASSWORD, login
 
 GOOD = {
-    "items": {"code": "ffp2_valve", "name_sv": "FFP2 med ventil", "name_en": "FFP2 with valve",
-              "unit": "st", "pack_size": "10", "standard": "EN 149", "shelf_life_months": "60",
-              "national_reserve": "5000",
-              "active": "y"},
-    "suppliers": {"code": "LEV-900", "name": "Testleverantör AB", "kind": "market",
-                  "country": "se", "contact_email": "order@test.example", "active": "y"},
-    "warehouses": {"code": "NL-UME", "name": "Nationellt lager Umeå", "municipality_code": "2480",
-                   "lat": "63.8", "lon": "20.3", "active": "y"},
-    "organisations": {"code": "VG-0380-TEST", "kind": "care_provider", "name": "Testvården AB",
-                      "county_code": "03", "lat": "59.86", "lon": "17.64", "is_private": "y",
-                      "active": "y"},
+    "items": {
+        "code": "ffp2_valve",
+        "name_sv": "FFP2 med ventil",
+        "name_en": "FFP2 with valve",
+        "unit": "st",
+        "pack_size": "10",
+        "standard": "EN 149",
+        "shelf_life_months": "60",
+        "national_reserve": "5000",
+        "active": "y",
+    },
+    "suppliers": {
+        "code": "LEV-900",
+        "name": "Testleverantör AB",
+        "kind": "market",
+        "country": "se",
+        "contact_email": "order@test.example",
+        "active": "y",
+    },
+    "warehouses": {
+        "code": "NL-UME",
+        "name": "Nationellt lager Umeå",
+        "municipality_code": "2480",
+        "lat": "63.8",
+        "lon": "20.3",
+        "active": "y",
+    },
+    "organisations": {
+        "code": "VG-0380-TEST",
+        "kind": "care_provider",
+        "name": "Testvården AB",
+        "county_code": "03",
+        "lat": "59.86",
+        "lon": "17.64",
+        "is_private": "y",
+        "active": "y",
+    },
 }
-MODELS = {"items": Item, "suppliers": Supplier, "warehouses": Warehouse,
-          "organisations": Organisation}
+MODELS = {
+    "items": Item,
+    "suppliers": Supplier,
+    "warehouses": Warehouse,
+    "organisations": Organisation,
+}
 
 # (entity, field, bad value, why)
 BAD = [
@@ -70,8 +100,9 @@ def test_good_input_creates_the_record(admin, app, entity):
 
 
 @pytest.mark.parametrize("entity,field,value,why", BAD, ids=[f"{e}.{f}:{w}" for e, f, _, w in BAD])
-def test_bad_input_is_shown_beside_the_field_and_nothing_is_written(admin, app, entity, field,
-                                                                    value, why):
+def test_bad_input_is_shown_beside_the_field_and_nothing_is_written(
+    admin, app, entity, field, value, why
+):
     with app.app_context():
         before = (_count(MODELS[entity]), _count(AuditEvent))
     response = admin.post(f"/admin/data/{entity}/new", data={**GOOD[entity], field: value})
@@ -106,8 +137,14 @@ def test_an_unknown_record_or_kind_is_404(admin):
     assert admin.get("/admin/data/counties/new").status_code == 404
 
 
-USER = {"username": "new.user", "full_name": "Ny Användare", "role": "requester",
-        "organisation": "0380", "password": "a-long-password-1", "active": "y"}
+USER = {
+    "username": "new.user",
+    "full_name": "Ny Användare",
+    "role": "requester",
+    "organisation": "0380",
+    "password": "a-long-password-1",
+    "active": "y",
+}
 BAD_USERS = [
     ("username", "", "empty"),
     ("username", "Has Space", "wrong characters"),
@@ -129,8 +166,9 @@ def test_a_good_user_is_created_bound_to_the_organisation(admin, app):
 
 
 @pytest.mark.parametrize("field,value,why", BAD_USERS, ids=[f"{f}:{w}" for f, _, w in BAD_USERS])
-def test_bad_user_input_is_shown_beside_the_field_and_nothing_is_written(admin, app, field,
-                                                                         value, why):
+def test_bad_user_input_is_shown_beside_the_field_and_nothing_is_written(
+    admin, app, field, value, why
+):
     with app.app_context():
         before = _count(User)
     response = admin.post("/admin/users/new", data={**USER, field: value})
@@ -151,21 +189,35 @@ def test_a_password_reset_shows_a_new_password_once(admin, app):
     response = admin.post("/admin/users/viewer/reset-password", follow_redirects=True)
     assert response.status_code == 200
     with app.app_context():
-        events = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.entity == "users", AuditEvent.entity_key == "viewer",
-            AuditEvent.action == "update")).all()
+        events = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity == "users",
+                AuditEvent.entity_key == "viewer",
+                AuditEvent.action == "update",
+            )
+        ).all()
         assert {"password_hash": "*** (changed)"} in [e.after for e in events]
 
 
 def test_changing_ones_own_password(client, users, app):
     login(client, "viewer")
-    bad = client.post("/account/password", data={
-        "current_password": "wrong", "new_password": "new-password-99",
-        "confirm": "new-password-99"})
+    bad = client.post(
+        "/account/password",
+        data={
+            "current_password": "wrong",
+            "new_password": "new-password-99",
+            "confirm": "new-password-99",
+        },
+    )
     assert 'data-field-error="current_password"' in bad.get_data(as_text=True)
-    good = client.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": "new-password-99",
-        "confirm": "new-password-99"})
+    good = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "new-password-99",
+            "confirm": "new-password-99",
+        },
+    )
     assert good.status_code == 302
     client.post("/logout")
     assert login(client, "viewer", "new-password-99").status_code == 302

@@ -16,7 +16,8 @@ def test_the_openapi_document_lists_every_api_route(client, app):
     }
     routed = {
         (rule.rule.removeprefix("/api/v1").replace("<", "{").replace(">", "}"), method)
-        for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.")
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert routed == documented
@@ -33,8 +34,7 @@ def test_a_user_token_acts_as_the_user(client, app, users):
     token = _token_for_user(app, "requester")
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
-    assert response.get_json() == {"name": "requester", "role": "requester",
-                                   "organisation": "0380"}
+    assert response.get_json() == {"name": "requester", "role": "requester", "organisation": "0380"}
 
 
 def test_an_organisation_token_acts_for_its_organisation(client, app, users):

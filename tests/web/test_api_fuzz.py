@@ -18,8 +18,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.fixture
 def fuzz_token(users):
     """Uppsala kommun's token, with a report on file so requests can be filed."""
-    demand.submit_report("0380", date.today(), [demand.LineInput("ffp2", 100, 10)],
-                         ReportSource.API, "fuzz")
+    demand.submit_report(
+        "0380", date.today(), [demand.LineInput("ffp2", 100, 10)], ReportSource.API, "fuzz"
+    )
     return tokens.issue_organisation_token("0380", "fuzz", "test")[1]
 
 
@@ -30,16 +31,22 @@ def _fuzz(app, token: str, mode: GenerationMode, examples: int) -> int:
     calls = []
 
     @given(case=schema.as_strategy(mode))
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case):
         # Valid-looking input can still break a domain rule (an unknown item code, a date in
         # the future): a 4xx there is right, so "valid data is accepted" is not checked.
         # Unknown query parameters are ignored, as most APIs do, rather than refused; so
         # "schema-violating data is rejected" is not required, but no server error ever is.
-        case.call_and_validate(headers={"Authorization": f"Bearer {token}"},
-                               excluded_checks=[positive_data_acceptance,
-                                                negative_data_rejection])
+        case.call_and_validate(
+            headers={"Authorization": f"Bearer {token}"},
+            excluded_checks=[positive_data_acceptance, negative_data_rejection],
+        )
         calls.append(case.operation.label)
 
     run()

@@ -5,9 +5,18 @@ from tests.conftest import login
 
 def test_the_audit_page_shows_a_change_with_its_before_and_after(client, users):
     login(client, "admin")
-    client.post("/admin/data/counties/03/edit", data={
-        "code": "03", "name": "Uppsala län", "name_short": "Uppsala", "capital": "Uppsala",
-        "lat": "59.86", "lon": "17.64", "reloading_point": "Omlastning Årsta"})
+    client.post(
+        "/admin/data/counties/03/edit",
+        data={
+            "code": "03",
+            "name": "Uppsala län",
+            "name_short": "Uppsala",
+            "capital": "Uppsala",
+            "lat": "59.86",
+            "lon": "17.64",
+            "reloading_point": "Omlastning Årsta",
+        },
+    )
     html = client.get("/audit/?entity=counties&key=03").get_data(as_text=True)
     assert "Omlastning Årsta" in html and "Omlastningspunkt Uppsala" in html
     assert "admin" in html

@@ -19,12 +19,16 @@ def test_an_empty_form_names_both_fields(client, users):
 
 
 def test_sign_in_goes_back_to_the_page_asked_for_but_never_off_site(client, users):
-    response = client.post("/login?next=/audit/", data={
-        "username": "officer", "password": "test-password-123", "next": "/audit/"})
+    response = client.post(
+        "/login?next=/audit/",
+        data={"username": "officer", "password": "test-password-123", "next": "/audit/"},
+    )
     assert response.headers["Location"] == "/audit/"
     client.post("/logout")
-    response = client.post("/login", data={
-        "username": "officer", "password": "test-password-123", "next": "//evil.example/"})
+    response = client.post(
+        "/login",
+        data={"username": "officer", "password": "test-password-123", "next": "//evil.example/"},
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -62,8 +66,9 @@ def test_every_form_refuses_a_post_without_its_csrf_token(client, route_records,
 def _sign_in_with_token(client, username):
     page = client.get("/login").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    response = client.post("/login", data={"username": username,
-                                           "password": "test-password-123", "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": username, "password": "test-password-123", "csrf_token": token}
+    )
     assert response.status_code == 302
 
 

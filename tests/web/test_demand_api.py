@@ -17,15 +17,23 @@ def auth(code: str) -> dict:
 
 
 def post_report(client, headers, **changes):
-    body = {"as_of": TODAY.isoformat(), "lines": [
-        {"item": "ffp2", "stock_on_hand": 400, "daily_use": 40}], **changes}
+    body = {
+        "as_of": TODAY.isoformat(),
+        "lines": [{"item": "ffp2", "stock_on_hand": 400, "daily_use": 40}],
+        **changes,
+    }
     return client.post("/api/v1/reports", json=body, headers=headers)
 
 
 def post_request(client, headers, **changes):
-    body = {"item": "ffp2", "quantity": 800, "needed_by": (TODAY + timedelta(days=4))
-            .isoformat(), "priority": "critical", "justification": "Empty in 10 days",
-            **changes}
+    body = {
+        "item": "ffp2",
+        "quantity": 800,
+        "needed_by": (TODAY + timedelta(days=4)).isoformat(),
+        "priority": "critical",
+        "justification": "Empty in 10 days",
+        **changes,
+    }
     return client.post("/api/v1/requests", json=body, headers=headers)
 
 
@@ -39,11 +47,12 @@ def test_an_organisation_posts_a_report_through_the_api(client, users):
 def test_a_malformed_report_is_refused_as_json_naming_the_field(client, users):
     headers = auth("0380")
     cases = [
-        ({"lines": [{"item": "ffp2", "stock_on_hand": -1, "daily_use": 1}]},
-         "ffp2__stock_on_hand"),
+        ({"lines": [{"item": "ffp2", "stock_on_hand": -1, "daily_use": 1}]}, "ffp2__stock_on_hand"),
         ({"lines": [{"item": "nope", "stock_on_hand": 1, "daily_use": 1}]}, "line_1"),
-        ({"lines": [{"item": "ffp2", "stock_on_hand": "ten", "daily_use": 1}]},
-         "ffp2__stock_on_hand"),
+        (
+            {"lines": [{"item": "ffp2", "stock_on_hand": "ten", "daily_use": 1}]},
+            "ffp2__stock_on_hand",
+        ),
         ({"as_of": (TODAY + timedelta(days=1)).isoformat()}, "as_of"),
         ({"as_of": "yesterday"}, "as_of"),
         ({"lines": "ffp2"}, "lines"),
@@ -66,8 +75,10 @@ def test_an_organisation_reads_only_its_own_requests(client, users):
     mine = client.get("/api/v1/requests", headers=uppsala).get_json()["requests"]
     assert [r["organisation"] for r in mine] == ["0380"]
     assert client.get(f"/api/v1/requests/{created['id']}", headers=stockholm).status_code == 403
-    assert client.post(f"/api/v1/requests/{created['id']}/withdraw",
-                       headers=stockholm).status_code == 403
+    assert (
+        client.post(f"/api/v1/requests/{created['id']}/withdraw", headers=stockholm).status_code
+        == 403
+    )
     withdrawn = client.post(f"/api/v1/requests/{created['id']}/withdraw", headers=uppsala)
     assert withdrawn.get_json()["status"] == "withdrawn"
     again = client.post(f"/api/v1/requests/{created['id']}/withdraw", headers=uppsala)
@@ -80,8 +91,7 @@ def test_a_county_board_token_reads_its_countys_requests_but_cannot_report(clien
     post_request(client, uppsala)
     board = auth("LST-03")
     assert len(client.get("/api/v1/requests", headers=board).get_json()["requests"]) == 1
-    assert len(client.get("/api/v1/requests", headers=auth("LST-01")).get_json()[
-        "requests"]) == 0
+    assert len(client.get("/api/v1/requests", headers=auth("LST-01")).get_json()["requests"]) == 0
     assert post_report(client, board).status_code == 403
 
 

@@ -27,9 +27,15 @@ def test_the_requester_reports_all_items_on_one_page(client, users):
     page = client.get("/demand/organisations/0380/report")
     assert page.status_code == 200
     assert b"ffp2__stock_on_hand" in page.data and b"hand_rub__daily_use" in page.data
-    response = client.post("/demand/organisations/0380/report", data=report_form(
-        ffp2__stock_on_hand="1200", ffp2__daily_use="100", visor__stock_on_hand="40",
-        visor__daily_use="0"))
+    response = client.post(
+        "/demand/organisations/0380/report",
+        data=report_form(
+            ffp2__stock_on_hand="1200",
+            ffp2__daily_use="100",
+            visor__stock_on_hand="40",
+            visor__daily_use="0",
+        ),
+    )
     assert response.status_code == 302
     assert count(ReportLine) == 2
     page = client.get("/demand/organisations/0380/")
@@ -38,8 +44,10 @@ def test_the_requester_reports_all_items_on_one_page(client, users):
 
 def test_text_in_a_number_field_is_shown_beside_the_field_and_nothing_is_stored(client, users):
     login(client, "requester")
-    response = client.post("/demand/organisations/0380/report", data=report_form(
-        ffp2__stock_on_hand="many", ffp2__daily_use="3"))
+    response = client.post(
+        "/demand/organisations/0380/report",
+        data=report_form(ffp2__stock_on_hand="many", ffp2__daily_use="3"),
+    )
     assert response.status_code == 200
     assert b'data-field-error="ffp2__stock_on_hand"' in response.data
     assert count(SituationReport) == 0
@@ -47,8 +55,10 @@ def test_text_in_a_number_field_is_shown_beside_the_field_and_nothing_is_stored(
 
 def test_negative_stock_and_a_half_filled_row_are_refused(client, users):
     login(client, "requester")
-    response = client.post("/demand/organisations/0380/report", data=report_form(
-        ffp2__stock_on_hand="-4", ffp2__daily_use="3", visor__stock_on_hand="5"))
+    response = client.post(
+        "/demand/organisations/0380/report",
+        data=report_form(ffp2__stock_on_hand="-4", ffp2__daily_use="3", visor__stock_on_hand="5"),
+    )
     assert b'data-field-error="ffp2__stock_on_hand"' in response.data
     assert b'data-field-error="visor__daily_use"' in response.data
     assert count(SituationReport) == 0
@@ -56,17 +66,24 @@ def test_negative_stock_and_a_half_filled_row_are_refused(client, users):
 
 def test_a_report_dated_in_the_future_is_refused_beside_the_date(client, users):
     login(client, "requester")
-    response = client.post("/demand/organisations/0380/report", data=report_form(
-        as_of=(TODAY + timedelta(days=1)).isoformat(), ffp2__stock_on_hand="4",
-        ffp2__daily_use="3"))
+    response = client.post(
+        "/demand/organisations/0380/report",
+        data=report_form(
+            as_of=(TODAY + timedelta(days=1)).isoformat(),
+            ffp2__stock_on_hand="4",
+            ffp2__daily_use="3",
+        ),
+    )
     assert b'data-field-error="as_of"' in response.data
     assert count(SituationReport) == 0
 
 
 def _upload(client, content: bytes, name="lager.csv"):
-    return client.post("/demand/organisations/0380/upload", data={
-        "upload_as_of": TODAY.isoformat(), "upload": "1", "file": (BytesIO(content), name)},
-        content_type="multipart/form-data")
+    return client.post(
+        "/demand/organisations/0380/upload",
+        data={"upload_as_of": TODAY.isoformat(), "upload": "1", "file": (BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_an_uploaded_file_becomes_a_report(client, users):
@@ -93,9 +110,17 @@ def test_a_huge_file_is_refused_with_a_message(client, users):
 
 
 def file_request(client, **values):
-    data = {"item": "ffp2", "quantity": "500", "needed_by": (TODAY + timedelta(days=3))
-            .isoformat(), "priority": "critical", "justification": "Runs out Friday",
-            "stock_on_hand": "20", "daily_use": "10", "submit": "1", **values}
+    data = {
+        "item": "ffp2",
+        "quantity": "500",
+        "needed_by": (TODAY + timedelta(days=3)).isoformat(),
+        "priority": "critical",
+        "justification": "Runs out Friday",
+        "stock_on_hand": "20",
+        "daily_use": "10",
+        "submit": "1",
+        **values,
+    }
     return client.post("/demand/organisations/0380/requests/new", data=data)
 
 
@@ -126,14 +151,17 @@ def test_an_officer_filters_the_requests_and_declines_one_with_a_reason(client, 
     login(client, "officer")
     critical = client.get("/demand/requests/?priority=critical&status=open")
     assert critical.data.count(b"data-request=") == 1
-    request = db.session.scalar(select(ShortageRequest).where(
-        ShortageRequest.priority == "normal"))
-    refused = client.post(f"/demand/requests/{request.id}/decision",
-                          data={"status": "declined", "reason": "", "submit": "1"})
+    request = db.session.scalar(select(ShortageRequest).where(ShortageRequest.priority == "normal"))
+    refused = client.post(
+        f"/demand/requests/{request.id}/decision",
+        data={"status": "declined", "reason": "", "submit": "1"},
+    )
     assert refused.status_code == 422
     assert b'data-field-error="reason"' in refused.data
-    client.post(f"/demand/requests/{request.id}/decision",
-                data={"status": "declined", "reason": "Share in region", "submit": "1"})
+    client.post(
+        f"/demand/requests/{request.id}/decision",
+        data={"status": "declined", "reason": "Share in region", "submit": "1"},
+    )
     db.session.expire_all()
     assert db.session.get(ShortageRequest, request.id).status == RequestStatus.DECLINED
     export = client.get("/demand/requests/export.xlsx?status=")
@@ -154,20 +182,31 @@ def test_another_organisation_cannot_see_or_withdraw_the_request(client, users):
 
 def test_the_county_board_shares_and_forwards_within_its_county(client, users):
     login(client, "requester")
-    client.post("/demand/organisations/0380/report", data=report_form(
-        ffp2__stock_on_hand="1000", ffp2__daily_use="10"))
+    client.post(
+        "/demand/organisations/0380/report",
+        data=report_form(ffp2__stock_on_hand="1000", ffp2__daily_use="10"),
+    )
     file_request(client)
     client.post("/logout")
     login(client, "county")
     page = client.get("/demand/counties/03/?item=ffp2")
     assert b"/demand/organisations/0380/" in page.data
-    shared = client.post("/demand/counties/03/sharings", data={
-        "from_organisation": "0380", "to_organisation": "0381", "item": "ffp2",
-        "quantity": "100", "shared_on": TODAY.isoformat(), "share": "1"})
+    shared = client.post(
+        "/demand/counties/03/sharings",
+        data={
+            "from_organisation": "0380",
+            "to_organisation": "0381",
+            "item": "ffp2",
+            "quantity": "100",
+            "shared_on": TODAY.isoformat(),
+            "share": "1",
+        },
+    )
     assert shared.status_code == 302
     request = db.session.scalar(select(ShortageRequest))
-    forwarded = client.post("/demand/counties/03/forward",
-                            data={"request_ids": [str(request.id)], "forward": "1"})
+    forwarded = client.post(
+        "/demand/counties/03/forward", data={"request_ids": [str(request.id)], "forward": "1"}
+    )
     assert forwarded.status_code == 302
     db.session.expire_all()
     assert db.session.get(ShortageRequest, request.id).forwarded_in_id is not None
@@ -176,17 +215,26 @@ def test_the_county_board_shares_and_forwards_within_its_county(client, users):
 
 def test_a_sharing_of_more_than_reported_is_refused_beside_the_field(client, users):
     login(client, "county")
-    response = client.post("/demand/counties/03/sharings", data={
-        "from_organisation": "0380", "to_organisation": "0381", "item": "ffp2",
-        "quantity": "100", "shared_on": TODAY.isoformat(), "share": "1"})
+    response = client.post(
+        "/demand/counties/03/sharings",
+        data={
+            "from_organisation": "0380",
+            "to_organisation": "0381",
+            "item": "ffp2",
+            "quantity": "100",
+            "shared_on": TODAY.isoformat(),
+            "share": "1",
+        },
+    )
     assert response.status_code == 422
     assert b'data-field-error="quantity"' in response.data
 
 
 def test_an_organisation_issues_lists_and_revokes_its_api_tokens(client, users):
     login(client, "requester")
-    issued = client.post("/demand/organisations/0380/tokens", data={"name": "Lagersystem",
-                                                                     "submit": "1"})
+    issued = client.post(
+        "/demand/organisations/0380/tokens", data={"name": "Lagersystem", "submit": "1"}
+    )
     assert issued.status_code == 200
     assert b'data-testid="new-token"' in issued.data and b"sat_" in issued.data
     token = db.session.scalar(select(ApiToken))

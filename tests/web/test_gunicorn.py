@@ -32,15 +32,19 @@ def _database_url() -> str:
 
 
 def _production_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"SECRET_KEY", "SUPPLYAPP_CONFIG", "SESSION_COOKIE_SECURE", "DATABASE_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "SUPPLYAPP_CONFIG", "SESSION_COOKIE_SECURE", "DATABASE_URL"}
+    }
     env.update(SUPPLYAPP_CONFIG="production", FLASK_APP="wsgi.py", PYTHONUNBUFFERED="1", **extra)
     return env
 
 
 def _run(args: list[str], env: dict[str, str], timeout: int = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([str(a) for a in args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [str(a) for a in args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def _free_port() -> int:
@@ -52,9 +56,15 @@ def _free_port() -> int:
 def _admin_connection(url):
     import psycopg
 
-    return psycopg.connect(host=url.host, port=url.port, user=url.username,
-                           password=url.password, dbname=url.database, autocommit=True,
-                           connect_timeout=10)
+    return psycopg.connect(
+        host=url.host,
+        port=url.port,
+        user=url.username,
+        password=url.password,
+        dbname=url.database,
+        autocommit=True,
+        connect_timeout=10,
+    )
 
 
 @pytest.fixture
@@ -145,12 +155,38 @@ def test_gunicorn_serves_a_signed_in_session_with_safe_cookies(fresh_database, t
     password = secrets.token_urlsafe(16)
     with log.open("w") as log_file:
         process = subprocess.Popen(
-            [str(GUNICORN), "-w", "2", "-b", f"127.0.0.1:{port}", "--graceful-timeout", "5",
-             "wsgi:app"], cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+            [
+                str(GUNICORN),
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--graceful-timeout",
+                "5",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
     try:
         # The user is made while the workers boot (each process spends seconds on imports).
-        create = _run([FLASK, "users", "create", "gunnar", "--name", FULL_NAME,
-                       "--role", "officer", "--password", password], env)
+        create = _run(
+            [
+                FLASK,
+                "users",
+                "create",
+                "gunnar",
+                "--name",
+                FULL_NAME,
+                "--role",
+                "officer",
+                "--password",
+                password,
+            ],
+            env,
+        )
         assert create.returncode == 0, create.stdout + create.stderr
         _wait_for_health(base, process, log)
 
@@ -164,15 +200,22 @@ def test_gunicorn_serves_a_signed_in_session_with_safe_cookies(fresh_database, t
         # requests keeps Secure cookies to itself over http: send the cookie by hand.
         before = _cookie_value(_session_cookie(page))
 
-        refused = requests.post(f"{base}/login", allow_redirects=False, timeout=HTTP_TIMEOUT,
-                                headers={"Cookie": before},
-                                data={"username": "gunnar", "password": password, "next": ""})
+        refused = requests.post(
+            f"{base}/login",
+            allow_redirects=False,
+            timeout=HTTP_TIMEOUT,
+            headers={"Cookie": before},
+            data={"username": "gunnar", "password": password, "next": ""},
+        )
         assert refused.status_code != 302, "a sign-in without its CSRF token was accepted"
 
-        signed_in = requests.post(f"{base}/login", allow_redirects=False, timeout=HTTP_TIMEOUT,
-                                  headers={"Cookie": before},
-                                  data={"csrf_token": token, "username": "gunnar",
-                                        "password": password, "next": ""})
+        signed_in = requests.post(
+            f"{base}/login",
+            allow_redirects=False,
+            timeout=HTTP_TIMEOUT,
+            headers={"Cookie": before},
+            data={"csrf_token": token, "username": "gunnar", "password": password, "next": ""},
+        )
         assert signed_in.status_code == 302, signed_in.text[:2000]
         assert signed_in.headers["Location"].endswith("/")
         cookie = _session_cookie(signed_in)
@@ -184,8 +227,12 @@ def test_gunicorn_serves_a_signed_in_session_with_safe_cookies(fresh_database, t
 
         # Either worker serves the signed-in session: they share the secret and the database.
         for _ in range(4):
-            start = requests.get(f"{base}/", allow_redirects=False, timeout=HTTP_TIMEOUT,
-                                 headers={"Cookie": _cookie_value(cookie)})
+            start = requests.get(
+                f"{base}/",
+                allow_redirects=False,
+                timeout=HTTP_TIMEOUT,
+                headers={"Cookie": _cookie_value(cookie)},
+            )
             assert start.status_code == 200, start.text[:2000]
             assert FULL_NAME in start.text
             assert 'data-testid="user-badge"' in start.text

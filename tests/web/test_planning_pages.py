@@ -39,13 +39,16 @@ def _plan(plan_id) -> AllocationPlan:
 
 
 def _line(plan_id, origin, recipient) -> PlanLine:
-    return next(line for line in _plan(plan_id).lines
-                if (line.origin_code, line.recipient.code) == (origin, recipient))
+    return next(
+        line
+        for line in _plan(plan_id).lines
+        if (line.origin_code, line.recipient.code) == (origin, recipient)
+    )
 
 
 def _row(page: str, line_id: int) -> str:
     start = page.index(f'data-line="{line_id}"')
-    return page[start:page.index("</tr>", start)]
+    return page[start : page.index("</tr>", start)]
 
 
 def test_the_list_shows_plans_newest_first_and_what_waits_for_a_decision(client, users):
@@ -54,7 +57,7 @@ def test_the_list_shows_plans_newest_first_and_what_waits_for_a_decision(client,
     plan_review.submit(first, "officer")
     _english(client, "officer2")
     page = _text(client.get("/allocation/"))
-    table = page[page.index('id="plans"'):]
+    table = page[page.index('id="plans"') :]
     assert table.index(f"PLAN-{second:05d}") < table.index(f"PLAN-{first:05d}")
     assert 'class="awaiting"' in page and "1 plan waits for your decision." in page
     only = _text(client.get("/allocation/?status=submitted"))
@@ -72,9 +75,17 @@ def test_the_proposer_is_not_asked_to_decide_in_the_list(client, users):
 def test_an_officer_runs_a_round_from_the_form(client, users):
     shortage_scenario()
     _english(client, "officer")
-    response = client.post("/allocation/new", data={
-        "items": ["ffp2"], "policy": "needs", "donor_floor_days": "28",
-        "redistribute": "y", "whole_packs": "y", "keep_reserve": "y"})
+    response = client.post(
+        "/allocation/new",
+        data={
+            "items": ["ffp2"],
+            "policy": "needs",
+            "donor_floor_days": "28",
+            "redistribute": "y",
+            "whole_packs": "y",
+            "keep_reserve": "y",
+        },
+    )
     plan = db.session.scalar(select(AllocationPlan))
     assert response.headers["Location"].endswith(f"/allocation/plans/{plan.id}")
     assert plan.proposed_by == "officer" and plan.settings["item_codes"] == ["ffp2"]
@@ -83,8 +94,7 @@ def test_an_officer_runs_a_round_from_the_form(client, users):
 
 def test_a_round_without_requests_says_there_is_nothing_to_allocate(client, users):
     _english(client, "officer")
-    page = _text(client.post("/allocation/new", data={
-        "policy": "needs", "donor_floor_days": "28"}))
+    page = _text(client.post("/allocation/new", data={"policy": "needs", "donor_floor_days": "28"}))
     assert "No open requests for the chosen items." in page
     assert db.session.scalar(select(AllocationPlan)) is None
 
@@ -92,8 +102,9 @@ def test_a_round_without_requests_says_there_is_nothing_to_allocate(client, user
 def test_a_donor_floor_out_of_range_is_marked_beside_the_field(client, users):
     shortage_scenario()
     _english(client, "officer")
-    page = _text(client.post("/allocation/new", data={"policy": "needs",
-                                                      "donor_floor_days": "400"}))
+    page = _text(
+        client.post("/allocation/new", data={"policy": "needs", "donor_floor_days": "400"})
+    )
     assert 'data-field-error="donor_floor_days"' in page
 
 
@@ -116,13 +127,15 @@ def test_the_plan_page_shows_the_approvers_figures(client, users):
     assert 'data-measure="needs-lowest_days_after">24.0' in page
     assert 'data-measure="population-unmet">600' in page
     # Where the material goes: 1,000 to Stockholm's county (01), 460 to Uppsala's (03).
-    counties = page[page.index('id="counties"'):]
-    assert '<td class="num">1,000</td>' in _row(counties.replace('data-county="01"',
-                                                                 'data-line="01"'), "01")
-    assert '<td class="num">460</td>' in _row(counties.replace('data-county="03"',
-                                                               'data-line="03"'), "03")
+    counties = page[page.index('id="counties"') :]
+    assert '<td class="num">1,000</td>' in _row(
+        counties.replace('data-county="01"', 'data-line="01"'), "01"
+    )
+    assert '<td class="num">460</td>' in _row(
+        counties.replace('data-county="03"', 'data-line="03"'), "03"
+    )
     # A viewer reads, but gets no forms.
-    assert "class=\"line-form\"" not in page and "Submit for approval" not in page
+    assert 'class="line-form"' not in page and "Submit for approval" not in page
 
 
 def test_an_officer_changes_a_line_with_a_reason(client, users):
@@ -130,12 +143,17 @@ def test_an_officer_changes_a_line_with_a_reason(client, users):
     plan_id = run()
     line = _line(plan_id, "0114", "0180")
     _english(client, "officer")
-    response = client.post(f"/allocation/plans/{plan_id}/lines/{line.id}",
-                           data={"quantity": "200", "reason": "Väsby keeps a buffer"})
+    response = client.post(
+        f"/allocation/plans/{plan_id}/lines/{line.id}",
+        data={"quantity": "200", "reason": "Väsby keeps a buffer"},
+    )
     assert response.status_code == 302
     changed = _line(plan_id, "0114", "0180")
-    assert (changed.quantity, changed.proposed_quantity, changed.changed_by) == (200, 280,
-                                                                                "officer")
+    assert (changed.quantity, changed.proposed_quantity, changed.changed_by) == (
+        200,
+        280,
+        "officer",
+    )
     page = _text(client.get(f"/allocation/plans/{plan_id}"))
     row = _row(page, line.id)
     assert "changed-quantity" in row and "Väsby keeps a buffer" in row
@@ -148,8 +166,11 @@ def test_a_change_without_a_reason_is_refused_beside_the_line(client, users):
     plan_id = run()
     line = _line(plan_id, "NL-ARN", "0180")
     _english(client, "officer")
-    page = _text(client.post(f"/allocation/plans/{plan_id}/lines/{line.id}",
-                             data={"quantity": "700", "reason": ""}))
+    page = _text(
+        client.post(
+            f"/allocation/plans/{plan_id}/lines/{line.id}", data={"quantity": "700", "reason": ""}
+        )
+    )
     assert f'data-field-error="line-{line.id}"' in page
     assert _line(plan_id, "NL-ARN", "0180").quantity == 720
 
@@ -159,37 +180,58 @@ def test_a_change_that_breaks_a_rule_is_refused_with_the_finding(client, users):
     plan_id = run()
     line = _line(plan_id, "NL-ARN", "0380")
     _english(client, "officer")
-    page = _text(client.post(f"/allocation/plans/{plan_id}/lines/{line.id}",
-                             data={"quantity": "500", "reason": "More to Uppsala"}))
+    page = _text(
+        client.post(
+            f"/allocation/plans/{plan_id}/lines/{line.id}",
+            data={"quantity": "500", "reason": "More to Uppsala"},
+        )
+    )
     assert 'data-testid="findings"' in page
     # 720 + 500 from a warehouse that may give 1,000.
-    assert "Rule 1, ffp2:" in page and "(NL-ARN) would give 1,220 ffp2 but may give only 1,000" \
-        in page
+    assert (
+        "Rule 1, ffp2:" in page and "(NL-ARN) would give 1,220 ffp2 but may give only 1,000" in page
+    )
     assert _line(plan_id, "NL-ARN", "0380").quantity == 280
 
 
 def test_an_officer_adds_a_line_the_model_did_not_propose(client, users):
     shortage_scenario()
     plan_id = run()
-    plan_review.change_line(plan_id, _line(plan_id, "0114", "0180").id, 260, "Split it",
-                            "officer")
+    plan_review.change_line(plan_id, _line(plan_id, "0114", "0180").id, 260, "Split it", "officer")
     _english(client, "officer")
-    response = client.post(f"/allocation/plans/{plan_id}/lines", data={
-        "item": "ffp2", "origin": "0114", "recipient": "0180", "quantity": "20",
-        "reason": "The other 20 as a separate load"})
+    response = client.post(
+        f"/allocation/plans/{plan_id}/lines",
+        data={
+            "item": "ffp2",
+            "origin": "0114",
+            "recipient": "0180",
+            "quantity": "20",
+            "reason": "The other 20 as a separate load",
+        },
+    )
     assert response.status_code == 302
     added = [line for line in _plan(plan_id).lines if line.proposed_quantity == 0]
     assert [(a.recipient.code, a.quantity, a.change_reason) for a in added] == [
-        ("0180", 20, "The other 20 as a separate load")]
+        ("0180", 20, "The other 20 as a separate load")
+    ]
 
 
 def test_an_added_line_from_an_unknown_recipient_is_marked_beside_the_field(client, users):
     shortage_scenario()
     plan_id = run()
     _english(client, "officer")
-    page = _text(client.post(f"/allocation/plans/{plan_id}/lines", data={
-        "item": "ffp2", "origin": "NL-ARN", "recipient": "9999", "quantity": "20",
-        "reason": "Why not"}))
+    page = _text(
+        client.post(
+            f"/allocation/plans/{plan_id}/lines",
+            data={
+                "item": "ffp2",
+                "origin": "NL-ARN",
+                "recipient": "9999",
+                "quantity": "20",
+                "reason": "Why not",
+            },
+        )
+    )
     assert 'data-field-error="recipient"' in page and "not part of this round" in page
 
 
@@ -213,13 +255,17 @@ def test_a_second_officer_approves_and_the_shipments_are_created(client, users):
     _english(client, "officer2")
     page = _text(client.get(f"/allocation/plans/{plan_id}"))
     assert 'data-testid="approve-plan"' in page
-    done = _text(client.post(f"/allocation/plans/{plan_id}/approve",
-                             data={"comment": "Agreed"}, follow_redirects=True))
+    done = _text(
+        client.post(
+            f"/allocation/plans/{plan_id}/approve",
+            data={"comment": "Agreed"},
+            follow_redirects=True,
+        )
+    )
     assert "approved: stock is reserved" in done and 'data-testid="decision-link"' in done
     plan = _plan(plan_id)
     assert (plan.status, plan.decided_by) == (PlanStatus.APPROVED, "officer2")
-    assert sorted(s.quantity for s in db.session.scalars(select(Shipment))) == [180, 280, 280,
-                                                                              720]
+    assert sorted(s.quantity for s in db.session.scalars(select(Shipment))) == [180, 280, 280, 720]
     again = _text(client.post(f"/allocation/plans/{plan_id}/approve", follow_redirects=True))
     assert "approved already" in again
 
@@ -271,8 +317,9 @@ def test_readers_may_not_act(client, users):
 def _approved() -> int:
     shortage_scenario()
     plan_id = run()
-    plan_review.change_line(plan_id, _line(plan_id, "0114", "0180").id, 260,
-                            "Hold 20 back for next week", "officer")
+    plan_review.change_line(
+        plan_id, _line(plan_id, "0114", "0180").id, 260, "Hold 20 back for next week", "officer"
+    )
     plan_review.submit(plan_id, "officer")
     plan_review.approve(plan_id, "officer2")
     return plan_id
@@ -308,8 +355,10 @@ def test_the_decision_workbook_opens_with_pandas(client, users):
     assert sorted(lines["Quantity"]) == [180, 260, 280, 720]
     assert sorted(lines["Model's proposal"]) == [180, 280, 280, 720]
     inputs = dict(zip(sheets["Indata"]["Input"], sheets["Indata"]["Value"], strict=True))
-    assert inputs["SHA-256 of the problem"] == hashlib.sha256(
-        _plan(plan_id).problem_json.encode("utf-8")).hexdigest()
+    assert (
+        inputs["SHA-256 of the problem"]
+        == hashlib.sha256(_plan(plan_id).problem_json.encode("utf-8")).hexdigest()
+    )
     assert "officer2" in " ".join(sheets["Beslut"]["Value"].astype(str))
 
 

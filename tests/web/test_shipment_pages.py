@@ -33,8 +33,10 @@ def national_round() -> int:
 def shipment_to(code: str, kind=LineKind.DISTRIBUTION) -> Shipment:
     db.session.expire_all()
     return db.session.scalars(
-        select(Shipment).join(Organisation, Organisation.id == Shipment.recipient_id)
-        .where(Organisation.code == code, Shipment.kind == kind)).one()
+        select(Shipment)
+        .join(Organisation, Organisation.id == Shipment.recipient_id)
+        .where(Organisation.code == code, Shipment.kind == kind)
+    ).one()
 
 
 def reported_stock(code: str) -> int:
@@ -68,8 +70,9 @@ def test_logistics_starts_on_what_to_pick_grouped_by_warehouse_and_destination(c
     national_round()
     login(client, "logistics")
     page = text(client.get("/shipments/"))
-    assert 'data-testid="todo-pick"' in page and 'aria-current="page" data-testid="view-todo"' \
-        in page
+    assert (
+        'data-testid="todo-pick"' in page and 'aria-current="page" data-testid="view-todo"' in page
+    )
     assert shipment_to("0180").code in page and shipment_to("0380").code in page
     assert "Omlastningspunkt Uppsala" in page and "Omlastningspunkt Stockholm" in page
     assert "Nothing to dispatch." in page
@@ -104,9 +107,11 @@ def test_a_double_dispatch_books_once_and_says_it_was_done_already(client, users
     client.post(f"/shipments/{shipment.id}/dispatch")
     page = text(client.post(f"/shipments/{shipment.id}/dispatch", follow_redirects=True))
     assert "flash-info" in page and "nothing was booked again" in page
-    movements = db.session.scalars(select(StockMovement).where(
-        StockMovement.kind == MovementKind.DISPATCHED,
-        StockMovement.reference == shipment.code)).all()
+    movements = db.session.scalars(
+        select(StockMovement).where(
+            StockMovement.kind == MovementKind.DISPATCHED, StockMovement.reference == shipment.code
+        )
+    ).all()
     assert [m.quantity for m in movements] == [600]
     db.session.expire_all()
     assert db.session.get(StockBalance, lot_id).reserved == 1000
@@ -147,21 +152,30 @@ def test_the_requester_confirms_receipt_with_a_shortfall_and_a_note(client, user
     login(client, "requester")
     detail = text(client.get(f"/shipments/{shipment.id}"))
     assert 'data-testid="receive-form"' in detail and 'value="600"' in detail
-    response = client.post(f"/shipments/{shipment.id}/receive",
-                           data={"received_quantity": "560", "damaged_quantity": "15",
-                                 "note": ""})
+    response = client.post(
+        f"/shipments/{shipment.id}/receive",
+        data={"received_quantity": "560", "damaged_quantity": "15", "note": ""},
+    )
     assert response.status_code == 422
     assert 'data-field-error="note"' in text(response)
     assert shipment_to("0380").status == ShipmentStatus.IN_TRANSIT
-    response = client.post(f"/shipments/{shipment.id}/receive",
-                           data={"received_quantity": "560", "damaged_quantity": "15",
-                                 "note": "15 crushed, 25 missing."})
+    response = client.post(
+        f"/shipments/{shipment.id}/receive",
+        data={
+            "received_quantity": "560",
+            "damaged_quantity": "15",
+            "note": "15 crushed, 25 missing.",
+        },
+    )
     assert response.status_code == 302
     received = shipment_to("0380")
     assert received.status == ShipmentStatus.RECEIVED and received.shortfall == 40
     assert reported_stock("0380") == before + 560
-    request = db.session.scalars(select(ShortageRequest).join(ShortageRequest.organisation)
-                                 .where(Organisation.code == "0380")).one()
+    request = db.session.scalars(
+        select(ShortageRequest)
+        .join(ShortageRequest.organisation)
+        .where(Organisation.code == "0380")
+    ).one()
     assert (request.status, request.met_quantity) == (RequestStatus.PARTLY_MET, 560)
     detail = text(client.get(f"/shipments/{shipment.id}"))
     assert "15 crushed, 25 missing." in detail and 'data-testid="receive-form"' not in detail
@@ -172,15 +186,16 @@ def test_a_requester_of_another_organisation_gets_403(client, users):
     shipment = in_transit("0380")
     login(client, "region")  # Region Stockholm
     assert client.get(f"/shipments/{shipment.id}").status_code == 403
-    response = client.post(f"/shipments/{shipment.id}/receive",
-                           data={"received_quantity": "600", "damaged_quantity": "0"})
+    response = client.post(
+        f"/shipments/{shipment.id}/receive",
+        data={"received_quantity": "600", "damaged_quantity": "0"},
+    )
     assert response.status_code == 403
     assert shipment_to("0380").code not in text(client.get("/shipments/"))
     assert shipment_to("0380").status == ShipmentStatus.IN_TRANSIT
 
 
-def test_the_county_board_sees_its_countys_shipments_but_does_not_receive_for_them(client,
-                                                                                    users):
+def test_the_county_board_sees_its_countys_shipments_but_does_not_receive_for_them(client, users):
     national_round()
     shipment = in_transit("0380")
     login(client, "county")  # Uppsala county board
@@ -199,24 +214,35 @@ def test_the_donor_confirms_sent_on_a_redistribution_shipment(client, users):
     shipment = shipment_to("0380", LineKind.REDISTRIBUTION)
     before = reported_stock("0114")
     login(client, "requester")  # the recipient may not confirm the sending
-    assert client.post(f"/shipments/{shipment.id}/sent",
-                       data={"sent_quantity": "1"}).status_code == 403
+    assert (
+        client.post(f"/shipments/{shipment.id}/sent", data={"sent_quantity": "1"}).status_code
+        == 403
+    )
     login(client, "donor")
     detail = text(client.get(f"/shipments/{shipment.id}"))
     assert 'data-testid="sent-form"' in detail
-    response = client.post(f"/shipments/{shipment.id}/sent",
-                           data={"sent_quantity": str(shipment.quantity - 20), "note": ""})
+    response = client.post(
+        f"/shipments/{shipment.id}/sent",
+        data={"sent_quantity": str(shipment.quantity - 20), "note": ""},
+    )
     assert response.status_code == 422 and 'data-field-error="note"' in text(response)
-    response = client.post(f"/shipments/{shipment.id}/sent",
-                           data={"sent_quantity": str(shipment.quantity - 20),
-                                 "note": "20 went to our own home care."})
+    response = client.post(
+        f"/shipments/{shipment.id}/sent",
+        data={
+            "sent_quantity": str(shipment.quantity - 20),
+            "note": "20 went to our own home care.",
+        },
+    )
     assert response.status_code == 302
     sent = shipment_to("0380", LineKind.REDISTRIBUTION)
     assert sent.status == ShipmentStatus.IN_TRANSIT
     assert sent.sent_quantity == shipment.quantity - 20
     assert reported_stock("0114") == before - (shipment.quantity - 20)
-    page = text(client.post(f"/shipments/{shipment.id}/sent",
-                            data={"sent_quantity": "1"}, follow_redirects=True))
+    page = text(
+        client.post(
+            f"/shipments/{shipment.id}/sent", data={"sent_quantity": "1"}, follow_redirects=True
+        )
+    )
     assert "nothing was booked again" in page
     assert reported_stock("0114") == before - (shipment.quantity - 20)
 
@@ -247,8 +273,10 @@ def test_the_county_board_sees_its_countys_incoming_shipments(client, users):
     national_round()
     login(client, "county")
     home = text(client.get("/"))
-    assert "Coming to Uppsala" in home and "Stockholm" not in home.split("tiles")[0] \
-        .split('data-testid="notifications"')[1]
+    assert (
+        "Coming to Uppsala" in home
+        and "Stockholm" not in home.split("tiles")[0].split('data-testid="notifications"')[1]
+    )
     assert badge(home) == "1"
 
 
@@ -308,10 +336,12 @@ def test_an_organisations_token_reads_what_it_will_receive_and_nothing_else(clie
     headers = {"Authorization": f"Bearer {token}"}
     listed = client.get("/api/v1/shipments", headers=headers).get_json()["shipments"]
     assert [(s["code"], s["to"], s["quantity"], s["status"]) for s in listed] == [
-        (shipment.code, "0380", 600, "in_transit")]
+        (shipment.code, "0380", 600, "in_transit")
+    ]
     assert listed[0]["expected_on"] == shipment.expected_on.isoformat()
     assert client.get("/api/v1/shipments?status=received", headers=headers).get_json() == {
-        "shipments": []}
+        "shipments": []
+    }
     other = shipment_to("0180")
     assert client.get(f"/api/v1/shipments/{other.id}", headers=headers).status_code == 403
     assert client.get("/api/v1/shipments?status=lost", headers=headers).status_code == 422
@@ -325,15 +355,19 @@ def test_an_id_beyond_any_record_is_not_found_rather_than_a_database_error(clien
     from supplyapp.services import tokens
 
     token = tokens.issue_user_token("admin", "t", "t")[1]
-    response = client.get("/api/v1/shipments/449014963355",
-                          headers={"Authorization": f"Bearer {token}"})
+    response = client.get(
+        "/api/v1/shipments/449014963355", headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 404
 
 
 def test_any_page_with_an_impossible_id_is_not_found(client, users):
     login(client, "admin")
-    for url in ("/demand/requests/449014963355", "/stock/lots/449014963355",
-                "/stock/quality/449014963355"):
+    for url in (
+        "/demand/requests/449014963355",
+        "/stock/lots/449014963355",
+        "/stock/quality/449014963355",
+    ):
         assert client.get(url).status_code == 404, url
 
 

@@ -13,15 +13,17 @@ TODAY = date.today()
 
 
 def reported(code, stock, use, as_of=TODAY, item="ffp2"):
-    demand.submit_report(code, as_of, [demand.LineInput(item, stock, use)], ReportSource.API,
-                         "tester")
+    demand.submit_report(
+        code, as_of, [demand.LineInput(item, stock, use)], ReportSource.API, "tester"
+    )
 
 
 def test_the_picture_shows_stock_requests_map_and_charts(client, users):
-    reported("0380", 50, 10)                      # 5 days: below 7
+    reported("0380", 50, 10)  # 5 days: below 7
     reported("01", 1000, 100, TODAY - timedelta(days=9))  # stale
-    demand_requests.file_request("0380", "ffp2", 700, TODAY + timedelta(days=2), "critical",
-                                 "Empty by Friday", "tester")
+    demand_requests.file_request(
+        "0380", "ffp2", 700, TODAY + timedelta(days=2), "critical", "Empty by Friday", "tester"
+    )
     login(client, "officer")
     page = client.get("/situation/?item=ffp2")
     assert page.status_code == 200

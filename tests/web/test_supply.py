@@ -20,10 +20,15 @@ def _count(model):
 
 
 def _receive_form(line_id, **changes):
-    data = {"idempotency_key": "one-time-key-1", "source": f"order_line:{line_id}",
-            "warehouse": "NL-ARN", "quantity": "40", "lot_number": "L-1",
-            "expiry_date": (date.today() + timedelta(days=600)).isoformat(),
-            "received_on": date.today().isoformat()}
+    data = {
+        "idempotency_key": "one-time-key-1",
+        "source": f"order_line:{line_id}",
+        "warehouse": "NL-ARN",
+        "quantity": "40",
+        "lot_number": "L-1",
+        "expiry_date": (date.today() + timedelta(days=600)).isoformat(),
+        "received_on": date.today().isoformat(),
+    }
     data.update(changes)
     return data
 
@@ -35,7 +40,8 @@ def test_a_delivery_form_submitted_twice_books_once(client, users):
     assert first.status_code == 302 and "/stock/quality/" in first.headers["Location"]
     again = client.post("/stock/receive", data=_receive_form(line_id), follow_redirects=True)
     assert "booked already" in again.get_data(as_text=True) or "redan" in again.get_data(
-        as_text=True)
+        as_text=True
+    )
     assert _count(Delivery) == 1
     assert db.session.get(OrderLine, line_id).delivered_quantity == 40
 
@@ -43,12 +49,15 @@ def test_a_delivery_form_submitted_twice_books_once(client, users):
 def test_bad_delivery_input_is_shown_beside_the_field_and_writes_nothing(client, users):
     line_id = placed_order().lines[0].id
     login(client, "logistics")
-    for changes, field in (({"quantity": "-3"}, "quantity"), ({"quantity": "abc"}, "quantity"),
-                           ({"lot_number": ""}, "lot_number"),
-                           ({"lot_number": "x" * 61}, "lot_number"),
-                           ({"warehouse": "NOPE"}, "warehouse"),
-                           ({"source": "order_line:999999"}, "source"),
-                           ({"quantity": "500"}, "over_delivery_reason")):
+    for changes, field in (
+        ({"quantity": "-3"}, "quantity"),
+        ({"quantity": "abc"}, "quantity"),
+        ({"lot_number": ""}, "lot_number"),
+        ({"lot_number": "x" * 61}, "lot_number"),
+        ({"warehouse": "NOPE"}, "warehouse"),
+        ({"source": "order_line:999999"}, "source"),
+        ({"quantity": "500"}, "over_delivery_reason"),
+    ):
         response = client.post("/stock/receive", data=_receive_form(line_id, **changes))
         assert response.status_code == 200, changes
         assert f'data-field-error="{field}"' in response.get_data(as_text=True), changes
@@ -58,8 +67,11 @@ def test_bad_delivery_input_is_shown_beside_the_field_and_writes_nothing(client,
 def test_the_delivery_import_page_lists_every_bad_row(client, users):
     login(client, "logistics")
     data = b"warehouse;source;item;quantity;lot_number;received_on\nNL-ARN;X;ffp2;-1;A;2020-01-01\n"
-    response = client.post("/stock/import", data={"file": (io.BytesIO(data), "d.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/stock/import",
+        data={"file": (io.BytesIO(data), "d.csv")},
+        content_type="multipart/form-data",
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'data-testid="import-errors"' in page
     assert "must be above zero" in page and _count(Delivery) == 0
@@ -68,8 +80,11 @@ def test_the_delivery_import_page_lists_every_bad_row(client, users):
 def test_the_order_import_page_creates_orders(client, users):
     login(client, "officer")
     data = b"order;supplier;item;quantity;unit_price\nWEB-1;LEV-001;ffp2;100;4.5\n"
-    response = client.post("/supply/orders/import", data={"file": (io.BytesIO(data), "o.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/supply/orders/import",
+        data={"file": (io.BytesIO(data), "o.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(PurchaseOrder.code)) == "WEB-1"
 
@@ -77,9 +92,19 @@ def test_the_order_import_page_creates_orders(client, users):
 def test_every_list_downloads_as_csv_and_excel(client, users):
     approved_lot(100)
     login(client, "viewer")
-    for url in ("/stock/", "/stock/lots", "/stock/expiring", "/stock/pipeline",
-                "/stock/movements", "/stock/deliveries", "/supply/orders/", "/supply/eu/",
-                "/supply/domestic/", "/supply/offers/", "/supply/suppliers/"):
+    for url in (
+        "/stock/",
+        "/stock/lots",
+        "/stock/expiring",
+        "/stock/pipeline",
+        "/stock/movements",
+        "/stock/deliveries",
+        "/supply/orders/",
+        "/supply/eu/",
+        "/supply/domestic/",
+        "/supply/offers/",
+        "/supply/suppliers/",
+    ):
         csv = client.get(url + "?format=csv")
         assert csv.status_code == 200 and csv.mimetype == "text/csv", url
         excel = client.get(url + "?format=xlsx")
@@ -91,9 +116,17 @@ def test_every_list_downloads_as_csv_and_excel(client, users):
 
 def test_an_officer_cannot_vet_an_offer_they_logged(client, users):
     login(client, "officer")
-    client.post("/supply/offers/new", data={"company": "Acme", "kind": "sale", "item": "visor",
-                                            "quantity": "10", "unit_price": "2",
-                                            "currency": "SEK"})
+    client.post(
+        "/supply/offers/new",
+        data={
+            "company": "Acme",
+            "kind": "sale",
+            "item": "visor",
+            "quantity": "10",
+            "unit_price": "2",
+            "currency": "SEK",
+        },
+    )
     from supplyapp.models.procurement import Offer, OfferStatus
 
     code = db.session.scalar(select(Offer.code))
@@ -130,12 +163,14 @@ def test_flask_stock_check_exits_1_with_the_differences(app, places):
     lot_id = approved_lot(10)
     runner = app.test_cli_runner()
     assert runner.invoke(args=["stock", "check"]).exit_code == 0
-    db.session.execute(update(StockBalance).where(StockBalance.lot_id == lot_id)
-                       .values(available=7))
+    db.session.execute(
+        update(StockBalance).where(StockBalance.lot_id == lot_id).values(available=7)
+    )
     db.session.commit()
     result = runner.invoke(args=["stock", "check"])
     assert result.exit_code == 1
     assert f"lot {lot_id}" in result.output and "(0, 7, 0)" in result.output
-    db.session.execute(update(StockBalance).where(StockBalance.lot_id == lot_id)
-                       .values(available=10))
+    db.session.execute(
+        update(StockBalance).where(StockBalance.lot_id == lot_id).values(available=10)
+    )
     db.session.commit()

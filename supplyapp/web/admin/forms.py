@@ -32,24 +32,32 @@ UNITS = [
 
 
 def required_text(label, max_length: int) -> StringField:
-    return StringField(label, validators=[DataRequired(), Length(max=max_length)],
-                       filters=[lambda v: v.strip() if isinstance(v, str) else v])
+    return StringField(
+        label,
+        validators=[DataRequired(), Length(max=max_length)],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+    )
 
 
 class ItemForm(FlaskForm):
-    code = code_field(_l("Code"), r"^[a-z0-9_]+$",
-                      _l("Lower-case letters, digits and _ only."), max_length=30)
+    code = code_field(
+        _l("Code"), r"^[a-z0-9_]+$", _l("Lower-case letters, digits and _ only."), max_length=30
+    )
     name_sv = required_text(_l("Name in Swedish"), 120)
     name_en = required_text(_l("Name in English"), 120)
     unit = SelectField(_l("Unit"), choices=UNITS, validators=[DataRequired()])
-    pack_size = IntegerField(_l("Pack size"), validators=[
-        InputRequired(), Range(min=1, max=100000)])
+    pack_size = IntegerField(
+        _l("Pack size"), validators=[InputRequired(), Range(min=1, max=100000)]
+    )
     standard = optional_text(_l("Standard"), 120)
-    shelf_life_months = IntegerField(_l("Shelf life (months)"), validators=[
-        Optional(), Range(min=1, max=600)])
+    shelf_life_months = IntegerField(
+        _l("Shelf life (months)"), validators=[Optional(), Range(min=1, max=600)]
+    )
     national_reserve = IntegerField(
-        _l("National reserve (units no allocation may touch)"), default=0,
-        validators=[InputRequired(), Range(min=0, max=1_000_000_000)])
+        _l("National reserve (units no allocation may touch)"),
+        default=0,
+        validators=[InputRequired(), Range(min=0, max=1_000_000_000)],
+    )
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
 
@@ -57,17 +65,25 @@ class ItemForm(FlaskForm):
 class SupplierForm(FlaskForm):
     code = code_field(_l("Code"), r"^[A-Z0-9-]+$", _l("Capital letters, digits and - only."))
     name = required_text(_l("Name"), 120)
-    kind = SelectField(_l("Kind"), choices=[
-        SelectChoice(SupplierKind.MARKET.value, _l("Open-market seller")),
-        SelectChoice(SupplierKind.DOMESTIC_PRODUCER.value, _l("Domestic producer")),
-        SelectChoice(SupplierKind.EU.value, _l("EU joint procurement / rescEU")),
-        SelectChoice(SupplierKind.DONOR.value, _l("Donor")),
-    ])
+    kind = SelectField(
+        _l("Kind"),
+        choices=[
+            SelectChoice(SupplierKind.MARKET.value, _l("Open-market seller")),
+            SelectChoice(SupplierKind.DOMESTIC_PRODUCER.value, _l("Domestic producer")),
+            SelectChoice(SupplierKind.EU.value, _l("EU joint procurement / rescEU")),
+            SelectChoice(SupplierKind.DONOR.value, _l("Donor")),
+        ],
+    )
     org_number = optional_text(_l("Organisation number"), 20)
-    country = StringField(_l("Country (ISO code)"), default="SE", validators=[
-        DataRequired(), Length(min=2, max=2)], filters=[lambda v: v.strip().upper() if v else v])
-    contact_email = EmailField(_l("Contact e-mail"), validators=[
-        Optional(), Email(), Length(max=120)])
+    country = StringField(
+        _l("Country (ISO code)"),
+        default="SE",
+        validators=[DataRequired(), Length(min=2, max=2)],
+        filters=[lambda v: v.strip().upper() if v else v],
+    )
+    contact_email = EmailField(
+        _l("Contact e-mail"), validators=[Optional(), Email(), Length(max=120)]
+    )
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
 
@@ -84,18 +100,25 @@ class WarehouseForm(FlaskForm):
 
 
 class OrganisationForm(FlaskForm):
-    code = code_field(_l("Code"), r"^[A-Z0-9-]+$",
-                      _l("Digits, capital letters and - only (municipalities: 4 digits)."))
-    kind = SelectField(_l("Kind"), choices=[
-        SelectChoice(OrganisationKind.REGION.value, _l("Region")),
-        SelectChoice(OrganisationKind.MUNICIPALITY.value, _l("Municipality")),
-        SelectChoice(OrganisationKind.CARE_PROVIDER.value, _l("Care provider")),
-        SelectChoice(OrganisationKind.COUNTY_BOARD.value, _l("County administrative board")),
-    ])
+    code = code_field(
+        _l("Code"),
+        r"^[A-Z0-9-]+$",
+        _l("Digits, capital letters and - only (municipalities: 4 digits)."),
+    )
+    kind = SelectField(
+        _l("Kind"),
+        choices=[
+            SelectChoice(OrganisationKind.REGION.value, _l("Region")),
+            SelectChoice(OrganisationKind.MUNICIPALITY.value, _l("Municipality")),
+            SelectChoice(OrganisationKind.CARE_PROVIDER.value, _l("Care provider")),
+            SelectChoice(OrganisationKind.COUNTY_BOARD.value, _l("County administrative board")),
+        ],
+    )
     name = required_text(_l("Name"), 120)
     county_code = code_field(_l("County code"), r"^\d\d$", _l("Two digits, e.g. 01."), 2)
-    population = IntegerField(_l("Population"), validators=[
-        Optional(), Range(min=0, max=20_000_000)])
+    population = IntegerField(
+        _l("Population"), validators=[Optional(), Range(min=0, max=20_000_000)]
+    )
     lat = FloatField(_l("Latitude"), validators=[Optional(), LAT_RANGE])
     lon = FloatField(_l("Longitude"), validators=[Optional(), LON_RANGE])
     is_private = BooleanField(_l("Privately run"))
@@ -113,7 +136,8 @@ class CountyForm(FlaskForm):
     reloading_point = optional_text(_l("Reloading point"), 120)
     deliver_via_reloading_point = BooleanField(
         _l("National shipments go to the reloading point (else straight to each organisation)"),
-        default=True)
+        default=True,
+    )
     submit = SubmitField(_l("Save"))
 
 
@@ -128,8 +152,9 @@ ROLE_CHOICES = [
 
 
 class UserForm(FlaskForm):
-    username = code_field(_l("User name"), r"^[a-z0-9._-]+$",
-                          _l("Lower-case letters, digits and . _ - only."), 60)
+    username = code_field(
+        _l("User name"), r"^[a-z0-9._-]+$", _l("Lower-case letters, digits and . _ - only."), 60
+    )
     full_name = required_text(_l("Full name"), 120)
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=120)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
@@ -139,8 +164,11 @@ class UserForm(FlaskForm):
 
 
 class NewUserForm(UserForm):
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
-                             render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class ResetPasswordForm(FlaskForm):

@@ -92,9 +92,14 @@ def user_new():
     form = NewUserForm()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(form.username.data, form.full_name.data, form.role.data,
-                                        form.password.data, form.organisation.data,
-                                        form.email.data)
+            user = accounts.create_user(
+                form.username.data,
+                form.full_name.data,
+                form.role.data,
+                form.password.data,
+                form.organisation.data,
+                form.email.data,
+            )
         except InvalidInput as error:
             show_errors(form, error)
         else:
@@ -113,16 +118,23 @@ def user_edit(username):
         form.username.data = user.username
     if form.validate_on_submit():
         try:
-            accounts.update_user(user, form.full_name.data, form.role.data,
-                                 form.organisation.data, form.email.data, form.active.data)
+            accounts.update_user(
+                user,
+                form.full_name.data,
+                form.role.data,
+                form.organisation.data,
+                form.email.data,
+                form.active.data,
+            )
         except InvalidInput as error:
             db.session.rollback()
             show_errors(form, error)
         else:
             flash(_("Saved user %(name)s.", name=user.username), "success")
             return redirect(url_for(".user_list"))
-    return render_template("admin/user_form.html", form=form, user=user,
-                           reset_form=ResetPasswordForm())
+    return render_template(
+        "admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm()
+    )
 
 
 @bp.post("/users/<username>/reset-password")
@@ -135,6 +147,12 @@ def user_reset_password(username):
         user, password = accounts.reset_password(username)
     except NotFound:
         abort(404)
-    flash(_("New password for %(name)s: %(password)s — give it to them by a safe channel.",
-            name=user.username, password=password), "warning")
+    flash(
+        _(
+            "New password for %(name)s: %(password)s — give it to them by a safe channel.",
+            name=user.username,
+            password=password,
+        ),
+        "warning",
+    )
     return redirect(url_for(".user_edit", username=username))

@@ -16,5 +16,11 @@ def event_list():
     actor = request.args.get("actor") or None
     key = request.args.get("key") or None
     events = queries.audit_events(entity=entity, actor=actor, key=key)
-    return render_template("audit/event_list.html", events=events,
-                           entities=queries.audit_entities(), entity=entity, actor=actor, key=key)
+    return render_template(
+        "audit/event_list.html",
+        events=events,
+        entities=queries.audit_entities(),
+        entity=entity,
+        actor=actor,
+        key=key,
+    )

@@ -18,8 +18,12 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only local paths: never send a user to another site after sign-in."""
-    if target and target.startswith("/") and not target.startswith("//") \
-            and not urlsplit(target).netloc:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("main.home")
 
@@ -31,8 +35,9 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.username.data, form.password.data,
-                                         request.remote_addr or "unknown")
+            user = accounts.authenticate(
+                form.username.data, form.password.data, request.remote_addr or "unknown"
+            )
         except LoginRefused as refused:
             form.password.errors = [str(refused)]
         else:
@@ -78,8 +83,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_own_password(current_user, form.current_password.data,
-                                         form.new_password.data)
+            accounts.change_own_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
         except InvalidInput as error:
             show_errors(form, error)
         else:

@@ -28,20 +28,29 @@ def _county(code: str) -> tuple[County, Organisation]:
     if county is None:
         abort(404)
     if current_user.role == Role.COUNTY and (
-            current_user.organisation is None
-            or current_user.organisation.county_code != code):
+        current_user.organisation is None or current_user.organisation.county_code != code
+    ):
         abort(403)
-    board = db.session.scalar(select(Organisation).where(
-        Organisation.county_code == code, Organisation.kind == OrganisationKind.COUNTY_BOARD))
+    board = db.session.scalar(
+        select(Organisation).where(
+            Organisation.county_code == code, Organisation.kind == OrganisationKind.COUNTY_BOARD
+        )
+    )
     if board is None:
         abort(404)
     return county, board
 
 
 def _members(code: str) -> list[Organisation]:
-    return db.session.scalars(select(Organisation).where(
-        Organisation.county_code == code, Organisation.kind.in_(REQUESTING_KINDS),
-        Organisation.active.is_(True)).order_by(Organisation.name)).all()
+    return db.session.scalars(
+        select(Organisation)
+        .where(
+            Organisation.county_code == code,
+            Organisation.kind.in_(REQUESTING_KINDS),
+            Organisation.active.is_(True),
+        )
+        .order_by(Organisation.name)
+    ).all()
 
 
 def _sharing_form(code: str, formdata=None) -> forms.SharingForm:
@@ -56,29 +65,48 @@ def _sharing_form(code: str, formdata=None) -> forms.SharingForm:
 def _render(county, board, sharing_form=None, forward_form=None, status=200):
     item = request.args.get("item") or "ffp2"
     latest = queries_demand.of_item(queries_demand.latest_rows(county_code=county.code), item)
-    requests = queries_demand.request_list(Organisation.county_code == county.code,
-                                           status="open", limit=500)
+    requests = queries_demand.request_list(
+        Organisation.county_code == county.code, status="open", limit=500
+    )
     now = datetime.now(UTC)
-    overdue = {r.id for r in requests if r.created_at and (
-        now - r.created_at.replace(tzinfo=r.created_at.tzinfo or UTC)
-        > timedelta(hours=demand_county.ESCALATE_AFTER_HOURS))}
+    overdue = {
+        r.id
+        for r in requests
+        if r.created_at
+        and (
+            now - r.created_at.replace(tzinfo=r.created_at.tzinfo or UTC)
+            > timedelta(hours=demand_county.ESCALATE_AFTER_HOURS)
+        )
+    }
     return render_template(
-        "demand/county_overview.html", county=county, board=board, item=item,
+        "demand/county_overview.html",
+        county=county,
+        board=board,
+        item=item,
         items=queries_demand.items(),
         organisations=queries_demand.by_days(latest),
-        unreported=[o for o in _members(county.code)
-                    if o.code not in {row["org_code"] for row in latest}],
+        unreported=[
+            o for o in _members(county.code) if o.code not in {row["org_code"] for row in latest}
+        ],
         county_days=queries_demand.group_days(latest),
-        requests=requests, overdue=overdue,
-        sharings=db.session.scalars(select(CountySharing).where(
-            CountySharing.county_board_id == board.id)
-            .order_by(CountySharing.id.desc()).limit(50)).all(),
-        county_requests=db.session.scalars(select(CountyRequest).where(
-            CountyRequest.county_board_id == board.id)
-            .order_by(CountyRequest.id.desc()).limit(20)).all(),
+        requests=requests,
+        overdue=overdue,
+        sharings=db.session.scalars(
+            select(CountySharing)
+            .where(CountySharing.county_board_id == board.id)
+            .order_by(CountySharing.id.desc())
+            .limit(50)
+        ).all(),
+        county_requests=db.session.scalars(
+            select(CountyRequest)
+            .where(CountyRequest.county_board_id == board.id)
+            .order_by(CountyRequest.id.desc())
+            .limit(20)
+        ).all(),
         sharing_form=sharing_form or _sharing_form(county.code),
         forward_form=forward_form or forms.ForwardForm(),
-        may_coordinate=current_user.role in COORDINATORS), status
+        may_coordinate=current_user.role in COORDINATORS,
+    ), status
 
 
 @bp.get("/counties/<code>/")
@@ -96,9 +124,16 @@ def sharing_new(code):
     if form.validate_on_submit():
         try:
             demand_county.record_sharing(
-                board.code, form.from_organisation.data, form.to_organisation.data,
-                form.item.data, form.quantity.data, form.shared_on.data, current_user.username,
-                request_id=form.request_id.data, note=form.note.data)
+                board.code,
+                form.from_organisation.data,
+                form.to_organisation.data,
+                form.item.data,
+                form.quantity.data,
+                form.shared_on.data,
+                current_user.username,
+                request_id=form.request_id.data,
+                note=form.note.data,
+            )
         except InvalidInput as error:
             show_errors(form, error)
         else:
@@ -115,14 +150,21 @@ def county_forward(code):
     ids = [int(v) for v in request.form.getlist("request_ids") if v.isdigit()]
     if form.validate_on_submit():
         try:
-            combined = demand_county.forward_requests(board.code, ids, current_user.username,
-                                                      form.forward_note.data)
+            combined = demand_county.forward_requests(
+                board.code, ids, current_user.username, form.forward_note.data
+            )
         except InvalidInput as error:
             flash("; ".join(error.errors.values()), "error")
         except DomainError as error:
             flash(str(error), "error")
         else:
-            flash(_("Combined request %(id)s sent with %(n)s lines.", id=combined.id,
-                    n=len(combined.lines)), "success")
+            flash(
+                _(
+                    "Combined request %(id)s sent with %(n)s lines.",
+                    id=combined.id,
+                    n=len(combined.lines),
+                ),
+                "success",
+            )
             return redirect(url_for(".county_overview", code=code))
     return _render(county, board, forward_form=form, status=422)

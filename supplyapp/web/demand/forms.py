@@ -14,8 +14,11 @@ from supplyapp.web.forms import optional_text
 
 QUANTITY = NumberRange(min=0, max=MAX_QUANTITY, message=_l("A whole number from 0 up."))
 POSITIVE = NumberRange(min=1, max=MAX_QUANTITY, message=_l("A whole number above zero."))
-PRIORITIES = [SelectChoice("critical", _l("Critical")), SelectChoice("high", _l("High")),
-              SelectChoice("normal", _l("Normal"))]
+PRIORITIES = [
+    SelectChoice("critical", _l("Critical")),
+    SelectChoice("high", _l("High")),
+    SelectChoice("normal", _l("Normal")),
+]
 
 
 def stock_field(item_code: str) -> str:
@@ -35,12 +38,24 @@ def report_form_class(items):
         submit = SubmitField(_l("Send report"))
 
     for item in items:
-        setattr(ReportForm, stock_field(item.code), IntegerField(
-            _l("Stock on hand"), validators=[Optional(), QUANTITY],
-            render_kw={"inputmode": "numeric"}))
-        setattr(ReportForm, use_field(item.code), IntegerField(
-            _l("Average daily use"), validators=[Optional(), QUANTITY],
-            render_kw={"inputmode": "numeric"}))
+        setattr(
+            ReportForm,
+            stock_field(item.code),
+            IntegerField(
+                _l("Stock on hand"),
+                validators=[Optional(), QUANTITY],
+                render_kw={"inputmode": "numeric"},
+            ),
+        )
+        setattr(
+            ReportForm,
+            use_field(item.code),
+            IntegerField(
+                _l("Average daily use"),
+                validators=[Optional(), QUANTITY],
+                render_kw={"inputmode": "numeric"},
+            ),
+        )
     return ReportForm
 
 
@@ -52,30 +67,38 @@ class UploadForm(FlaskForm):
 
 class RequestForm(FlaskForm):
     item = SelectField(_l("Item"), validators=[DataRequired()])
-    quantity = IntegerField(_l("Quantity needed"), validators=[InputRequired(), POSITIVE],
-                            render_kw={"inputmode": "numeric"})
+    quantity = IntegerField(
+        _l("Quantity needed"),
+        validators=[InputRequired(), POSITIVE],
+        render_kw={"inputmode": "numeric"},
+    )
     needed_by = DateField(_l("Needed by"), validators=[InputRequired()])
-    priority = SelectField(_l("Priority"), choices=PRIORITIES, default="normal",
-                           validators=[DataRequired()])
-    justification = TextAreaField(_l("Justification"),
-                                  validators=[DataRequired(), Length(max=2000)])
+    priority = SelectField(
+        _l("Priority"), choices=PRIORITIES, default="normal", validators=[DataRequired()]
+    )
+    justification = TextAreaField(
+        _l("Justification"), validators=[DataRequired(), Length(max=2000)]
+    )
     stock_on_hand = IntegerField(_l("Your stock on hand now"), validators=[Optional(), QUANTITY])
     daily_use = IntegerField(_l("Your average daily use now"), validators=[Optional(), QUANTITY])
     submit = SubmitField(_l("File request"))
 
 
-DECISIONS = [SelectChoice("under_review", _l("Under review")),
-             SelectChoice("in_plan", _l("Included in a plan")),
-             SelectChoice("partly_met", _l("Partly met")), SelectChoice("met", _l("Met")),
-             SelectChoice("declined", _l("Declined"))]
+DECISIONS = [
+    SelectChoice("under_review", _l("Under review")),
+    SelectChoice("in_plan", _l("Included in a plan")),
+    SelectChoice("partly_met", _l("Partly met")),
+    SelectChoice("met", _l("Met")),
+    SelectChoice("declined", _l("Declined")),
+]
 
 
 class DecisionForm(FlaskForm):
     status = SelectField(_l("New status"), choices=DECISIONS, validators=[DataRequired()])
-    met_quantity = IntegerField(_l("Quantity met (partly met)"),
-                                validators=[Optional(), POSITIVE])
-    reason = TextAreaField(_l("Reason (required when declining)"),
-                           validators=[Optional(), Length(max=2000)])
+    met_quantity = IntegerField(_l("Quantity met (partly met)"), validators=[Optional(), POSITIVE])
+    reason = TextAreaField(
+        _l("Reason (required when declining)"), validators=[Optional(), Length(max=2000)]
+    )
     submit = SubmitField(_l("Record decision"))
 
 
@@ -90,8 +113,9 @@ class SharingForm(FlaskForm):
     item = SelectField(_l("Item"), validators=[DataRequired()])
     quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), POSITIVE])
     shared_on = DateField(_l("Shared on"), validators=[InputRequired()], default=date.today)
-    request_id = IntegerField(_l("Meets request number (optional)"),
-                              validators=[Optional(), NumberRange(min=1)])
+    request_id = IntegerField(
+        _l("Meets request number (optional)"), validators=[Optional(), NumberRange(min=1)]
+    )
     note = optional_text(_l("Note"), 2000)
     share = SubmitField(_l("Record sharing"))
 
@@ -102,7 +126,9 @@ class ForwardForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_l("What the token is for"),
-                       validators=[DataRequired(), Length(max=80)],
-                       filters=[lambda v: v.strip() if isinstance(v, str) else v])
+    name = StringField(
+        _l("What the token is for"),
+        validators=[DataRequired(), Length(max=80)],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+    )
     submit = SubmitField(_l("Issue token"))

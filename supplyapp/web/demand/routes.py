@@ -53,9 +53,13 @@ def organisation_situation(code):
     organisation = reporting_organisation(code)
     rows = queries_demand.organisation_latest(organisation)
     requests = queries_demand.request_list(Organisation.id == organisation.id, limit=50)
-    return render_template("demand/organisation_situation.html", organisation=organisation,
-                           rows=rows, requests=requests,
-                           stale_days=queries_demand.stale_days())
+    return render_template(
+        "demand/organisation_situation.html",
+        organisation=organisation,
+        rows=rows,
+        requests=requests,
+        stale_days=queries_demand.stale_days(),
+    )
 
 
 @bp.get("/organisations/<code>/history")
@@ -64,8 +68,13 @@ def report_history(code):
     organisation = reporting_organisation(code)
     item = request.args.get("item") or None
     lines = queries_demand.history_lines(organisation.id, item)
-    return render_template("demand/report_history.html", organisation=organisation,
-                           lines=lines, items=queries_demand.items(), item=item)
+    return render_template(
+        "demand/report_history.html",
+        organisation=organisation,
+        lines=lines,
+        items=queries_demand.items(),
+        item=item,
+    )
 
 
 def _report_lines(form, items) -> list[demand.LineInput] | None:
@@ -97,16 +106,28 @@ def report_form(code):
         lines = _report_lines(form, items)  # marks half-filled rows even when others are bad
         if valid and lines is not None:
             try:
-                demand.submit_report(code, form.as_of.data, lines, ReportSource.FORM,
-                                     current_user.username, form.note.data)
+                demand.submit_report(
+                    code,
+                    form.as_of.data,
+                    lines,
+                    ReportSource.FORM,
+                    current_user.username,
+                    form.note.data,
+                )
             except InvalidInput as error:
                 show_errors(form, error)
             else:
                 flash(_("Report saved: %(n)s items.", n=len(lines)), "success")
                 return redirect(url_for(".organisation_situation", code=code))
-    return render_template("demand/report_form.html", organisation=organisation, form=form,
-                           items=items, upload_form=forms.UploadForm(),
-                           stock_field=forms.stock_field, use_field=forms.use_field)
+    return render_template(
+        "demand/report_form.html",
+        organisation=organisation,
+        form=form,
+        items=items,
+        upload_form=forms.UploadForm(),
+        stock_field=forms.stock_field,
+        use_field=forms.use_field,
+    )
 
 
 def _prefill_report(form, organisation) -> None:
@@ -124,8 +145,13 @@ def report_upload(code):
     if upload_form.validate_on_submit():
         data = upload_form.file.data.read()
         try:
-            report = demand.import_report(code, upload_form.upload_as_of.data, data,
-                                          upload_form.file.data.filename, current_user.username)
+            report = demand.import_report(
+                code,
+                upload_form.upload_as_of.data,
+                data,
+                upload_form.file.data.filename,
+                current_user.username,
+            )
         except ImportRejected as error:
             problems = [str(e) for e in error.errors[:50]]
         except InvalidInput as error:
@@ -134,10 +160,16 @@ def report_upload(code):
             flash(_("Report saved from the file: %(n)s items.", n=len(report.lines)), "success")
             return redirect(url_for(".organisation_situation", code=code))
     items = queries_demand.items()
-    return render_template("demand/report_form.html", organisation=organisation,
-                           form=forms.report_form_class(items)(formdata=None), items=items,
-                           upload_form=upload_form, problems=problems,
-                           stock_field=forms.stock_field, use_field=forms.use_field), 422
+    return render_template(
+        "demand/report_form.html",
+        organisation=organisation,
+        form=forms.report_form_class(items)(formdata=None),
+        items=items,
+        upload_form=upload_form,
+        problems=problems,
+        stock_field=forms.stock_field,
+        use_field=forms.use_field,
+    ), 422
 
 
 @bp.route("/organisations/<code>/requests/new", methods=["GET", "POST"])
@@ -145,23 +177,31 @@ def report_upload(code):
 def request_new(code):
     organisation = reporting_organisation(code)
     form = forms.RequestForm()
-    form.item.choices = [SelectChoice(i.code, i.name(_locale()))
-                         for i in queries_demand.items()]
+    form.item.choices = [SelectChoice(i.code, i.name(_locale())) for i in queries_demand.items()]
     if form.validate_on_submit():
         try:
             created = demand_requests.file_request(
-                code, form.item.data, form.quantity.data, form.needed_by.data,
-                form.priority.data, form.justification.data, current_user.username,
-                stock_on_hand=form.stock_on_hand.data, daily_use=form.daily_use.data)
+                code,
+                form.item.data,
+                form.quantity.data,
+                form.needed_by.data,
+                form.priority.data,
+                form.justification.data,
+                current_user.username,
+                stock_on_hand=form.stock_on_hand.data,
+                daily_use=form.daily_use.data,
+            )
         except InvalidInput as error:
             show_errors(form, error)
         else:
             flash(_("Request %(id)s filed.", id=created.id), "success")
             return redirect(url_for(".request_detail", request_id=created.id))
-    latest = {row["item"].code: row["line"] for row in
-              queries_demand.organisation_latest(organisation)}
-    return render_template("demand/request_form.html", organisation=organisation, form=form,
-                           latest=latest)
+    latest = {
+        row["item"].code: row["line"] for row in queries_demand.organisation_latest(organisation)
+    }
+    return render_template(
+        "demand/request_form.html", organisation=organisation, form=form, latest=latest
+    )
 
 
 def _locale() -> str:
@@ -172,16 +212,21 @@ def _locale() -> str:
 
 def _filters() -> dict:
     args = request.args
-    return {key: args.get(key) or None for key in ("status", "priority", "item", "county",
-                                                   "kind")} | {"sort": args.get("sort")
-                                                               or "priority"}
+    return {
+        key: args.get(key) or None for key in ("status", "priority", "item", "county", "kind")
+    } | {"sort": args.get("sort") or "priority"}
 
 
 def _visible_requests(filters: dict):
     return queries_demand.request_list(
-        visible_organisations_filter(current_user), status=filters["status"],
-        priority=filters["priority"], item_code=filters["item"],
-        county_code=filters["county"], kind=filters["kind"], sort=filters["sort"])
+        visible_organisations_filter(current_user),
+        status=filters["status"],
+        priority=filters["priority"],
+        item_code=filters["item"],
+        county_code=filters["county"],
+        kind=filters["kind"],
+        sort=filters["sort"],
+    )
 
 
 @bp.get("/requests/")
@@ -190,9 +235,14 @@ def request_list():
     filters = _filters()
     if "status" not in request.args:
         filters["status"] = "open"
-    return render_template("demand/request_list.html", requests=_visible_requests(filters),
-                           filters=filters, items=queries_demand.items(),
-                           statuses=list(RequestStatus), counties=_counties())
+    return render_template(
+        "demand/request_list.html",
+        requests=_visible_requests(filters),
+        filters=filters,
+        items=queries_demand.items(),
+        statuses=list(RequestStatus),
+        counties=_counties(),
+    )
 
 
 def _counties():
@@ -225,12 +275,15 @@ def _visible_request(request_id: int):
 @roles_required(*ALL_ROLES)
 def request_detail(request_id):
     shortage = _visible_request(request_id)
-    return render_template("demand/request_detail.html", shortage=shortage,
-                           shipments=queries_demand.shipments_for_request(shortage),
-                           decision_form=forms.DecisionForm(),
-                           withdraw_form=forms.WithdrawForm(),
-                           may_decide=current_user.role in DECIDERS,
-                           may_withdraw=current_user.role in REPORTERS)
+    return render_template(
+        "demand/request_detail.html",
+        shortage=shortage,
+        shipments=queries_demand.shipments_for_request(shortage),
+        decision_form=forms.DecisionForm(),
+        withdraw_form=forms.WithdrawForm(),
+        may_decide=current_user.role in DECIDERS,
+        may_withdraw=current_user.role in REPORTERS,
+    )
 
 
 @bp.post("/requests/<int:request_id>/decision")
@@ -240,8 +293,13 @@ def request_decision(request_id):
     form = forms.DecisionForm()
     if form.validate_on_submit():
         try:
-            demand_requests.change_status(request_id, form.status.data, current_user.username,
-                                          form.reason.data, form.met_quantity.data)
+            demand_requests.change_status(
+                request_id,
+                form.status.data,
+                current_user.username,
+                form.reason.data,
+                form.met_quantity.data,
+            )
         except InvalidInput as error:
             show_errors(form, error)
         except DomainError as error:
@@ -249,10 +307,15 @@ def request_decision(request_id):
         else:
             flash(_("Decision recorded."), "success")
             return redirect(url_for(".request_detail", request_id=request_id))
-    return render_template("demand/request_detail.html", shortage=shortage, decision_form=form,
-                           shipments=queries_demand.shipments_for_request(shortage),
-                           withdraw_form=forms.WithdrawForm(), may_decide=True,
-                           may_withdraw=False), 422
+    return render_template(
+        "demand/request_detail.html",
+        shortage=shortage,
+        decision_form=form,
+        shipments=queries_demand.shipments_for_request(shortage),
+        withdraw_form=forms.WithdrawForm(),
+        may_decide=True,
+        may_withdraw=False,
+    ), 422
 
 
 @bp.post("/requests/<int:request_id>/withdraw")
@@ -262,8 +325,7 @@ def request_withdraw(request_id):
     form = forms.WithdrawForm()
     if form.validate_on_submit():
         try:
-            demand_requests.withdraw(shortage.id, current_user.username,
-                                     form.withdraw_reason.data)
+            demand_requests.withdraw(shortage.id, current_user.username, form.withdraw_reason.data)
         except DomainError as error:
             flash(str(error), "error")
         else:

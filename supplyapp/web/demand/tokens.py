@@ -29,10 +29,18 @@ def _own_organisation(code: str) -> Organisation:
 
 
 def _render(organisation, form, new_token=None, status=200):
-    issued = db.session.scalars(select(ApiToken).where(
-        ApiToken.organisation_id == organisation.id).order_by(ApiToken.id.desc())).all()
-    return render_template("demand/token_list.html", organisation=organisation, form=form,
-                           tokens=issued, new_token=new_token), status
+    issued = db.session.scalars(
+        select(ApiToken)
+        .where(ApiToken.organisation_id == organisation.id)
+        .order_by(ApiToken.id.desc())
+    ).all()
+    return render_template(
+        "demand/token_list.html",
+        organisation=organisation,
+        form=form,
+        tokens=issued,
+        new_token=new_token,
+    ), status
 
 
 @bp.route("/organisations/<code>/tokens", methods=["GET", "POST"])
@@ -42,8 +50,9 @@ def token_list(code):
     form = forms.TokenForm()
     if form.validate_on_submit():
         try:
-            _record, token = tokens.issue_organisation_token(organisation.code, form.name.data,
-                                                       current_user.username)
+            _record, token = tokens.issue_organisation_token(
+                organisation.code, form.name.data, current_user.username
+            )
         except InvalidInput as error:
             show_errors(form, error)
         else:

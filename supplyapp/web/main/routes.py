@@ -11,8 +11,11 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @login_required
 def home():
-    return render_template("main/home.html", user=current_user,
-                           notifications=queries_notifications.notifications_for(current_user))
+    return render_template(
+        "main/home.html",
+        user=current_user,
+        notifications=queries_notifications.notifications_for(current_user),
+    )
 
 
 @bp.get("/health")

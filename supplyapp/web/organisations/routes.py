@@ -17,8 +17,9 @@ bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 def organisation_list():
     kind = request.args.get("kind")
     organisations = queries.visible_organisations(current_user, kind=kind)
-    return render_template("organisations/organisation_list.html",
-                           organisations=organisations, kind=kind)
+    return render_template(
+        "organisations/organisation_list.html", organisations=organisations, kind=kind
+    )
 
 
 @bp.get("/<code>")
@@ -31,5 +32,6 @@ def organisation_detail(code):
     users = db.session.scalars(
         select(User).where(User.organisation_id == organisation.id).order_by(User.username)
     ).all()
-    return render_template("organisations/organisation_detail.html",
-                           organisation=organisation, users=users)
+    return render_template(
+        "organisations/organisation_detail.html", organisation=organisation, users=users
+    )

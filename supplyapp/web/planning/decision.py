@@ -17,12 +17,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPRODUCE = "python -m allocation solve problem.json -o plan.json"
 
 LEGAL_BASIS = [
-    _l("Redistribution (omfördelning) of material held by regions and municipalities: § 4 of "
-       "förordningen (2020:126) om fördelning av sjukvårdsmaterial till följd av spridningen "
-       "av sjukdomen covid-19."),
-    _l("Distribution of the national stock: the agency's mandate under the same ordinance "
-       "(SFS 2020:126) to distribute protective equipment and medical supplies to regions "
-       "and municipalities."),
+    _l(
+        "Redistribution (omfördelning) of material held by regions and municipalities: § 4 of "
+        "förordningen (2020:126) om fördelning av sjukvårdsmaterial till följd av spridningen "
+        "av sjukdomen covid-19."
+    ),
+    _l(
+        "Distribution of the national stock: the agency's mandate under the same ordinance "
+        "(SFS 2020:126) to distribute protective equipment and medical supplies to regions "
+        "and municipalities."
+    ),
 ]
 
 
@@ -61,33 +65,41 @@ def inputs(plan: AllocationPlan) -> list[tuple[str, str]]:
 
 
 def _lines_frame(view: queries_planning.PlanView) -> pd.DataFrame:
-    rows = [{
-        _("Item"): r["line"].item.code,
-        _("From"): r["origin_code"],
-        _("From (name)"): r["origin"].name,
-        _("To"): r["recipient"].code,
-        _("To (name)"): r["recipient"].name,
-        _("County"): r["county"].name if r["county"] else "",
-        _("Kind"): wording.label(wording.KIND_LABELS, r["kind"]),
-        _("Quantity"): r["quantity"],
-        _("Model's proposal"): r["proposed"],
-        _("Changed"): _yes(r["changed"]),
-        _("Reason for the change"): r["change_reason"] or "",
-        _("Changed by"): r["changed_by"] or "",
-        _("Model's reason"): wording.reason_text(r["reason"]),
-        _("Km"): r["km"],
-    } for r in view.decision_lines()]
+    rows = [
+        {
+            _("Item"): r["line"].item.code,
+            _("From"): r["origin_code"],
+            _("From (name)"): r["origin"].name,
+            _("To"): r["recipient"].code,
+            _("To (name)"): r["recipient"].name,
+            _("County"): r["county"].name if r["county"] else "",
+            _("Kind"): wording.label(wording.KIND_LABELS, r["kind"]),
+            _("Quantity"): r["quantity"],
+            _("Model's proposal"): r["proposed"],
+            _("Changed"): _yes(r["changed"]),
+            _("Reason for the change"): r["change_reason"] or "",
+            _("Changed by"): r["changed_by"] or "",
+            _("Model's reason"): wording.reason_text(r["reason"]),
+            _("Km"): r["km"],
+        }
+        for r in view.decision_lines()
+    ]
     return pd.DataFrame(rows)
 
 
 def workbook(plan: AllocationPlan, view: queries_planning.PlanView) -> bytes:
-    head = [(_("Decision"), _("Decision on allocation")), *facts(plan),
-            *[(_("Legal basis"), str(text)) for text in LEGAL_BASIS]]
+    head = [
+        (_("Decision"), _("Decision on allocation")),
+        *facts(plan),
+        *[(_("Legal basis"), str(text)) for text in LEGAL_BASIS],
+    ]
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         pd.DataFrame(head, columns=[_("Fact"), _("Value")]).to_excel(
-            writer, index=False, sheet_name="Beslut")
+            writer, index=False, sheet_name="Beslut"
+        )
         _lines_frame(view).to_excel(writer, index=False, sheet_name="Rader")
         pd.DataFrame(inputs(plan), columns=[_("Input"), _("Value")]).to_excel(
-            writer, index=False, sheet_name="Indata")
+            writer, index=False, sheet_name="Indata"
+        )
     return buffer.getvalue()

@@ -27,22 +27,32 @@ class CheckboxesField(SelectMultipleField):
 
 class RoundForm(FlaskForm):
     items = CheckboxesField(_l("Items"), choices=[])
-    policy = SelectField(_l("Policy"), default="needs", choices=[
-        SelectChoice("needs", _l("Needs: lowest days of supply first")),
-        SelectChoice("population", _l("Population key"))])
-    donor_floor_days = DecimalField(_l("Donor floor (days of supply a donor keeps)"),
-                                    default=28, places=None,
-                                    validators=[InputRequired(), NumberRange(min=0, max=365)])
-    redistribute = BooleanField(_l("Redistribute surplus of regions and municipalities"),
-                                default=True)
+    policy = SelectField(
+        _l("Policy"),
+        default="needs",
+        choices=[
+            SelectChoice("needs", _l("Needs: lowest days of supply first")),
+            SelectChoice("population", _l("Population key")),
+        ],
+    )
+    donor_floor_days = DecimalField(
+        _l("Donor floor (days of supply a donor keeps)"),
+        default=28,
+        places=None,
+        validators=[InputRequired(), NumberRange(min=0, max=365)],
+    )
+    redistribute = BooleanField(
+        _l("Redistribute surplus of regions and municipalities"), default=True
+    )
     whole_packs = BooleanField(_l("Whole packs only"), default=True)
     keep_reserve = BooleanField(_l("Keep the national reserve"), default=True)
     submit = SubmitField(_l("Run the allocation round"))
 
 
 class LineChangeForm(FlaskForm):
-    quantity = IntegerField(_l("New quantity"),
-                            validators=[InputRequired(), NumberRange(min=0, max=MAX_UNITS)])
+    quantity = IntegerField(
+        _l("New quantity"), validators=[InputRequired(), NumberRange(min=0, max=MAX_UNITS)]
+    )
     reason = text(_l("Reason for the change"), MAX_REASON, required=True)
 
 
@@ -50,8 +60,9 @@ class LineAddForm(FlaskForm):
     item = SelectField(_l("Item"), validators=[DataRequired()])
     origin = text(_l("From (warehouse code or donor's organisation code)"), 20, required=True)
     recipient = text(_l("To (recipient's organisation code)"), 20, required=True)
-    quantity = IntegerField(_l("Quantity"),
-                            validators=[InputRequired(), NumberRange(min=1, max=MAX_UNITS)])
+    quantity = IntegerField(
+        _l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=MAX_UNITS)]
+    )
     reason = text(_l("Reason"), MAX_REASON, required=True)
     submit = SubmitField(_l("Add the line"))
 

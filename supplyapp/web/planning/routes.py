@@ -78,9 +78,14 @@ def plan_list():
     waiting = [row for row in rows if row["plan"].status == PlanStatus.SUBMITTED]
     for row in waiting:
         row["excluded"] = current_user.username in plan_review.who_may_not_decide(row["plan"])
-    return render_template("planning/plan_list.html", rows=rows, status=status,
-                           statuses=list(PlanStatus), is_officer=_is_officer(),
-                           waiting=[r for r in waiting if not r["excluded"]])
+    return render_template(
+        "planning/plan_list.html",
+        rows=rows,
+        status=status,
+        statuses=list(PlanStatus),
+        is_officer=_is_officer(),
+        waiting=[r for r in waiting if not r["excluded"]],
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -88,14 +93,18 @@ def plan_list():
 def round_new():
     form = RoundForm()
     locale = str(get_locale())
-    form.items.choices = [(code, f"{code}: {item.name(locale)}")
-                          for code, item in active_items().items()]
+    form.items.choices = [
+        (code, f"{code}: {item.name(locale)}") for code, item in active_items().items()
+    ]
     if form.validate_on_submit():
         settings = planning.RoundSettings(
-            item_codes=list(form.items.data or []), policy=form.policy.data,
+            item_codes=list(form.items.data or []),
+            policy=form.policy.data,
             donor_floor_days=float(form.donor_floor_days.data),
-            redistribute=form.redistribute.data, whole_packs=form.whole_packs.data,
-            keep_reserve=form.keep_reserve.data)
+            redistribute=form.redistribute.data,
+            whole_packs=form.whole_packs.data,
+            keep_reserve=form.keep_reserve.data,
+        )
         try:
             plan = planning.run_round(settings, current_user.username)
         except planning.NothingToAllocate as error:
@@ -103,8 +112,13 @@ def round_new():
         except InvalidInput as error:
             show_errors(form, error)
         else:
-            flash(_("Plan %(code)s proposed by the model: review it before you submit it.",
-                    code=plan.code), "success")
+            flash(
+                _(
+                    "Plan %(code)s proposed by the model: review it before you submit it.",
+                    code=plan.code,
+                ),
+                "success",
+            )
             return redirect(url_for(".plan_detail", plan_id=plan.id))
     return render_template("planning/round_new.html", form=form)
 
@@ -124,8 +138,16 @@ def _county_map(view, item: str) -> dict:
     return {"totals": totals, "shapes": shapes, "width": width, "height": height, "top": top}
 
 
-def _detail(plan, *, findings=None, line_errors=None, line_values=None, add_form=None,
-            return_form=None, discard_form=None):
+def _detail(
+    plan,
+    *,
+    findings=None,
+    line_errors=None,
+    line_values=None,
+    add_form=None,
+    return_form=None,
+    discard_form=None,
+):
     view = queries_planning.PlanView(plan)
     item = view.chosen_item(request.args.get("item"))
     officer = _is_officer()
@@ -133,18 +155,29 @@ def _detail(plan, *, findings=None, line_errors=None, line_values=None, add_form
     add_form = add_form or LineAddForm(formdata=None, item=item)
     add_form.item.choices = [(code, code) for code in view.item_codes]
     return render_template(
-        "planning/plan_detail.html", plan=plan, view=view, item=item,
-        summaries=view.item_summaries(), rows=view.approver_rows(item) if item else [],
-        county_map=_county_map(view, item) if item else None, warnings=view.warnings(),
-        comparison=view.comparison, is_officer=officer,
+        "planning/plan_detail.html",
+        plan=plan,
+        view=view,
+        item=item,
+        summaries=view.item_summaries(),
+        rows=view.approver_rows(item) if item else [],
+        county_map=_county_map(view, item) if item else None,
+        warnings=view.warnings(),
+        comparison=view.comparison,
+        is_officer=officer,
         may_edit=officer and plan.editable,
-        may_decide=officer and plan.status == PlanStatus.SUBMITTED
+        may_decide=officer
+        and plan.status == PlanStatus.SUBMITTED
         and current_user.username not in excluded,
-        excluded=current_user.username in excluded, findings=findings or [],
-        line_errors=line_errors or {}, line_values=line_values or {}, add_form=add_form,
+        excluded=current_user.username in excluded,
+        findings=findings or [],
+        line_errors=line_errors or {},
+        line_values=line_values or {},
+        add_form=add_form,
         return_form=return_form or ReturnForm(formdata=None),
         discard_form=discard_form or DiscardForm(formdata=None),
-        comment_form=CommentForm(formdata=None))
+        comment_form=CommentForm(formdata=None),
+    )
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -155,8 +188,7 @@ def plan_detail(plan_id):
 
 def _refused(plan, error: PlanRuleBroken, **context):
     messages = [wording.finding_message(f) for f in error.findings]
-    flash(_("The change was refused: it breaks the model's rules. Nothing was changed."),
-          "error")
+    flash(_("The change was refused: it breaks the model's rules. Nothing was changed."), "error")
     return _detail(plan, findings=messages, **context)
 
 
@@ -165,26 +197,38 @@ def _refused(plan, error: PlanRuleBroken, **context):
 def line_change(plan_id, line_id):
     plan = _plan(plan_id)
     form = LineChangeForm()
-    values = {line_id: {"quantity": request.form.get("quantity", ""),
-                        "reason": request.form.get("reason", "")}}
+    values = {
+        line_id: {
+            "quantity": request.form.get("quantity", ""),
+            "reason": request.form.get("reason", ""),
+        }
+    }
     if not form.validate_on_submit():
         errors = [e for field in form.errors.values() for e in field]
         return _detail(plan, line_errors={line_id: errors}, line_values=values)
     try:
-        line = plan_review.change_line(plan_id, line_id, form.quantity.data, form.reason.data,
-                                       current_user.username)
+        line = plan_review.change_line(
+            plan_id, line_id, form.quantity.data, form.reason.data, current_user.username
+        )
     except PlanRuleBroken as error:
         return _refused(_plan(plan_id), error, line_values=values)
     except InvalidInput as error:
-        return _detail(_plan(plan_id), line_errors={line_id: list(error.errors.values())},
-                       line_values=values)
+        return _detail(
+            _plan(plan_id), line_errors={line_id: list(error.errors.values())}, line_values=values
+        )
     except PlanNotEditable as error:
         flash(str(error), "error")
     except NotFound:
         abort(404)
     else:
-        flash(_("Line to %(recipient)s changed to %(quantity)s.",
-                recipient=line.recipient.name, quantity=line.quantity), "success")
+        flash(
+            _(
+                "Line to %(recipient)s changed to %(quantity)s.",
+                recipient=line.recipient.name,
+                quantity=line.quantity,
+            ),
+            "success",
+        )
     return _back(plan_id)
 
 
@@ -196,9 +240,15 @@ def line_add(plan_id):
     form.item.choices = [(code, code) for code in queries_planning.PlanView(plan).item_codes]
     if form.validate_on_submit():
         try:
-            line = plan_review.add_line(plan_id, form.item.data, form.origin.data,
-                                        form.recipient.data, form.quantity.data,
-                                        form.reason.data, current_user.username)
+            line = plan_review.add_line(
+                plan_id,
+                form.item.data,
+                form.origin.data,
+                form.recipient.data,
+                form.quantity.data,
+                form.reason.data,
+                current_user.username,
+            )
         except PlanRuleBroken as error:
             return _refused(_plan(plan_id), error, add_form=form)
         except InvalidInput as error:
@@ -207,9 +257,15 @@ def line_add(plan_id):
             flash(str(error), "error")
             return _back(plan_id)
         else:
-            flash(_("Line added: %(quantity)s %(item)s to %(recipient)s.",
-                    quantity=line.quantity, item=line.item.code,
-                    recipient=line.recipient.name), "success")
+            flash(
+                _(
+                    "Line added: %(quantity)s %(item)s to %(recipient)s.",
+                    quantity=line.quantity,
+                    item=line.item.code,
+                    recipient=line.recipient.name,
+                ),
+                "success",
+            )
             return redirect(url_for(".plan_detail", plan_id=plan_id, item=line.item.code))
     return _detail(_plan(plan_id), add_form=form)
 
@@ -224,8 +280,13 @@ def _decided(plan_id: int, work, success: str):
     except PlanRuleBroken as error:
         return _refused(_plan(plan_id), error)
     except StockMoved as error:
-        flash(_("The plan cannot be approved as it stands: stock or requests changed since "
-                "the round. Nothing was reserved."), "error")
+        flash(
+            _(
+                "The plan cannot be approved as it stands: stock or requests changed since "
+                "the round. Nothing was reserved."
+            ),
+            "error",
+        )
         for problem in error.problems:
             flash(problem, "error")
     except (FourEyes, AlreadyDecided, PlanNotEditable) as error:
@@ -240,8 +301,11 @@ def _decided(plan_id: int, work, success: str):
 def plan_submit(plan_id):
     _plan(plan_id)
     comment = request.form.get("comment")
-    return _decided(plan_id, lambda: plan_review.submit(plan_id, current_user.username, comment),
-                    _("Plan %(code)s submitted: another officer must approve it."))
+    return _decided(
+        plan_id,
+        lambda: plan_review.submit(plan_id, current_user.username, comment),
+        _("Plan %(code)s submitted: another officer must approve it."),
+    )
 
 
 @bp.post("/plans/<int:plan_id>/return")
@@ -251,9 +315,11 @@ def plan_return(plan_id):
     form = ReturnForm()
     if not form.validate_on_submit():
         return _detail(plan, return_form=form)
-    return _decided(plan_id, lambda: plan_review.send_back(plan_id, current_user.username,
-                                                           form.comment.data),
-                    _("Plan %(code)s sent back with your comment."))
+    return _decided(
+        plan_id,
+        lambda: plan_review.send_back(plan_id, current_user.username, form.comment.data),
+        _("Plan %(code)s sent back with your comment."),
+    )
 
 
 @bp.post("/plans/<int:plan_id>/approve")
@@ -261,10 +327,11 @@ def plan_return(plan_id):
 def plan_approve(plan_id):
     _plan(plan_id)
     comment = request.form.get("comment")
-    return _decided(plan_id, lambda: plan_review.approve(plan_id, current_user.username,
-                                                         comment),
-                    _("Plan %(code)s approved: stock is reserved and the shipments are "
-                      "created."))
+    return _decided(
+        plan_id,
+        lambda: plan_review.approve(plan_id, current_user.username, comment),
+        _("Plan %(code)s approved: stock is reserved and the shipments are created."),
+    )
 
 
 @bp.post("/plans/<int:plan_id>/discard")
@@ -274,9 +341,11 @@ def plan_discard(plan_id):
     form = DiscardForm()
     if not form.validate_on_submit():
         return _detail(plan, discard_form=form)
-    return _decided(plan_id, lambda: plan_review.discard(plan_id, current_user.username,
-                                                         form.reason.data),
-                    _("Plan %(code)s discarded."))
+    return _decided(
+        plan_id,
+        lambda: plan_review.discard(plan_id, current_user.username, form.reason.data),
+        _("Plan %(code)s discarded."),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,11 +364,17 @@ def _approved(plan_id: int):
 def plan_decision(plan_id):
     plan = _approved(plan_id)
     view = queries_planning.PlanView(plan)
-    return render_template("planning/plan_decision.html", plan=plan, view=view,
-                           lines=view.decision_lines(), facts=decision.facts(plan),
-                           inputs=decision.inputs(plan), legal_basis=decision.LEGAL_BASIS,
-                           sha256=queries_planning.problem_sha256(plan),
-                           person=queries_planning.person)
+    return render_template(
+        "planning/plan_decision.html",
+        plan=plan,
+        view=view,
+        lines=view.decision_lines(),
+        facts=decision.facts(plan),
+        inputs=decision.inputs(plan),
+        legal_basis=decision.LEGAL_BASIS,
+        sha256=queries_planning.problem_sha256(plan),
+        person=queries_planning.person,
+    )
 
 
 @bp.get("/plans/<int:plan_id>/decision.xlsx")
@@ -311,21 +386,26 @@ def plan_decision_xlsx(plan_id):
 
 
 def _attachment(body, mimetype: str, filename: str) -> Response:
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.get("/plans/<int:plan_id>/problem.json")
 @roles_required(*READERS)
 def plan_problem(plan_id):
     plan = _plan(plan_id)
-    return _attachment(plan.problem_json.encode("utf-8"), "application/json",
-                       f"{plan.code}-problem.json")
+    return _attachment(
+        plan.problem_json.encode("utf-8"), "application/json", f"{plan.code}-problem.json"
+    )
 
 
 @bp.get("/plans/<int:plan_id>/plan.json")
 @roles_required(*READERS)
 def plan_model(plan_id):
     plan = _plan(plan_id)
-    return _attachment(plan.model_plan_json.encode("utf-8"), "application/json",
-                       f"{plan.code}-plan.json")
+    return _attachment(
+        plan.model_plan_json.encode("utf-8"), "application/json", f"{plan.code}-plan.json"
+    )

@@ -29,8 +29,11 @@ RECEIVERS = (Role.ADMIN, Role.REQUESTER, Role.COUNTY)
 
 @bp.context_processor
 def shipment_helpers():
-    return {"plan_url": plan_url, "status_label": labels.status_label,
-            "shipment_kind_label": labels.kind_label}
+    return {
+        "plan_url": plan_url,
+        "status_label": labels.status_label,
+        "shipment_kind_label": labels.kind_label,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -44,8 +47,10 @@ def may_pick(user) -> bool:
 
 def may_send(user, shipment: Shipment) -> bool:
     return user.role == Role.ADMIN or (
-        user.role == Role.REQUESTER and shipment.donor_id is not None
-        and user.organisation_id == shipment.donor_id)
+        user.role == Role.REQUESTER
+        and shipment.donor_id is not None
+        and user.organisation_id == shipment.donor_id
+    )
 
 
 def may_receive(user, shipment: Shipment) -> bool:
@@ -55,8 +60,10 @@ def may_receive(user, shipment: Shipment) -> bool:
     if user.role == Role.REQUESTER:
         return user.organisation_id == recipient.id
     if user.role == Role.COUNTY and user.organisation is not None:
-        return (recipient.kind == OrganisationKind.COUNTY_BOARD
-                and recipient.county_code == user.organisation.county_code)
+        return (
+            recipient.kind == OrganisationKind.COUNTY_BOARD
+            and recipient.county_code == user.organisation.county_code
+        )
     return False
 
 
@@ -87,12 +94,18 @@ def shipment_list():
     fmt = request.args.get("format")
     if fmt:
         rows = queries.shipments(current_user, filters)
-        return exports.download(queries.shipments_frame(rows, str(get_locale())), "shipments",
-                                fmt)
-    context = {"view": view, "filters": filters, "limit": queries.PAGE_LIMIT,
-               "statuses": list(ShipmentStatus), "kinds": list(LineKind),
-               "items": queries.items_in_shipments(), "warehouses": queries.warehouses(),
-               "may_pick": may_pick(current_user), "step_form": StepForm()}
+        return exports.download(queries.shipments_frame(rows, str(get_locale())), "shipments", fmt)
+    context = {
+        "view": view,
+        "filters": filters,
+        "limit": queries.PAGE_LIMIT,
+        "statuses": list(ShipmentStatus),
+        "kinds": list(LineKind),
+        "items": queries.items_in_shipments(),
+        "warehouses": queries.warehouses(),
+        "may_pick": may_pick(current_user),
+        "step_form": StepForm(),
+    }
     if view == "todo":
         context["to_do"] = queries.to_do(current_user)
     else:
@@ -105,21 +118,28 @@ def _detail(shipment: Shipment, sent_form=None, receive_form=None, status=200):
     if sent_form is None:
         sent_form = SentForm(formdata=None, data={"sent_quantity": shipment.quantity})
     if receive_form is None:
-        receive_form = ReceiveForm(formdata=None, data={
-            "received_quantity": shipment.sent_quantity, "damaged_quantity": 0})
-    lots = sorted(shipment.lots, key=lambda part: (part.lot.expiry_date is None,
-                                                    part.lot.expiry_date, part.lot_id))
+        receive_form = ReceiveForm(
+            formdata=None, data={"received_quantity": shipment.sent_quantity, "damaged_quantity": 0}
+        )
+    lots = sorted(
+        shipment.lots,
+        key=lambda part: (part.lot.expiry_date is None, part.lot.expiry_date, part.lot_id),
+    )
     S, national = ShipmentStatus, shipment.kind == LineKind.DISTRIBUTION
     # A picked lot that has expired since must be picked again (replaced) before dispatch.
     expired = service.expired_parts(shipment, date.today())
     picking = shipment.status == S.PLANNED or (shipment.status == S.PICKED and bool(expired))
     return render_template(
-        "shipments/shipment_detail.html", shipment=shipment, lots=lots,
-        history=_history(shipment), step_form=StepForm(), sent_form=sent_form,
+        "shipments/shipment_detail.html",
+        shipment=shipment,
+        lots=lots,
+        history=_history(shipment),
+        step_form=StepForm(),
+        sent_form=sent_form,
         receive_form=receive_form,
-        show_pick=national and may_pick(user) and picking, expired=expired,
-        show_dispatch=national and may_pick(user) and shipment.status == S.PICKED
-        and not expired,
+        show_pick=national and may_pick(user) and picking,
+        expired=expired,
+        show_dispatch=national and may_pick(user) and shipment.status == S.PICKED and not expired,
         show_sent=not national and may_send(user, shipment) and shipment.status == S.PLANNED,
         show_receive=may_receive(user, shipment) and shipment.status == S.IN_TRANSIT,
     ), status
@@ -133,13 +153,27 @@ def _history(shipment: Shipment) -> list[tuple]:
         steps.append((shipment.picked_at, _("Picked"), shipment.picked_by, ""))
     if shipment.sent_at:
         what = _("Dispatched") if shipment.kind == LineKind.DISTRIBUTION else _("Sent")
-        steps.append((shipment.sent_at, what, shipment.sent_by,
-                      _("%(n)s sent", n=number(shipment.sent_quantity))))
+        steps.append(
+            (
+                shipment.sent_at,
+                what,
+                shipment.sent_by,
+                _("%(n)s sent", n=number(shipment.sent_quantity)),
+            )
+        )
     if shipment.received_at:
-        steps.append((shipment.received_at, _("Received"), shipment.received_by,
-                      _("%(good)s in good order, %(damaged)s damaged",
-                        good=number(shipment.received_quantity),
-                        damaged=number(shipment.damaged_quantity))))
+        steps.append(
+            (
+                shipment.received_at,
+                _("Received"),
+                shipment.received_by,
+                _(
+                    "%(good)s in good order, %(damaged)s damaged",
+                    good=number(shipment.received_quantity),
+                    damaged=number(shipment.damaged_quantity),
+                ),
+            )
+        )
     return steps
 
 
@@ -157,9 +191,14 @@ def _step(shipment: Shipment, book, done_message: str, back: str | None = None):
     try:
         book()
     except service.AlreadyDone:
-        flash(_("Shipment %(code)s is %(status)s already: nothing was booked again.",
-                code=shipment.code, status=labels.status_label(shipment.status).lower()),
-              "info")
+        flash(
+            _(
+                "Shipment %(code)s is %(status)s already: nothing was booked again.",
+                code=shipment.code,
+                status=labels.status_label(shipment.status).lower(),
+            ),
+            "info",
+        )
     except service.WrongStep as error:
         flash(str(error), "error")
     else:
@@ -175,8 +214,9 @@ def _simple_step(shipment_id: int, book, done_message: str):
     if not form.validate_on_submit():
         flash(_("The form has expired: submit it again."), "error")
         return redirect(url_for(".shipment_detail", shipment_id=shipment_id))
-    return _step(shipment, lambda: book(shipment_id, current_user.username), done_message,
-                 form.back.data)
+    return _step(
+        shipment, lambda: book(shipment_id, current_user.username), done_message, form.back.data
+    )
 
 
 @bp.post("/<int:shipment_id>/pick")
@@ -188,8 +228,11 @@ def shipment_pick(shipment_id):
 @bp.post("/<int:shipment_id>/dispatch")
 @roles_required(*WAREHOUSE_STAFF)
 def shipment_dispatch(shipment_id):
-    return _simple_step(shipment_id, service.dispatch,
-                        _("Shipment dispatched: its lots are out of the national stock."))
+    return _simple_step(
+        shipment_id,
+        service.dispatch,
+        _("Shipment dispatched: its lots are out of the national stock."),
+    )
 
 
 @bp.post("/<int:shipment_id>/sent")
@@ -201,9 +244,13 @@ def shipment_sent(shipment_id):
     form = SentForm()
     if form.validate_on_submit():
         try:
-            return _step(shipment, lambda: service.confirm_sent(
-                shipment_id, form.sent_quantity.data, current_user.username, form.note.data),
-                _("Sending confirmed: your reported stock went down by what you sent."))
+            return _step(
+                shipment,
+                lambda: service.confirm_sent(
+                    shipment_id, form.sent_quantity.data, current_user.username, form.note.data
+                ),
+                _("Sending confirmed: your reported stock went down by what you sent."),
+            )
         except InvalidInput as error:
             show_errors(form, error)
     return _detail(shipment, sent_form=form, status=422)
@@ -218,10 +265,17 @@ def shipment_receive(shipment_id):
     form = ReceiveForm()
     if form.validate_on_submit():
         try:
-            return _step(shipment, lambda: service.confirm_receipt(
-                shipment_id, form.received_quantity.data, form.damaged_quantity.data,
-                current_user.username, form.note.data),
-                _("Receipt confirmed. Thank you."))
+            return _step(
+                shipment,
+                lambda: service.confirm_receipt(
+                    shipment_id,
+                    form.received_quantity.data,
+                    form.damaged_quantity.data,
+                    current_user.username,
+                    form.note.data,
+                ),
+                _("Receipt confirmed. Thank you."),
+            )
         except InvalidInput as error:
             show_errors(form, error)
     return _detail(shipment, receive_form=form, status=422)

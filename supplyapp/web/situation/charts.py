@@ -13,8 +13,12 @@ MAP_WIDTH = 360
 MID_LATITUDE = 62.0
 
 # days of supply -> colour band; the first whose limit is above the value.
-BANDS = [(7, "band-critical", "#c0392b"), (14, "band-low", "#e67e22"),
-         (30, "band-watch", "#f1c40f"), (math.inf, "band-ok", "#27ae60")]
+BANDS = [
+    (7, "band-critical", "#c0392b"),
+    (14, "band-low", "#e67e22"),
+    (30, "band-watch", "#f1c40f"),
+    (math.inf, "band-ok", "#27ae60"),
+]
 NO_DATA = ("band-none", "#c8ccd0")
 
 
@@ -39,8 +43,9 @@ def county_shapes() -> tuple[dict, int, int]:
     """county code -> {"name", "path", "x", "y"} in SVG units; and the map's size."""
     features = json.loads(GEOJSON.read_text())["features"]
     kx = math.cos(math.radians(MID_LATITUDE))
-    points = [(lon * kx, -lat) for f in features for ring in _rings(f["geometry"])
-              for lon, lat in ring]
+    points = [
+        (lon * kx, -lat) for f in features for ring in _rings(f["geometry"]) for lon, lat in ring
+    ]
     min_x, max_x = min(p[0] for p in points), max(p[0] for p in points)
     min_y, max_y = min(p[1] for p in points), max(p[1] for p in points)
     scale = MAP_WIDTH / (max_x - min_x)
@@ -58,8 +63,12 @@ def county_shapes() -> tuple[dict, int, int]:
             xs += [x for x, _ in projected]
             ys += [y for _, y in projected]
         code = feature["properties"]["code"]
-        shapes[code] = {"name": feature["properties"]["name"], "path": "".join(parts),
-                        "x": sum(xs) / len(xs), "y": sum(ys) / len(ys)}
+        shapes[code] = {
+            "name": feature["properties"]["name"],
+            "path": "".join(parts),
+            "x": sum(xs) / len(xs),
+            "y": sum(ys) / len(ys),
+        }
     return shapes, MAP_WIDTH, height
 
 
@@ -69,8 +78,9 @@ def bars(rows: list[dict], keys: tuple[str, ...], width: int = 330) -> list[dict
     result = []
     for row in rows:
         top = max([row[key] or 0 for key in keys] + [1])
-        result.append({**row, **{f"{key}_px": round((row[key] or 0) / top * width, 1)
-                                 for key in keys}})
+        result.append(
+            {**row, **{f"{key}_px": round((row[key] or 0) / top * width, 1) for key in keys}}
+        )
     return result
 
 
@@ -80,9 +90,15 @@ def trend_lines(points: list[dict], width: int = 560, height: int = 160) -> dict
 
     def line(key: str) -> str:
         top = max([p[key] for p in points] + [1])
-        return " ".join(f"{i * width / count:.1f},{height - p[key] / top * (height - 10):.1f}"
-                        for i, p in enumerate(points))
+        return " ".join(
+            f"{i * width / count:.1f},{height - p[key] / top * (height - 10):.1f}"
+            for i, p in enumerate(points)
+        )
 
-    return {"held": line("held"), "daily_use": line("daily_use"), "width": width,
-            "height": height,
-            "ticks": [(i * width / count, p["week_end"]) for i, p in enumerate(points)]}
+    return {
+        "held": line("held"),
+        "daily_use": line("daily_use"),
+        "width": width,
+        "height": height,
+        "ticks": [(i * width / count, p["week_end"]) for i, p in enumerate(points)],
+    }

@@ -36,17 +36,33 @@ def situation_picture():
     shapes, width, height = charts.county_shapes()
     points = queries_demand.trend(item)
     return render_template(
-        "situation/situation_picture.html", items=items, item=item, summary=summary,
+        "situation/situation_picture.html",
+        items=items,
+        item=item,
+        summary=summary,
         stock_known=stock is not None,
-        bars=charts.bars([{"code": r["item"].code, "held": r["held_total"],
-                           "requested": r["requested"],
-                           "national": r["national_available"] or 0} for r in summary],
-                         ("held", "requested", "national")),
-        counties=counties, shapes=shapes, map_width=width, map_height=height,
+        bars=charts.bars(
+            [
+                {
+                    "code": r["item"].code,
+                    "held": r["held_total"],
+                    "requested": r["requested"],
+                    "national": r["national_available"] or 0,
+                }
+                for r in summary
+            ],
+            ("held", "requested", "national"),
+        ),
+        counties=counties,
+        shapes=shapes,
+        map_width=width,
+        map_height=height,
         low=queries_demand.low_organisations(latest, item, 14),
-        trend=charts.trend_lines(points), trend_points=points,
+        trend=charts.trend_lines(points),
+        trend_points=points,
         stale_days=queries_demand.stale_days(),
-        today=date.today())
+        today=date.today(),
+    )
 
 
 @bp.get("/regions/<code>")
@@ -56,20 +72,30 @@ def region_detail(code):
     if county is None:
         abort(404)
     if current_user.role == Role.COUNTY and (
-            current_user.organisation is None or current_user.organisation.county_code != code):
+        current_user.organisation is None or current_user.organisation.county_code != code
+    ):
         abort(403)
     items = queries_demand.items()
     item = _item_code(items)
     latest = queries_demand.latest_rows(county_code=code)
-    lines = sorted(queries_demand.by_days(queries_demand.of_item(latest, item)),
-                   key=lambda row: KIND_ORDER.get(row["kind"], 9))
-    per_item = [{"item": i, "days": queries_demand.group_days(queries_demand.of_item(latest,
-                                                                                     i.code))}
-                for i in items]
-    return render_template("situation/region_detail.html", county=county, items=items,
-                           item=item, lines=lines, per_item=per_item,
-                           stale_days=queries_demand.stale_days(),
-                           county_days=queries_demand.group_days(lines))
+    lines = sorted(
+        queries_demand.by_days(queries_demand.of_item(latest, item)),
+        key=lambda row: KIND_ORDER.get(row["kind"], 9),
+    )
+    per_item = [
+        {"item": i, "days": queries_demand.group_days(queries_demand.of_item(latest, i.code))}
+        for i in items
+    ]
+    return render_template(
+        "situation/region_detail.html",
+        county=county,
+        items=items,
+        item=item,
+        lines=lines,
+        per_item=per_item,
+        stale_days=queries_demand.stale_days(),
+        county_days=queries_demand.group_days(lines),
+    )
 
 
 @bp.get("/export.<fmt>")

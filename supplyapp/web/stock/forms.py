@@ -31,11 +31,16 @@ class ReceiveForm(FlaskForm):
 class InspectionForm(FlaskForm):
     approved = IntegerField(_l("Approved quantity"), default=0, validators=ZERO_OR_MORE)
     rejected = IntegerField(_l("Rejected quantity"), default=0, validators=ZERO_OR_MORE)
-    conformity = SelectField(_l("Conformity evidence"), choices=[
-        SelectChoice("ce_marking", _l("CE marking")),
-        SelectChoice("temp_approval",
-                     _l("Temporary approval by the Swedish Work Environment Authority")),
-        SelectChoice("none", _l("None"))])
+    conformity = SelectField(
+        _l("Conformity evidence"),
+        choices=[
+            SelectChoice("ce_marking", _l("CE marking")),
+            SelectChoice(
+                "temp_approval", _l("Temporary approval by the Swedish Work Environment Authority")
+            ),
+            SelectChoice("none", _l("None")),
+        ],
+    )
     evidence_reference = text(_l("Reference (certificate or approval number)"), 120)
     notes = area(_l("Inspection notes"), 4000)
     rejection_reason = area(_l("Why goods are rejected (written off)"), 1000)

@@ -33,8 +33,9 @@ def _page(frame, basename, template, **context):
 
 
 def _warehouses():
-    return db.session.scalars(select(Warehouse).where(Warehouse.active.is_(True))
-                              .order_by(Warehouse.code)).all()
+    return db.session.scalars(
+        select(Warehouse).where(Warehouse.active.is_(True)).order_by(Warehouse.code)
+    ).all()
 
 
 @bp.get("/")
@@ -48,8 +49,15 @@ def national():
 def lots():
     item, warehouse = request.args.get("item") or None, request.args.get("warehouse") or None
     frame = queries_stock.lots_frame(item, warehouse)
-    return _page(frame, "stock-by-lot", "stock/lots.html", item=item, warehouse=warehouse,
-                 warehouses=_warehouses(), totals=queries_stock.warehouse_totals())
+    return _page(
+        frame,
+        "stock-by-lot",
+        "stock/lots.html",
+        item=item,
+        warehouse=warehouse,
+        warehouses=_warehouses(),
+        totals=queries_stock.warehouse_totals(),
+    )
 
 
 @bp.get("/expiring")
@@ -57,23 +65,31 @@ def lots():
 def expiring():
     days = request.args.get("days", 30, type=int)
     days = days if days in (30, 90) else 30
-    return _page(queries_stock.lots_frame(expiring_within=days), f"expiring-{days}",
-                 "stock/expiring.html", days=days)
+    return _page(
+        queries_stock.lots_frame(expiring_within=days),
+        f"expiring-{days}",
+        "stock/expiring.html",
+        days=days,
+    )
 
 
 @bp.get("/pipeline")
 @roles_required(*READERS)
 def pipeline():
-    return _page(queries_stock.pipeline_by_week(request.args.get("item") or None),
-                 "incoming-by-week", "stock/pipeline.html")
+    return _page(
+        queries_stock.pipeline_by_week(request.args.get("item") or None),
+        "incoming-by-week",
+        "stock/pipeline.html",
+    )
 
 
 @bp.get("/movements")
 @roles_required(*READERS)
 def movements():
     lot_id = request.args.get("lot", type=int)
-    return _page(queries_stock.movements_frame(lot_id), "stock-ledger", "stock/movements.html",
-                 lot_id=lot_id)
+    return _page(
+        queries_stock.movements_frame(lot_id), "stock-ledger", "stock/movements.html", lot_id=lot_id
+    )
 
 
 @bp.get("/deliveries")
@@ -98,22 +114,39 @@ def receive():
     if form.validate_on_submit():
         kind, _sep, source_id = form.source.data.partition(":")
         receipt = stock.Receipt(
-            source_kind=kind, source_id=int(source_id), warehouse=form.warehouse.data,
-            quantity=form.quantity.data, lot_number=form.lot_number.data,
-            expiry_date=form.expiry_date.data, received_on=form.received_on.data,
+            source_kind=kind,
+            source_id=int(source_id),
+            warehouse=form.warehouse.data,
+            quantity=form.quantity.data,
+            lot_number=form.lot_number.data,
+            expiry_date=form.expiry_date.data,
+            received_on=form.received_on.data,
             idempotency_key=form.idempotency_key.data,
-            over_delivery_reason=form.over_delivery_reason.data, note=form.note.data)
+            over_delivery_reason=form.over_delivery_reason.data,
+            note=form.note.data,
+        )
         try:
             delivery = stock.receive(receipt)
         except stock.AlreadyBooked as booked:
-            flash(_("This delivery was booked already (delivery %(id)s); it was not booked "
-                    "again.", id=booked.delivery.id), "warning")
+            flash(
+                _(
+                    "This delivery was booked already (delivery %(id)s); it was not booked again.",
+                    id=booked.delivery.id,
+                ),
+                "warning",
+            )
             return redirect(url_for(".quality"))
         except InvalidInput as error:
             show_errors(form, error)
         else:
-            flash(_("Delivery %(id)s booked: lot %(lot)s is in quarantine until quality "
-                    "control.", id=delivery.id, lot=delivery.lot.lot_number), "success")
+            flash(
+                _(
+                    "Delivery %(id)s booked: lot %(lot)s is in quarantine until quality control.",
+                    id=delivery.id,
+                    lot=delivery.lot.lot_number,
+                ),
+                "success",
+            )
             return redirect(url_for(".inspect", lot_id=delivery.lot.id))
     return render_template("stock/receive.html", form=form)
 
@@ -135,9 +168,15 @@ def inspect(lot_id):
     form = InspectionForm()
     if form.validate_on_submit():
         try:
-            stock.inspect_lot(lot_id, form.approved.data, form.rejected.data,
-                              form.conformity.data, form.evidence_reference.data,
-                              form.notes.data, form.rejection_reason.data)
+            stock.inspect_lot(
+                lot_id,
+                form.approved.data,
+                form.rejected.data,
+                form.conformity.data,
+                form.evidence_reference.data,
+                form.notes.data,
+                form.rejection_reason.data,
+            )
         except InvalidInput as error:
             show_errors(form, error)
         else:
@@ -151,8 +190,13 @@ def inspect(lot_id):
 def count():
     warehouse = request.args.get("warehouse") or None
     frame = queries_stock.lots_frame(warehouse_code=warehouse) if warehouse else None
-    return render_template("stock/count.html", warehouse=warehouse, warehouses=_warehouses(),
-                           frame=frame, form=CountForm())
+    return render_template(
+        "stock/count.html",
+        warehouse=warehouse,
+        warehouses=_warehouses(),
+        frame=frame,
+        form=CountForm(),
+    )
 
 
 @bp.route("/lots/<int:lot_id>", methods=["GET", "POST"])
@@ -171,18 +215,20 @@ def lot_detail(lot_id):
                 flash(_("Count recorded."), "success")
                 return redirect(url_for(".lot_detail", lot_id=lot_id))
             if request.form["action"] == "write_off" and write_off_form.validate_on_submit():
-                stock.write_off(lot_id, write_off_form.quantity.data,
-                                write_off_form.reason.data)
+                stock.write_off(lot_id, write_off_form.quantity.data, write_off_form.reason.data)
                 flash(_("Written off."), "success")
                 return redirect(url_for(".lot_detail", lot_id=lot_id))
         except stock.InsufficientStock as error:
             flash(str(error), "error")
         except InvalidInput as error:
-            show_errors(count_form if request.form["action"] == "count" else write_off_form,
-                        error)
-    return render_template("stock/lot_detail.html", lot=lot, count_form=count_form,
-                           write_off_form=write_off_form,
-                           movements=queries_stock.movements_frame(lot_id))
+            show_errors(count_form if request.form["action"] == "count" else write_off_form, error)
+    return render_template(
+        "stock/lot_detail.html",
+        lot=lot,
+        count_form=count_form,
+        write_off_form=write_off_form,
+        movements=queries_stock.movements_frame(lot_id),
+    )
 
 
 def _not_staff() -> bool:

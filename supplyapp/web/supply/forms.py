@@ -36,9 +36,12 @@ def area(label, max_length, required=False):
 
 class OrderForm(FlaskForm):
     supplier = SelectField(_l("Supplier"), validators=[DataRequired()])
-    currency = StringField(_l("Currency"), default="SEK",
-                           validators=[DataRequired(), Length(min=3, max=3)],
-                           filters=[lambda v: v.strip().upper() if v else v])
+    currency = StringField(
+        _l("Currency"),
+        default="SEK",
+        validators=[DataRequired(), Length(min=3, max=3)],
+        filters=[lambda v: v.strip().upper() if v else v],
+    )
     documents = area(_l("Documents' references"), 2000)
     notes = area(_l("Notes"), 2000)
     submit = SubmitField(_l("Create the order"))
@@ -53,9 +56,15 @@ class OrderLineForm(FlaskForm):
 
 
 class OrderStatusForm(FlaskForm):
-    status = SelectField(_l("New status"), choices=[
-        SelectChoice("placed", _l("Placed")), SelectChoice("confirmed", _l("Confirmed")),
-        SelectChoice("cancelled", _l("Cancelled"))], validators=[DataRequired()])
+    status = SelectField(
+        _l("New status"),
+        choices=[
+            SelectChoice("placed", _l("Placed")),
+            SelectChoice("confirmed", _l("Confirmed")),
+            SelectChoice("cancelled", _l("Cancelled")),
+        ],
+        validators=[DataRequired()],
+    )
     reason = text(_l("Reason (needed to cancel)"), 1000)
     submit = SubmitField(_l("Change the status"))
 
@@ -97,14 +106,19 @@ class DomesticForm(FlaskForm):
 
 class OfferForm(FlaskForm):
     company = text(_l("Company"), 120, required=True)
-    kind = SelectField(_l("Kind of offer"), choices=[
-        SelectChoice("sale", _l("Sale")), SelectChoice("donation", _l("Donation"))])
+    kind = SelectField(
+        _l("Kind of offer"),
+        choices=[SelectChoice("sale", _l("Sale")), SelectChoice("donation", _l("Donation"))],
+    )
     item = SelectField(_l("Item"), validators=[DataRequired()])
     quantity = IntegerField(_l("Quantity"), validators=QUANTITY)
     unit_price = DecimalField(_l("Unit price (sales only)"), places=2, validators=[Optional()])
-    currency = StringField(_l("Currency"), default="SEK",
-                           validators=[DataRequired(), Length(min=3, max=3)],
-                           filters=[lambda v: v.strip().upper() if v else v])
+    currency = StringField(
+        _l("Currency"),
+        default="SEK",
+        validators=[DataRequired(), Length(min=3, max=3)],
+        filters=[lambda v: v.strip().upper() if v else v],
+    )
     supplier = SelectField(_l("Known supplier (if any)"), validators=[Optional()])
     contact = text(_l("Contact"), 200)
     available_from = DateField(_l("Available from"), validators=[Optional()])

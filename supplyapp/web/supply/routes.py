@@ -33,8 +33,10 @@ MANAGERS = (Role.ADMIN, Role.OFFICER)
 
 
 def _items():
-    return [(i.code, str(i)) for i in db.session.scalars(
-        select(Item).where(Item.active.is_(True)).order_by(Item.code))]
+    return [
+        (i.code, str(i))
+        for i in db.session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code))
+    ]
 
 
 def _suppliers(*kinds, optional=False):
@@ -60,18 +62,35 @@ def _orders_frame() -> pd.DataFrame:
     rows = []
     for order in db.session.scalars(select(PurchaseOrder).order_by(PurchaseOrder.id.desc())):
         for line in order.lines or [None]:
-            rows.append({
-                "order": order.code, "supplier": order.supplier.name,
-                "status": supply_status(order.status), "currency": order.currency,
-                "item": line.item.code if line else None,
-                "quantity": line.quantity if line else 0,
-                "unit_price": float(line.unit_price) if line else None,
-                "promised_date": line.promised_date if line else None,
-                "delivered": line.delivered_quantity if line else 0,
-                "outstanding": line.outstanding if line else 0})
-    return pd.DataFrame(rows, columns=["order", "supplier", "status", "currency", "item",
-                                       "quantity", "unit_price", "promised_date", "delivered",
-                                       "outstanding"])
+            rows.append(
+                {
+                    "order": order.code,
+                    "supplier": order.supplier.name,
+                    "status": supply_status(order.status),
+                    "currency": order.currency,
+                    "item": line.item.code if line else None,
+                    "quantity": line.quantity if line else 0,
+                    "unit_price": float(line.unit_price) if line else None,
+                    "promised_date": line.promised_date if line else None,
+                    "delivered": line.delivered_quantity if line else 0,
+                    "outstanding": line.outstanding if line else 0,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "order",
+            "supplier",
+            "status",
+            "currency",
+            "item",
+            "quantity",
+            "unit_price",
+            "promised_date",
+            "delivered",
+            "outstanding",
+        ],
+    )
 
 
 @bp.get("/orders/")
@@ -87,13 +106,15 @@ def order_new():
     form.supplier.choices = _suppliers(SupplierKind.MARKET, SupplierKind.DOMESTIC_PRODUCER)
     if form.validate_on_submit():
         try:
-            order = procurement.create_order(form.supplier.data, form.currency.data,
-                                             form.documents.data, form.notes.data)
+            order = procurement.create_order(
+                form.supplier.data, form.currency.data, form.documents.data, form.notes.data
+            )
         except InvalidInput as error:
             show_errors(form, error)
         else:
-            flash(_("Order %(code)s created as a draft: add its lines.", code=order.code),
-                  "success")
+            flash(
+                _("Order %(code)s created as a draft: add its lines.", code=order.code), "success"
+            )
             return redirect(url_for(".order_detail", code=order.code))
     return render_template("supply/order_new.html", form=form)
 
@@ -116,10 +137,17 @@ def order_detail(code):
 
 def _order_page(order, line_form, status_form):
     deliveries = db.session.scalars(
-        select(Delivery).where(Delivery.order_line_id.in_([line.id for line in order.lines]))
-        .order_by(Delivery.id)).all()
-    return render_template("supply/order_detail.html", order=order, line_form=line_form,
-                           status_form=status_form, deliveries=deliveries)
+        select(Delivery)
+        .where(Delivery.order_line_id.in_([line.id for line in order.lines]))
+        .order_by(Delivery.id)
+    ).all()
+    return render_template(
+        "supply/order_detail.html",
+        order=order,
+        line_form=line_form,
+        status_form=status_form,
+        deliveries=deliveries,
+    )
 
 
 @bp.post("/orders/<code>/lines")
@@ -130,8 +158,13 @@ def order_add_line(code):
     line_form.item.choices = _items()
     if line_form.validate_on_submit():
         try:
-            procurement.add_order_line(code, line_form.item.data, line_form.quantity.data,
-                                       line_form.unit_price.data, line_form.promised_date.data)
+            procurement.add_order_line(
+                code,
+                line_form.item.data,
+                line_form.quantity.data,
+                line_form.unit_price.data,
+                line_form.promised_date.data,
+            )
         except InvalidInput as error:
             db.session.rollback()
             show_errors(line_form, error)
@@ -152,8 +185,14 @@ def order_status(code):
         except InvalidInput as error:
             show_errors(status_form, error)
         else:
-            flash(_("Order %(code)s is now %(status)s.", code=code,
-                    status=supply_status(status_form.status.data).lower()), "success")
+            flash(
+                _(
+                    "Order %(code)s is now %(status)s.",
+                    code=code,
+                    status=supply_status(status_form.status.data).lower(),
+                ),
+                "success",
+            )
             return redirect(url_for(".order_detail", code=code))
     line_form = forms.OrderLineForm()
     line_form.item.choices = _items()
@@ -166,13 +205,18 @@ def order_import():
     form, errors = forms.UploadForm(), None
     if form.validate_on_submit():
         try:
-            result = stock_import.import_order_lines(form.file.data.read(),
-                                                     form.file.data.filename)
+            result = stock_import.import_order_lines(form.file.data.read(), form.file.data.filename)
         except ImportRejected as rejected:
             errors = rejected.errors
         else:
-            flash(_("%(orders)s orders with %(rows)s lines imported.",
-                    orders=result.by_kind["orders"], rows=result.rows), "success")
+            flash(
+                _(
+                    "%(orders)s orders with %(rows)s lines imported.",
+                    orders=result.by_kind["orders"],
+                    rows=result.rows,
+                ),
+                "success",
+            )
             return redirect(url_for(".order_list"))
     return render_template("supply/order_import.html", form=form, errors=errors)
 
@@ -184,22 +228,35 @@ def order_import():
 @bp.get("/eu/")
 @roles_required(*READERS)
 def eu():
-    contracts = db.session.scalars(select(FrameworkContract)
-                                   .order_by(FrameworkContract.code)).all()
+    contracts = db.session.scalars(select(FrameworkContract).order_by(FrameworkContract.code)).all()
     donations = db.session.scalars(select(Donation).order_by(Donation.id.desc())).all()
     call_off_form = forms.CallOffForm()
-    frame = pd.DataFrame([{"contract": s.contract.code, "item": s.item.code,
-                           "share": s.quantity, "called_off": s.called_off_quantity,
-                           "left": s.quantity - s.called_off_quantity}
-                          for c in contracts for s in c.shares],
-                         columns=["contract", "item", "share", "called_off", "left"])
+    frame = pd.DataFrame(
+        [
+            {
+                "contract": s.contract.code,
+                "item": s.item.code,
+                "share": s.quantity,
+                "called_off": s.called_off_quantity,
+                "left": s.quantity - s.called_off_quantity,
+            }
+            for c in contracts
+            for s in c.shares
+        ],
+        columns=["contract", "item", "share", "called_off", "left"],
+    )
     if request.args.get("format"):
         return exports.download(frame, "eu-shares", request.args["format"])
     from supplyapp.models.procurement import CallOff
 
     call_offs = db.session.scalars(select(CallOff).order_by(CallOff.id.desc())).all()
-    return render_template("supply/eu.html", contracts=contracts, donations=donations,
-                           call_offs=call_offs, call_off_form=call_off_form)
+    return render_template(
+        "supply/eu.html",
+        contracts=contracts,
+        donations=donations,
+        call_offs=call_offs,
+        call_off_form=call_off_form,
+    )
 
 
 @bp.route("/eu/new", methods=["GET", "POST"])
@@ -210,17 +267,25 @@ def framework_new():
     if form.validate_on_submit():
         try:
             contract = procurement.create_framework_contract(
-                form.code.data, form.name.data, form.valid_from.data, form.valid_to.data,
-                [{"item": form.item.data, "quantity": form.quantity.data,
-                  "unit_price": form.unit_price.data}])
+                form.code.data,
+                form.name.data,
+                form.valid_from.data,
+                form.valid_to.data,
+                [
+                    {
+                        "item": form.item.data,
+                        "quantity": form.quantity.data,
+                        "unit_price": form.unit_price.data,
+                    }
+                ],
+            )
         except InvalidInput as error:
             db.session.rollback()
             show_errors(form, error)
         else:
             flash(_("Framework contract %(code)s saved.", code=contract.code), "success")
             return redirect(url_for(".eu"))
-    return render_template("supply/form_page.html", form=form,
-                           title=_("New EU framework contract"))
+    return render_template("supply/form_page.html", form=form, title=_("New EU framework contract"))
 
 
 @bp.post("/eu/shares/<int:share_id>/call-off")
@@ -249,15 +314,17 @@ def donation_new():
     form.item.choices = _items()
     if form.validate_on_submit():
         try:
-            donation = procurement.create_donation(form.supplier.data, form.item.data,
-                                                   form.quantity.data, form.expected_date.data)
+            donation = procurement.create_donation(
+                form.supplier.data, form.item.data, form.quantity.data, form.expected_date.data
+            )
         except InvalidInput as error:
             show_errors(form, error)
         else:
             flash(_("Donation %(code)s expected.", code=donation.code), "success")
             return redirect(url_for(".eu"))
-    return render_template("supply/form_page.html", form=form,
-                           title=_("New donation (rescEU or other)"))
+    return render_template(
+        "supply/form_page.html", form=form, title=_("New donation (rescEU or other)")
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,17 +334,36 @@ def donation_new():
 @bp.get("/domestic/")
 @roles_required(*READERS)
 def domestic_list():
-    contracts = db.session.scalars(select(DomesticContract)
-                                   .order_by(DomesticContract.code)).all()
-    frame = pd.DataFrame([{"contract": c.code, "producer": c.supplier.name, "item": c.item.code,
-                           "weekly": c.weekly_quantity, "start": c.start_date,
-                           "end": c.end_date, "committed": c.committed_quantity,
-                           "delivered": c.delivered_quantity, "outstanding": c.outstanding,
-                           "flagged_weeks": sum(w["flagged"] for w in
-                                                queries_stock.contract_schedule(c))}
-                          for c in contracts],
-                         columns=["contract", "producer", "item", "weekly", "start", "end",
-                                  "committed", "delivered", "outstanding", "flagged_weeks"])
+    contracts = db.session.scalars(select(DomesticContract).order_by(DomesticContract.code)).all()
+    frame = pd.DataFrame(
+        [
+            {
+                "contract": c.code,
+                "producer": c.supplier.name,
+                "item": c.item.code,
+                "weekly": c.weekly_quantity,
+                "start": c.start_date,
+                "end": c.end_date,
+                "committed": c.committed_quantity,
+                "delivered": c.delivered_quantity,
+                "outstanding": c.outstanding,
+                "flagged_weeks": sum(w["flagged"] for w in queries_stock.contract_schedule(c)),
+            }
+            for c in contracts
+        ],
+        columns=[
+            "contract",
+            "producer",
+            "item",
+            "weekly",
+            "start",
+            "end",
+            "committed",
+            "delivered",
+            "outstanding",
+            "flagged_weeks",
+        ],
+    )
     return _download_or(frame, "domestic-contracts", "supply/domestic_list.html")
 
 
@@ -290,15 +376,21 @@ def domestic_new():
     if form.validate_on_submit():
         try:
             contract = procurement.create_domestic_contract(
-                form.supplier.data, form.item.data, form.weekly_quantity.data,
-                form.start_date.data, form.end_date.data, form.unit_price.data)
+                form.supplier.data,
+                form.item.data,
+                form.weekly_quantity.data,
+                form.start_date.data,
+                form.end_date.data,
+                form.unit_price.data,
+            )
         except InvalidInput as error:
             show_errors(form, error)
         else:
             flash(_("Contract %(code)s saved.", code=contract.code), "success")
             return redirect(url_for(".domestic_detail", code=contract.code))
-    return render_template("supply/form_page.html", form=form,
-                           title=_("New domestic production contract"))
+    return render_template(
+        "supply/form_page.html", form=form, title=_("New domestic production contract")
+    )
 
 
 @bp.get("/domestic/<code>")
@@ -308,8 +400,13 @@ def domestic_detail(code):
     if contract is None:
         abort(404)
     weeks = queries_stock.contract_schedule(contract)
-    return _download_or(pd.DataFrame(weeks), f"schedule-{code}", "supply/domestic_detail.html",
-                        contract=contract, weeks=weeks)
+    return _download_or(
+        pd.DataFrame(weeks),
+        f"schedule-{code}",
+        "supply/domestic_detail.html",
+        contract=contract,
+        weeks=weeks,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -320,14 +417,35 @@ def domestic_detail(code):
 @roles_required(*READERS)
 def offer_list():
     offers = db.session.scalars(select(Offer).order_by(Offer.id.desc())).all()
-    frame = pd.DataFrame([{"offer": o.code, "company": o.company, "kind": o.kind.value,
-                           "item": o.item.code, "quantity": o.quantity,
-                           "unit_price": float(o.unit_price) if o.unit_price is not None
-                           else None, "currency": o.currency, "status": supply_status(o.status),
-                           "logged_by": o.logged_by, "vetted_by": o.vetted_by}
-                          for o in offers],
-                         columns=["offer", "company", "kind", "item", "quantity", "unit_price",
-                                  "currency", "status", "logged_by", "vetted_by"])
+    frame = pd.DataFrame(
+        [
+            {
+                "offer": o.code,
+                "company": o.company,
+                "kind": o.kind.value,
+                "item": o.item.code,
+                "quantity": o.quantity,
+                "unit_price": float(o.unit_price) if o.unit_price is not None else None,
+                "currency": o.currency,
+                "status": supply_status(o.status),
+                "logged_by": o.logged_by,
+                "vetted_by": o.vetted_by,
+            }
+            for o in offers
+        ],
+        columns=[
+            "offer",
+            "company",
+            "kind",
+            "item",
+            "quantity",
+            "unit_price",
+            "currency",
+            "status",
+            "logged_by",
+            "vetted_by",
+        ],
+    )
     return _download_or(frame, "offers", "supply/offer_list.html")
 
 
@@ -340,14 +458,21 @@ def offer_new():
     if form.validate_on_submit():
         try:
             offer = procurement.log_offer(
-                form.company.data, form.kind.data, form.item.data, form.quantity.data,
-                form.unit_price.data, form.currency.data, form.supplier.data or None,
-                form.contact.data, form.available_from.data, form.description.data)
+                form.company.data,
+                form.kind.data,
+                form.item.data,
+                form.quantity.data,
+                form.unit_price.data,
+                form.currency.data,
+                form.supplier.data or None,
+                form.contact.data,
+                form.available_from.data,
+                form.description.data,
+            )
         except InvalidInput as error:
             show_errors(form, error)
         else:
-            flash(_("Offer %(code)s logged: another officer vets it.", code=offer.code),
-                  "success")
+            flash(_("Offer %(code)s logged: another officer vets it.", code=offer.code), "success")
             return redirect(url_for(".offer_detail", code=offer.code))
     return render_template("supply/form_page.html", form=form, title=_("Log an offer"))
 
@@ -374,16 +499,21 @@ def offer_detail(code):
         done = _vet(code, request.form.get("action"), approve, decline, convert)
         if done:
             return redirect(url_for(".offer_detail", code=code))
-    return render_template("supply/offer_detail.html", offer=offer, approve=approve,
-                           decline=decline, convert=convert)
+    return render_template(
+        "supply/offer_detail.html", offer=offer, approve=approve, decline=decline, convert=convert
+    )
 
 
 def _vet(code, action, approve, decline, convert) -> bool:
     steps = {
         "approve": (approve, lambda: procurement.approve_offer(code, approve.notes.data)),
         "decline": (decline, lambda: procurement.decline_offer(code, decline.reason.data)),
-        "convert": (convert, lambda: procurement.convert_offer(
-            code, convert.supplier.data or None, convert.promised_date.data)),
+        "convert": (
+            convert,
+            lambda: procurement.convert_offer(
+                code, convert.supplier.data or None, convert.promised_date.data
+            ),
+        ),
     }
     if action not in steps:
         flash(_("Choose what to do with the offer."), "error")
@@ -407,5 +537,6 @@ def _vet(code, action, approve, decline, convert) -> bool:
 @bp.get("/suppliers/")
 @roles_required(*READERS)
 def supplier_list():
-    return _download_or(queries_stock.supplier_performance(), "supplier-records",
-                        "supply/supplier_list.html")
+    return _download_or(
+        queries_stock.supplier_performance(), "supplier-records", "supply/supplier_list.html"
+    )
