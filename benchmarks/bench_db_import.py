@@ -23,9 +23,10 @@ def main() -> None:
 
     from supplyapp import audit, create_app
     from supplyapp.config import TestConfig
+    from supplyapp.demo import reference_data as seed
     from supplyapp.extensions import db
     from supplyapp.models.stock import StockMovement
-    from supplyapp.services import procurement, seed, stock
+    from supplyapp.services import procurement, stock
     from supplyapp.services.stock_import import import_deliveries
 
     with tempfile.TemporaryDirectory() as tmp:

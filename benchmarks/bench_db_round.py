@@ -26,12 +26,13 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from benchmarks.common import bench_app  # noqa: E402
 from supplyapp import audit  # noqa: E402
+from supplyapp.demo import reference_data as seed  # noqa: E402
+from supplyapp.demo.demand import load_demo_demand  # noqa: E402
+from supplyapp.demo.supply import load_demo_supply  # noqa: E402
 from supplyapp.extensions import db  # noqa: E402
 from supplyapp.models.demand import LatestReportLine, ShortageRequest  # noqa: E402
 from supplyapp.models.planning import AllocationPlan, PlanLine  # noqa: E402
-from supplyapp.services import accounts, plan_review, seed  # noqa: E402
-from supplyapp.services.seed_demand import load_demo_demand  # noqa: E402
-from supplyapp.services.seed_supply import load_demo_supply  # noqa: E402
+from supplyapp.services import accounts, plan_review  # noqa: E402
 
 RUNS = 5
 LOW_DAYS = 14

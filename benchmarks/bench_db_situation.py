@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert, select, text  # noqa: E402
 
 from benchmarks.common import bench_app  # noqa: E402
+from supplyapp.demo import reference_data as seed  # noqa: E402
 from supplyapp.extensions import db  # noqa: E402
 from supplyapp.models import Item, Organisation  # noqa: E402
 from supplyapp.models.demand import (  # noqa: E402
@@ -27,7 +28,7 @@ from supplyapp.models.demand import (  # noqa: E402
     ShortageRequest,
     SituationReport,
 )
-from supplyapp.services import accounts, seed  # noqa: E402
+from supplyapp.services import accounts  # noqa: E402
 
 DAYS = 365
 ITEMS = 20

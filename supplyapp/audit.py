@@ -63,6 +63,16 @@ def audit_reason(reason: str | None):
         _reason.reset(token)
 
 
+def current_reason() -> str | None:
+    return _reason.get()
+
+
+def give_reason(reason: str | None) -> None:
+    """Inside a use case: the reason for what it writes from now on (the use case's
+    transaction scope puts the previous reason back when it ends)."""
+    _reason.set(reason)
+
+
 def record(
     session: Session,
     action: str,

@@ -8,10 +8,12 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from supplyapp import audit, cli_stock, queries
+from supplyapp import audit, cli_stock
+from supplyapp.demo import load_demo, reference_data
 from supplyapp.extensions import db
 from supplyapp.models import ApiToken, Role, User
-from supplyapp.services import accounts, reference, seed, tokens
+from supplyapp.queries import reference as reference_queries
+from supplyapp.services import accounts, reference, tokens
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
 from supplyapp.web.admin.entities import ENTITIES
 from supplyapp.web.forms import fill_form, form_values
@@ -96,7 +98,7 @@ ref = AppGroup("ref", help="List and edit reference data: " + ", ".join(ENTITIES
 def ref_list(entity, kind):
     columns = [name for name, _ in ENTITIES[entity].columns]
     click.echo("\t".join(columns))
-    for record in queries.reference_records(entity, kind=kind):
+    for record in reference_queries.reference_records(entity, kind=kind):
         values = [getattr(record, c) for c in columns]
         click.echo("\t".join("" if v is None else str(getattr(v, "value", v)) for v in values))
 
@@ -196,8 +198,8 @@ def tokens_revoke(token_id):
 @click.command("demo")
 def demo():
     """Seed the demo: real places, the item catalogue, warehouses, suppliers, demo users."""
-    counts = seed.load_demo()
-    click.echo(f"Demo data ready: {counts}. Users' password: {seed.DEMO_PASSWORD}")
+    counts = load_demo()
+    click.echo(f"Demo data ready: {counts}. Users' password: {reference_data.DEMO_PASSWORD}")
 
 
 def register(app: Flask) -> None:

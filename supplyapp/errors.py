@@ -3,8 +3,8 @@
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from supplyapp.extensions import db
 from supplyapp.i18n import _
+from supplyapp.services import transaction
 
 
 def register(app: Flask) -> None:
@@ -35,7 +35,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        db.session.rollback()
+        transaction.discard()  # a failed statement must not break the error page's reads
         return page(
             500,
             _("Something went wrong"),

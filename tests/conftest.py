@@ -8,8 +8,8 @@ from sqlalchemy import delete
 
 from supplyapp import create_app
 from supplyapp.config import TestConfig
+from supplyapp.demo import reference_data
 from supplyapp.extensions import db
-from supplyapp.services import seed
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "test-password-123"
@@ -103,9 +103,9 @@ def app_context(app):
 @pytest.fixture
 def places(app_context):
     """The real places, the catalogue, the demo's warehouses, suppliers and providers."""
-    seed.load_places()
-    seed.load_items()
-    seed.load_demo_places()
+    reference_data.load_places()
+    reference_data.load_items()
+    reference_data.load_demo_places()
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ from flask import Blueprint, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from supplyapp import audit
-from supplyapp.extensions import csrf, db
+from supplyapp.extensions import csrf
 from supplyapp.models import Organisation, Role
-from supplyapp.models.base import utcnow
 from supplyapp.services import tokens
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound, known_id
 
@@ -44,10 +43,9 @@ def _principal_from_token() -> Principal:
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         abort(401)
-    record = tokens.find_active(value.strip())
+    record = tokens.use_token(value.strip())
     if record is None:
         abort(401)
-    record.last_used_at = utcnow()
     if record.user is not None:
         user = record.user
         return Principal(user.username, user.role, user.organisation)
@@ -163,28 +161,17 @@ def http_error(error: HTTPException):
 
 @bp.errorhandler(InvalidInput)
 def invalid_input(error: InvalidInput):
-    db.session.rollback()
     return error_response(422, str(error), error.errors)
 
 
 @bp.errorhandler(NotFound)
 def not_found(error: NotFound):
-    db.session.rollback()
     return error_response(404, str(error))
 
 
 @bp.errorhandler(DomainError)
 def domain_error(error: DomainError):
-    db.session.rollback()
     return error_response(409, str(error))
-
-
-@bp.after_request
-def commit_token_use(response):
-    # last_used_at on the token; everything else was committed by the services.
-    if "api_principal" in g:
-        db.session.commit()
-    return response
 
 
 def path_id(value, message: str) -> int:

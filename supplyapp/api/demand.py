@@ -5,7 +5,6 @@ from datetime import date
 
 from flask import abort, g, jsonify, request
 
-from supplyapp import queries_demand
 from supplyapp.api import INVALID_INPUT, NOT_FOUND, SCHEMAS, endpoint, json_body, path_id
 from supplyapp.models import Role
 from supplyapp.models.demand import ReportSource, RequestStatus, ShortageRequest
@@ -14,6 +13,7 @@ from supplyapp.permissions import (
     can_see_organisation,
     visible_organisations_filter,
 )
+from supplyapp.queries import demand as demand_queries
 from supplyapp.services import demand, demand_requests
 from supplyapp.services.errors import InvalidInput
 
@@ -352,7 +352,7 @@ def get_latest_report():
     organisation = _readable_organisation()
     return jsonify(
         organisation=organisation.code,
-        lines=[_latest_json(e) for e in queries_demand.organisation_latest(organisation)],
+        lines=[_latest_json(e) for e in demand_queries.organisation_latest(organisation)],
     )
 
 
@@ -437,7 +437,7 @@ def list_requests():
     status = request.args.get("status")
     if status is not None and status not in STATUS_PARAMETER["schema"]["enum"]:
         raise InvalidInput({"status": "Unknown status."})
-    found = queries_demand.request_list(
+    found = demand_queries.request_list(
         visible_organisations_filter(g.api_principal), status=status, sort="created", limit=500
     )
     return jsonify(requests=[_request_json(r) for r in found])
@@ -501,11 +501,11 @@ def withdraw_request(request_id):
     responses={"200": _json("The national picture", _ref("Situation"))},
 )
 def get_situation():
-    latest = queries_demand.latest_rows()
-    summary = queries_demand.item_summary(latest, queries_demand.national_stock())
+    latest = demand_queries.latest_rows()
+    summary = demand_queries.item_summary(latest, demand_queries.national_stock())
     return jsonify(
         as_of=date.today().isoformat(),
-        stale_after_days=queries_demand.stale_days(),
+        stale_after_days=demand_queries.stale_days(),
         items=[
             {
                 "item": r["item"].code,

@@ -4,10 +4,10 @@ its county's); national users see all."""
 
 from flask import abort, g, jsonify, request
 
-from supplyapp import queries_shipments
 from supplyapp.api import INVALID_INPUT, NOT_FOUND, SCHEMAS, endpoint, path_id
 from supplyapp.models.planning import LineKind, Shipment, ShipmentStatus
 from supplyapp.permissions import can_see_organisation
+from supplyapp.queries import shipments as shipments_queries
 from supplyapp.services.errors import InvalidInput
 from supplyapp.services.shipments import get_shipment
 
@@ -123,8 +123,8 @@ def list_shipments():
     status = request.args.get("status")
     if status is not None and status not in STATUS_PARAMETER["schema"]["enum"]:
         raise InvalidInput({"status": "Unknown status."})
-    found = queries_shipments.shipments(
-        g.api_principal, queries_shipments.Filters(status=status), limit=1000
+    found = shipments_queries.shipments(
+        g.api_principal, shipments_queries.Filters(status=status), limit=1000
     )
     return jsonify(shipments=[shipment_json(s) for s in found])
 

@@ -2,9 +2,9 @@
 
 from flask import jsonify, request
 
-from supplyapp import queries_stock
 from supplyapp.api import NOT_FOUND, SCHEMAS, endpoint
 from supplyapp.models import Role
+from supplyapp.queries import stock as stock_queries
 from supplyapp.services.errors import NotFound
 from supplyapp.services.stock import item_by_code
 
@@ -92,7 +92,7 @@ def get_stock():
     return jsonify(
         [
             {"item": code, **values}
-            for code, values in queries_stock.national_stock_by_item().items()
+            for code, values in stock_queries.national_stock_by_item().items()
         ]
     )
 
@@ -107,7 +107,7 @@ def get_stock():
     responses=_list_of("Lot", "Lots holding stock"),
 )
 def get_lots():
-    frame = queries_stock.lots_frame(
+    frame = stock_queries.lots_frame(
         request.args.get("item") or None, request.args.get("warehouse") or None
     )
     return jsonify(_records(frame.drop(columns=["name"])))
@@ -137,7 +137,7 @@ def get_available(item):
                 "expiry_date": lot.expiry_date.isoformat() if lot.expiry_date else None,
                 "available": lot.available,
             }
-            for lot in queries_stock.available_lots(item)
+            for lot in stock_queries.available_lots(item)
         ]
     )
 
@@ -152,4 +152,4 @@ def get_available(item):
     responses=_list_of("PipelineWeek", "Not yet delivered, by week"),
 )
 def get_pipeline():
-    return jsonify(_records(queries_stock.pipeline_by_week(request.args.get("item") or None)))
+    return jsonify(_records(stock_queries.pipeline_by_week(request.args.get("item") or None)))

@@ -15,6 +15,7 @@ from supplyapp.models import LoginFailure, Organisation, Role, User
 from supplyapp.models.base import utcnow
 from supplyapp.models.users import ORGANISATION_KINDS_BY_ROLE
 from supplyapp.services.errors import InvalidInput, LoginRefused, LoginThrottled, NotFound
+from supplyapp.services.transaction import use_case
 
 # A hash to verify against when the name is unknown, so both cases take the same time.
 _DUMMY_HASH: dict[str, str] = {}
@@ -58,18 +59,32 @@ def authenticate(username: str, password: str, address: str) -> User:
         ok = False
     else:
         ok = _verify(user.password_hash, password) and user.active
-    if not ok:
-        db.session.add(LoginFailure(username=username, address=address))
-        audit.record(db.session, "login_failed", "users", username)
-        db.session.commit()
+    if not ok or user is None:
+        _record_login_failure(username, address)  # kept: it counts towards the throttle
         raise LoginRefused(_("Wrong user name or password."))
-    db.session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    return _record_login(user, password, address)
+
+
+@use_case
+def _record_login_failure(username: str, address: str) -> None:
+    db.session.add(LoginFailure(username=username, address=address))
+    audit.record(db.session, "login_failed", "users", username)
+
+
+@use_case
+def record_logout(username: str) -> None:
+    audit.record(db.session, "logout", "users", username)
+
+
+@use_case
+def _record_login(user: User, password: str, address: str) -> User:
+    db.session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
     if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     with audit.acting_as(user.username, address):
         audit.record(db.session, "login", "users", user.username)
-        db.session.commit()
+        db.session.flush()  # the login row names the user who signs in, not the caller
     return user
 
 
@@ -130,6 +145,7 @@ def _organisation_for(role: Role, organisation_code: str | None) -> Organisation
     return organisation
 
 
+@use_case
 def create_user(
     username: str,
     full_name: str,
@@ -153,10 +169,10 @@ def create_user(
         password_hash=hash_password(password),
     )
     db.session.add(user)
-    db.session.commit()
     return user
 
 
+@use_case
 def update_user(
     user: User,
     full_name: str,
@@ -169,17 +185,17 @@ def update_user(
     user.organisation = _organisation_for(role, organisation_code)
     user.full_name, user.role, user.active = full_name.strip(), role, active
     user.email = email or None
-    db.session.commit()
     return user
 
 
+@use_case
 def set_active(username: str, active: bool) -> User:
     user = find_user(username)
     user.active = active
-    db.session.commit()
     return user
 
 
+@use_case
 def reset_password(username: str, password: str | None = None) -> tuple[User, str]:
     """Set a new password (a generated one when none is given); returns it."""
     user = find_user(username)
@@ -187,19 +203,18 @@ def reset_password(username: str, password: str | None = None) -> tuple[User, st
     check_password_rules(password)
     user.password_hash = hash_password(password)
     db.session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
-    db.session.commit()
     return user, password
 
 
+@use_case
 def change_own_password(user: User, current: str, new: str) -> None:
     if not _verify(user.password_hash, current):
         raise InvalidInput({"current_password": _("The current password is wrong.")})
     check_password_rules(new, "new_password")
     user.password_hash = hash_password(new)
-    db.session.commit()
 
 
+@use_case
 def set_locale(user: User, locale: str) -> None:
     if user.locale != locale:
         user.locale = locale
-        db.session.commit()

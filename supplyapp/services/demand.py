@@ -20,6 +20,7 @@ from supplyapp.models import Item, Organisation
 from supplyapp.models.demand import LatestReportLine, ReportLine, ReportSource, SituationReport
 from supplyapp.permissions import REQUESTING_KINDS
 from supplyapp.services.errors import InvalidInput, NotFound
+from supplyapp.services.transaction import use_case
 
 MAX_QUANTITY = 1_000_000_000  # far above any real stock; keeps sums inside 64-bit integers
 OLDEST_REPORT_DAYS = 366
@@ -98,6 +99,7 @@ def _checked_lines(lines: list[LineInput], items: dict[str, Item], errors: dict)
     return checked
 
 
+@use_case
 def submit_report(
     organisation_code: str,
     as_of,
@@ -117,7 +119,6 @@ def submit_report(
     if errors:
         raise InvalidInput(errors)
     report = store_report(organisation, as_of, checked, source, reported_by, note)
-    db.session.commit()
     return report
 
 

@@ -28,6 +28,7 @@ from supplyapp.services.demand import (
 )
 from supplyapp.services.demand_requests import TRANSITIONS, move_status
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
+from supplyapp.services.transaction import use_case
 
 FORWARDABLE = (RequestStatus.SUBMITTED, RequestStatus.UNDER_REVIEW)
 ESCALATE_AFTER_HOURS = 48
@@ -68,6 +69,7 @@ def _sharing_request(request_id, to_org, item, errors) -> ShortageRequest | None
     return request
 
 
+@use_case
 def record_sharing(
     board_code: str,
     from_code,
@@ -119,7 +121,6 @@ def record_sharing(
     _adjust(receiver, item.id, quantity, shared_on, recorded_by)
     if request is not None:
         _meet_from_sharing(request, quantity, recorded_by)
-    db.session.commit()
     return sharing
 
 
@@ -149,6 +150,7 @@ def _meet_from_sharing(request: ShortageRequest, quantity: int, by: str) -> None
         )
 
 
+@use_case
 def forward_requests(
     board_code: str, request_ids: list[int], created_by: str, note: str | None = None
 ) -> CountyRequest:
@@ -176,7 +178,6 @@ def forward_requests(
                     ),
                 )
             )
-    db.session.commit()
     return county_request
 
 

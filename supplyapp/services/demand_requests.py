@@ -23,6 +23,7 @@ from supplyapp.services.demand import (
     requesting_organisation,
 )
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
+from supplyapp.services.transaction import use_case
 
 S = RequestStatus
 # from -> the statuses a request may move to
@@ -83,6 +84,7 @@ def _own_figures(organisation_id: int, item_id: int | None, stock, use, errors: 
     return stock, use
 
 
+@use_case
 def file_request(
     organisation_code: str,
     item_code,
@@ -128,7 +130,6 @@ def file_request(
     )
     db.session.add(request)
     request.history.append(RequestStatusChange(to_status=S.SUBMITTED, changed_by=created_by))
-    db.session.commit()
     return request
 
 
@@ -194,6 +195,7 @@ def _check_decision(request: ShortageRequest, to, reason, met_quantity) -> tuple
     return to, reason, met_quantity
 
 
+@use_case
 def change_status(
     request_id: int, to, changed_by: str, reason: str | None = None, met_quantity: int | None = None
 ) -> ShortageRequest:
@@ -204,7 +206,6 @@ def change_status(
         raise TransitionRefused(_("Only the organisation itself withdraws its request."))
     move_status(request, to, changed_by, reason, met_quantity)
     _carry_to_sources(request, changed_by)
-    db.session.commit()
     return request
 
 
@@ -225,6 +226,7 @@ def _carry_to_sources(line: ShortageRequest, by: str) -> None:
         move_status(source, line.status, by, reason, met)
 
 
+@use_case
 def withdraw(request_id: int, withdrawn_by: str, reason: str | None = None) -> ShortageRequest:
     """The organisation takes back a request that no one has planned for yet."""
     request = _locked_request(request_id)
@@ -242,10 +244,10 @@ def withdraw(request_id: int, withdrawn_by: str, reason: str | None = None) -> S
     if errors:
         raise InvalidInput(errors)
     move_status(request, S.WITHDRAWN, withdrawn_by, reason, None)
-    db.session.commit()
     return request
 
 
+@use_case
 def mark_in_plan(request_ids: list[int], plan_reference: str, by: str) -> int:
     """For allocation: these requests are included in a plan; returns how many moved."""
     moved = 0
@@ -255,7 +257,6 @@ def mark_in_plan(request_ids: list[int], plan_reference: str, by: str) -> int:
             move_status(request, S.IN_PLAN, by, plan_reference, None)
             _carry_to_sources(request, by)
             moved += 1
-    db.session.commit()
     return moved
 
 

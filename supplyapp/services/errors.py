@@ -17,6 +17,10 @@ class NotFound(DomainError):
     pass
 
 
+class Conflict(DomainError):
+    """Another transaction saved a clashing row at the same moment (a unique key, a check)."""
+
+
 class LoginRefused(DomainError):
     pass
 

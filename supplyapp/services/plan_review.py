@@ -36,7 +36,7 @@ from supplyapp.services.demand_requests import record_allocated
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound, known_id
 from supplyapp.services.planning import stored_problem
 from supplyapp.services.stock import begin_write, locked, locked_rows
-from supplyapp.services.transaction import in_one_transaction
+from supplyapp.services.transaction import run_use_case
 
 MAX_REASON = 2000
 
@@ -136,7 +136,7 @@ def change_line(plan_id: int, line_id: int, quantity, reason, by: str) -> PlanLi
         _recheck(plan)
         return line
 
-    return in_one_transaction(work, reason)
+    return run_use_case(work, reason)
 
 
 def _editable(plan_id: int) -> AllocationPlan:
@@ -199,7 +199,7 @@ def add_line(
         _recheck(plan)
         return line
 
-    return in_one_transaction(work, reason)
+    return run_use_case(work, reason)
 
 
 def submit(plan_id: int, by: str, comment: str | None = None) -> AllocationPlan:
@@ -211,7 +211,7 @@ def submit(plan_id: int, by: str, comment: str | None = None) -> AllocationPlan:
         plan.status, plan.submitted_by, plan.submitted_at = PlanStatus.SUBMITTED, by, utcnow()
         return plan
 
-    return in_one_transaction(work, (comment or "").strip() or _("Submitted for approval"))
+    return run_use_case(work, (comment or "").strip() or _("Submitted for approval"))
 
 
 def who_may_not_decide(plan: AllocationPlan) -> set[str]:
@@ -252,7 +252,7 @@ def send_back(plan_id: int, by: str, comment) -> AllocationPlan:
         plan.decided_by, plan.decided_at = by, utcnow()
         return plan
 
-    return in_one_transaction(work, comment)
+    return run_use_case(work, comment)
 
 
 def discard(plan_id: int, by: str, reason) -> AllocationPlan:
@@ -267,7 +267,7 @@ def discard(plan_id: int, by: str, reason) -> AllocationPlan:
         plan.decided_by, plan.decided_at = by, utcnow()
         return plan
 
-    return in_one_transaction(work, reason)
+    return run_use_case(work, reason)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -285,7 +285,7 @@ def approve(
         with db.session.no_autoflush:
             return _approve(plan_id, by, comment, today)
 
-    return in_one_transaction(work, (comment or "").strip() or _("Approved"))
+    return run_use_case(work, (comment or "").strip() or _("Approved"))
 
 
 def _approve(plan_id: int, by: str, comment: str | None, today: date) -> AllocationPlan:

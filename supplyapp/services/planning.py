@@ -24,6 +24,7 @@ from supplyapp.models.stock import Lot, StockBalance
 from supplyapp.permissions import REQUESTING_KINDS
 from supplyapp.services.demand_requests import open_requests_query
 from supplyapp.services.errors import DomainError, InvalidInput
+from supplyapp.services.transaction import use_case
 
 POLICIES = ("needs", "population")
 
@@ -269,6 +270,7 @@ def build_problem(settings: RoundSettings, today: date | None = None) -> BuiltPr
     return BuiltProblem(problem, context, warnings)
 
 
+@use_case
 def run_round(
     settings: RoundSettings, proposed_by: str, today: date | None = None
 ) -> AllocationPlan:
@@ -296,8 +298,7 @@ def run_round(
     db.session.add(plan)
     db.session.flush()
     _store_lines(plan, chosen)
-    with audit.audit_reason(_("Allocation round run")):
-        db.session.commit()
+    audit.give_reason(_("Allocation round run"))
     return plan
 
 

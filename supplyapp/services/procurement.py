@@ -10,7 +10,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from supplyapp import audit
 from supplyapp.extensions import db
@@ -36,6 +35,7 @@ from supplyapp.models.procurement import (
 )
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
 from supplyapp.services.stock import begin_write, locked
+from supplyapp.services.transaction import use_case
 
 MAX_QUANTITY = 1_000_000_000
 CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -49,14 +49,6 @@ ORDER_TRANSITIONS = {
     OrderStatus.DELIVERED: set(),
     OrderStatus.CANCELLED: set(),
 }
-
-
-def _commit() -> None:
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise DomainError(_("Someone else saved at the same moment: try again.")) from error
 
 
 def _text(value, field: str, max_length: int, required: bool = False) -> str | None:
@@ -132,6 +124,7 @@ def get_order(code: str) -> PurchaseOrder:
     return order
 
 
+@use_case
 def create_order(
     supplier_code: str,
     currency: str = "SEK",
@@ -160,7 +153,6 @@ def create_order(
             values.get("unit_price"),
             values.get("promised_date"),
         )
-    _commit()
     return order
 
 
@@ -183,6 +175,7 @@ def _add_line(
     return line
 
 
+@use_case
 def add_order_line(
     order_code: str, item_code: str, quantity: int, unit_price, promised_date: date | None = None
 ) -> OrderLine:
@@ -191,19 +184,19 @@ def add_order_line(
     if order.status != OrderStatus.DRAFT:
         raise InvalidInput({"item": _("Lines can only be added while the order is a draft.")})
     line = _add_line(order, item_code, quantity, unit_price, promised_date)
-    _commit()
     return line
 
 
+@use_case
 def update_order(order_code: str, documents: str | None, notes: str | None) -> PurchaseOrder:
     """Documents' references and notes may change at any time."""
     order = get_order(order_code)
     order.documents = _text(documents, "documents", 2000)
     order.notes = _text(notes, "notes", 2000)
-    _commit()
     return order
 
 
+@use_case
 def set_order_status(order_code: str, status: str, reason: str | None = None) -> PurchaseOrder:
     """Place, confirm or cancel an order (delivery states follow from receipts)."""
     begin_write()
@@ -212,10 +205,8 @@ def set_order_status(order_code: str, status: str, reason: str | None = None) ->
     try:
         new = OrderStatus(status)
     except ValueError as error:
-        db.session.rollback()
         raise InvalidInput({"status": _("Unknown status.")}) from error
     if new not in ORDER_TRANSITIONS[order.status]:
-        db.session.rollback()
         raise InvalidInput(
             {
                 "status": _(
@@ -226,16 +217,13 @@ def set_order_status(order_code: str, status: str, reason: str | None = None) ->
             }
         )
     if new == OrderStatus.PLACED and not order.lines:
-        db.session.rollback()
         raise InvalidInput({"status": _("Add at least one line before placing the order.")})
     if new == OrderStatus.CANCELLED and not (reason or "").strip():
-        db.session.rollback()
         raise InvalidInput({"reason": _("Say why the order is cancelled.")})
     order.status = new
     if new == OrderStatus.PLACED:
         order.placed_on = date.today()
-    with audit.audit_reason((reason or "").strip() or None):
-        _commit()
+    audit.give_reason((reason or "").strip() or None)
     return order
 
 
@@ -243,6 +231,7 @@ def set_order_status(order_code: str, status: str, reason: str | None = None) ->
 # EU joint procurement
 
 
+@use_case
 def create_framework_contract(
     code: str,
     name: str,
@@ -282,24 +271,21 @@ def create_framework_contract(
         )
     if not seen:
         raise InvalidInput({"item": _("Give Sweden's share of at least one item.")})
-    _commit()
     return contract
 
 
+@use_case
 def call_off(share_id: int, quantity: int, expected_date: date | None = None) -> CallOff:
     """Call off part of Sweden's share; never more than what is left of it."""
     quantity = _quantity(quantity)
     begin_write()
     share = locked(FrameworkShare, share_id)
     if share is None:
-        db.session.rollback()
         raise NotFound(_("No such share."))
     left = share.quantity - share.called_off_quantity
     if quantity > left:
-        db.session.rollback()
         raise InvalidInput({"quantity": _("Only %(left)s are left of Sweden's share.", left=left)})
     if date.today() > share.contract.valid_to:
-        db.session.rollback()
         raise InvalidInput({"quantity": _("The framework contract has ended.")})
     share.called_off_quantity += quantity
     record = CallOff(
@@ -311,10 +297,10 @@ def call_off(share_id: int, quantity: int, expected_date: date | None = None) ->
         delivered_quantity=0,
     )
     db.session.add(record)
-    _commit()
     return record
 
 
+@use_case
 def create_donation(
     supplier_code: str,
     item_code: str,
@@ -334,7 +320,6 @@ def create_donation(
         delivered_quantity=0,
     )
     db.session.add(donation)
-    _commit()
     return donation
 
 
@@ -342,6 +327,7 @@ def create_donation(
 # Domestic production
 
 
+@use_case
 def create_domestic_contract(
     supplier_code: str,
     item_code: str,
@@ -365,18 +351,17 @@ def create_domestic_contract(
         delivered_quantity=0,
     )
     db.session.add(contract)
-    _commit()
     return contract
 
 
+@use_case
 def end_domestic_contract(code: str, reason: str) -> DomesticContract:
     contract = db.session.scalar(select(DomesticContract).where(DomesticContract.code == code))
     if contract is None:
         raise NotFound(_("No contract %(code)s.", code=code))
     reason = _text(reason, "reason", 1000, required=True)
     contract.active = False
-    with audit.audit_reason(reason):
-        _commit()
+    audit.give_reason(reason)
     return contract
 
 
@@ -384,6 +369,7 @@ def end_domestic_contract(code: str, reason: str) -> DomesticContract:
 # Offers and donations from companies
 
 
+@use_case
 def log_offer(
     company: str,
     kind: str,
@@ -418,7 +404,6 @@ def log_offer(
         logged_by=audit.current_actor_name(),
     )
     db.session.add(offer)
-    _commit()
     return offer
 
 
@@ -433,26 +418,25 @@ def _vettable(code: str) -> Offer:
     begin_write()
     offer = locked(Offer, get_offer(code).id)
     if offer.status != OfferStatus.NEW:
-        db.session.rollback()
         raise InvalidInput({"status": _("The offer has been vetted already.")})
     # Four eyes: whoever logged an offer does not vet it.
     if offer.logged_by == audit.current_actor_name():
-        db.session.rollback()
         raise InvalidInput(
             {"status": _("Someone other than the one who logged the offer must vet it.")}
         )
     return offer
 
 
+@use_case
 def approve_offer(code: str, notes: str | None = None) -> Offer:
     offer = _vettable(code)
     offer.status = OfferStatus.APPROVED
     offer.vetting_notes = _text(notes, "notes", 4000)
     offer.vetted_by, offer.vetted_at = audit.current_actor_name(), utcnow()
-    _commit()
     return offer
 
 
+@use_case
 def decline_offer(code: str, reason: str) -> Offer:
     try:
         reason = _text(reason, "reason", 4000, required=True)
@@ -462,11 +446,11 @@ def decline_offer(code: str, reason: str) -> Offer:
     offer.status = OfferStatus.DECLINED
     offer.decline_reason = reason
     offer.vetted_by, offer.vetted_at = audit.current_actor_name(), utcnow()
-    with audit.audit_reason(reason):
-        _commit()
+    audit.give_reason(reason)
     return offer
 
 
+@use_case
 def convert_offer(
     code: str, supplier_code: str | None = None, promised_date: date | None = None
 ) -> Offer:
@@ -474,7 +458,6 @@ def convert_offer(
     begin_write()
     offer = locked(Offer, get_offer(code).id)
     if offer.status != OfferStatus.APPROVED:
-        db.session.rollback()
         raise InvalidInput(
             {"status": _("Only an approved offer can become an order or a donation.")}
         )
@@ -513,14 +496,13 @@ def convert_offer(
                 delivered_quantity=0,
             )
     except DomainError:
-        db.session.rollback()
         raise
     offer.supplier = seller
     offer.status = OfferStatus.CONVERTED
-    _commit()
     return offer
 
 
+@use_case
 def add_share(contract_code: str, item_code: str, quantity: int, unit_price=None) -> FrameworkShare:
     """Add Sweden's share of another item to a framework contract."""
     contract = db.session.scalar(
@@ -539,5 +521,4 @@ def add_share(contract_code: str, item_code: str, quantity: int, unit_price=None
         called_off_quantity=0,
     )
     db.session.add(share)
-    _commit()
     return share

@@ -8,6 +8,7 @@ from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import County, Item, Organisation, OrganisationKind, Supplier, Warehouse
 from supplyapp.services.errors import InvalidInput, NotFound
+from supplyapp.services.transaction import use_case
 
 MODELS = {
     "items": Item,
@@ -27,6 +28,7 @@ def get_record(entity: str, code: str):
     return record
 
 
+@use_case
 def save_record(entity: str, values: dict, code: str | None = None):
     """Create (code None) or update the record; check what the form cannot; commit."""
     model = MODELS[entity]
@@ -43,7 +45,6 @@ def save_record(entity: str, values: dict, code: str | None = None):
     for field, value in values.items():
         setattr(record, field, value)
     db.session.add(record)
-    db.session.commit()
     return record
 
 

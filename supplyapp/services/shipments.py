@@ -19,7 +19,7 @@ from supplyapp.services.demand import latest_line, store_report
 from supplyapp.services.demand_requests import record_shortfall
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound, known_id
 from supplyapp.services.stock import begin_write, locked
-from supplyapp.services.transaction import in_one_transaction
+from supplyapp.services.transaction import run_use_case
 
 MAX_NOTE = 2000
 KM_PER_TRANSIT_DAY = 600  # a lorry's day on Swedish roads, for the expected arrival
@@ -85,7 +85,7 @@ def pick(shipment_id: int, by: str, today: date | None = None) -> Shipment:
         shipment.status, shipment.picked_by, shipment.picked_at = S.PICKED, by, utcnow()
         return shipment
 
-    return in_one_transaction(work, _("Picked"))
+    return run_use_case(work, _("Picked"))
 
 
 def expired_parts(shipment: Shipment, today: date) -> list[ShipmentLot]:
@@ -107,9 +107,7 @@ def _replace_expired(shipment: Shipment, today: date) -> None:
     reason = _("Expired before dispatch: replaced in shipment %(code)s", code=shipment.code)
     missing = 0
     for part in expired:
-        stock.release(
-            part.lot_id, part.quantity, reason=reason, reference=shipment.code, commit=False
-        )
+        stock.release(part.lot_id, part.quantity, reason=reason, reference=shipment.code)
         missing += part.quantity
         db.session.delete(part)
     shipment.lots = [p for p in shipment.lots if p not in expired]
@@ -126,9 +124,7 @@ def _replace_expired(shipment: Shipment, today: date) -> None:
     for balance in fresh:
         part = min(balance.available, missing)
         if part:
-            stock.reserve(
-                balance.lot_id, part, reason=reason, reference=shipment.code, commit=False
-            )
+            stock.reserve(balance.lot_id, part, reason=reason, reference=shipment.code)
             same = next((p for p in shipment.lots if p.lot_id == balance.lot_id), None)
             if same is not None:
                 same.quantity += part
@@ -162,14 +158,13 @@ def dispatch(shipment_id: int, by: str, today: date | None = None) -> Shipment:
                     "Shipment %(code)s to %(to)s", code=shipment.code, to=shipment.destination
                 ),
                 reference=shipment.code,
-                commit=False,
             )
         shipment.status, shipment.sent_quantity = S.IN_TRANSIT, shipment.quantity
         shipment.sent_by, shipment.sent_at = by, utcnow()
         shipment.expected_on = today + timedelta(days=_transit_days(shipment))
         return shipment
 
-    return in_one_transaction(work, _("Dispatched"))
+    return run_use_case(work, _("Dispatched"))
 
 
 def _transit_days(shipment: Shipment) -> int:
@@ -217,7 +212,7 @@ def confirm_sent(
         _adjust_reported(shipment.donor, shipment.item_id, -sent, today, by, shipment.code)
         return shipment
 
-    return in_one_transaction(work, note or _("Sent"))
+    return run_use_case(work, note or _("Sent"))
 
 
 def confirm_receipt(
@@ -261,7 +256,7 @@ def confirm_receipt(
         _reopen_requests(shipment, shipment.quantity - received, by)
         return shipment
 
-    return in_one_transaction(work, note or _("Received"))
+    return run_use_case(work, note or _("Received"))
 
 
 def _adjust_reported(

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from supplyapp import audit
 from supplyapp.database import is_sqlite
@@ -40,7 +39,8 @@ from supplyapp.models.stock import (
     StockBalance,
     StockMovement,
 )
-from supplyapp.services.errors import DomainError, InvalidInput, NotFound
+from supplyapp.services.errors import Conflict, DomainError, InvalidInput, NotFound
+from supplyapp.services.transaction import use_case
 
 MAX_QUANTITY = 1_000_000_000
 
@@ -167,42 +167,22 @@ def _locked_balance(lot_id: int) -> StockBalance:
     return balance
 
 
+@use_case
 def _change(
-    lot_id: int,
-    kind: MovementKind,
-    quantity: int,
-    reason: str | None,
-    reference: str | None,
-    commit: bool,
+    lot_id: int, kind: MovementKind, quantity: int, reason: str | None, reference: str | None
 ) -> StockMovement:
-    try:
-        begin_write()
-        movement = _move(
-            _locked_balance(lot_id), kind, quantity, reason=reason, reference=reference
-        )
-        db.session.flush()
-    except (DomainError, IntegrityError):
-        db.session.rollback()
-        raise
-    if commit:
-        db.session.commit()
-    return movement
+    begin_write()
+    return _move(_locked_balance(lot_id), kind, quantity, reason=reason, reference=reference)
 
 
 def reserve(
-    lot_id: int,
-    quantity: int,
-    reason: str | None = None,
-    reference: str | None = None,
-    *,
-    commit: bool = True,
+    lot_id: int, quantity: int, reason: str | None = None, reference: str | None = None
 ) -> StockMovement:
     """Move available stock of a lot to reserved (an approved allocation).
 
-    commit=False lets a caller reserve many lots in its own all-or-nothing transaction; on an
-    error the session is rolled back either way.
+    Called inside another use case (an approval, a picking) it joins that transaction.
     """
-    return _change(lot_id, MovementKind.RESERVED, quantity, reason, reference, commit)
+    return _change(lot_id, MovementKind.RESERVED, quantity, reason, reference)
 
 
 def reserve_locked(
@@ -214,27 +194,17 @@ def reserve_locked(
 
 
 def release(
-    lot_id: int,
-    quantity: int,
-    reason: str | None = None,
-    reference: str | None = None,
-    *,
-    commit: bool = True,
+    lot_id: int, quantity: int, reason: str | None = None, reference: str | None = None
 ) -> StockMovement:
     """Give reserved stock back to available (an allocation withdrawn)."""
-    return _change(lot_id, MovementKind.UNRESERVED, quantity, reason, reference, commit)
+    return _change(lot_id, MovementKind.UNRESERVED, quantity, reason, reference)
 
 
 def dispatch(
-    lot_id: int,
-    quantity: int,
-    reason: str | None = None,
-    reference: str | None = None,
-    *,
-    commit: bool = True,
+    lot_id: int, quantity: int, reason: str | None = None, reference: str | None = None
 ) -> StockMovement:
     """Reserved stock leaves the warehouse."""
-    return _change(lot_id, MovementKind.DISPATCHED, quantity, reason, reference, commit)
+    return _change(lot_id, MovementKind.DISPATCHED, quantity, reason, reference)
 
 
 def _required_reason(reason: str | None, field: str = "reason") -> str:
@@ -249,9 +219,10 @@ def _required_reason(reason: str | None, field: str = "reason") -> str:
 def write_off(lot_id: int, quantity: int, reason: str) -> StockMovement:
     """Available stock is destroyed, lost or damaged: out of the stock, with the reason."""
     reason = _required_reason(reason)
-    return _change(lot_id, MovementKind.WRITTEN_OFF, quantity, reason, None, True)
+    return _change(lot_id, MovementKind.WRITTEN_OFF, quantity, reason, None)
 
 
+@use_case
 def count(
     lot_id: int, counted: int, reason: str, reference: str | None = None
 ) -> StockMovement | None:
@@ -259,28 +230,22 @@ def count(
     reason = _required_reason(reason)
     if not isinstance(counted, int) or counted < 0 or counted > MAX_QUANTITY:
         raise InvalidInput({"counted": _("Give a whole number, zero or more.")})
-    try:
-        begin_write()
-        balance = _locked_balance(lot_id)
-        difference = counted - balance.available
-        if difference == 0:
-            db.session.rollback()
-            return None
-        movement = _move(
-            balance,
-            MovementKind.ADJUSTED,
-            abs(difference),
-            reason=reason,
-            reference=reference or "count",
-            deltas=(0, difference, 0),
-        )
-        db.session.commit()
-    except (DomainError, IntegrityError):
-        db.session.rollback()
-        raise
-    return movement
+    begin_write()
+    balance = _locked_balance(lot_id)
+    difference = counted - balance.available
+    if difference == 0:
+        return None
+    return _move(
+        balance,
+        MovementKind.ADJUSTED,
+        abs(difference),
+        reason=reason,
+        reference=reference or "count",
+        deltas=(0, difference, 0),
+    )
 
 
+@use_case
 def expire_lots(today: date | None = None) -> int:
     """Take every expired lot's available and quarantined stock out; returns how many lots."""
     today = today or date.today()
@@ -303,7 +268,6 @@ def expire_lots(today: date | None = None) -> int:
             reference=None,
             deltas=(-balance.quarantined, -balance.available, 0),
         )
-    db.session.commit()
     return len(lot_ids)
 
 
@@ -479,26 +443,24 @@ def receive(receipt: Receipt) -> Delivery:
     The same one-time key booked twice raises AlreadyBooked with the first delivery.
     """
     kind, warehouse = _check_receipt(receipt)
-    existing = _already_booked(receipt.idempotency_key)
-    if existing is not None:
-        raise AlreadyBooked(existing)
     try:
-        begin_write()
-        existing = _already_booked(receipt.idempotency_key)  # again, now under the lock
-        if existing is not None:
-            raise AlreadyBooked(existing)
-        delivery = _book(receipt, kind, warehouse)
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
+        return _receive_once(receipt, kind, warehouse)
+    except Conflict as conflict:
         existing = _already_booked(receipt.idempotency_key)
         if existing is not None:  # the other submit won the race on the unique key
-            raise AlreadyBooked(existing) from error
+            raise AlreadyBooked(existing) from conflict
         raise
-    except DomainError:
-        db.session.rollback()
-        raise
-    return delivery
+
+
+@use_case
+def _receive_once(receipt: Receipt, kind: SourceKind, warehouse: Warehouse) -> Delivery:
+    existing = _already_booked(receipt.idempotency_key)
+    if existing is None:
+        begin_write()
+        existing = _already_booked(receipt.idempotency_key)  # again, now under the lock
+    if existing is not None:
+        raise AlreadyBooked(existing)
+    return _book(receipt, kind, warehouse)
 
 
 def _book(receipt: Receipt, kind: SourceKind, warehouse: Warehouse) -> Delivery:
@@ -574,6 +536,7 @@ _SOURCE_COLUMNS = {
 # Quality control
 
 
+@use_case
 def inspect_lot(
     lot_id: int,
     approved: int,
@@ -608,45 +571,40 @@ def inspect_lot(
         errors["rejection_reason"] = _("Say why the goods are rejected.")
     if errors:
         raise InvalidInput(errors)
-    try:
-        begin_write()
-        balance = _locked_balance(lot_id)
-        if approved + rejected > balance.quarantined:
-            raise InvalidInput(
-                {
-                    "approved": _(
-                        "Only %(quarantined)s are in quarantine in this lot.",
-                        quarantined=balance.quarantined,
-                    )
-                }
-            )
-        inspection = Inspection(
-            lot_id=lot_id,
-            approved_quantity=approved,
-            rejected_quantity=rejected,
-            conformity=conformity,
-            evidence_reference=evidence_reference,
-            notes=(notes or "").strip() or None,
-            rejection_reason=rejection_reason,
-            inspected_by=audit.current_actor_name(),
+    begin_write()
+    balance = _locked_balance(lot_id)
+    if approved + rejected > balance.quarantined:
+        raise InvalidInput(
+            {
+                "approved": _(
+                    "Only %(quarantined)s are in quarantine in this lot.",
+                    quarantined=balance.quarantined,
+                )
+            }
         )
-        db.session.add(inspection)
-        db.session.flush()
-        reference = f"inspection {inspection.id}"
-        if approved:
-            _move(balance, MovementKind.APPROVED, approved, reason=notes, reference=reference)
-        if rejected:
-            _move(
-                balance,
-                MovementKind.REJECTED,
-                rejected,
-                reason=rejection_reason,
-                reference=reference,
-            )
-        db.session.commit()
-    except (DomainError, IntegrityError):
-        db.session.rollback()
-        raise
+    inspection = Inspection(
+        lot_id=lot_id,
+        approved_quantity=approved,
+        rejected_quantity=rejected,
+        conformity=conformity,
+        evidence_reference=evidence_reference,
+        notes=(notes or "").strip() or None,
+        rejection_reason=rejection_reason,
+        inspected_by=audit.current_actor_name(),
+    )
+    db.session.add(inspection)
+    db.session.flush()
+    reference = f"inspection {inspection.id}"
+    if approved:
+        _move(balance, MovementKind.APPROVED, approved, reason=notes, reference=reference)
+    if rejected:
+        _move(
+            balance,
+            MovementKind.REJECTED,
+            rejected,
+            reason=rejection_reason,
+            reference=reference,
+        )
     return inspection
 
 

@@ -47,6 +47,7 @@ from supplyapp.models.stock import (
     StockMovement,
 )
 from supplyapp.services.stock import MAX_QUANTITY, begin_write, settle_status
+from supplyapp.services.transaction import one_transaction
 
 DELIVERY_COLUMNS = [
     "warehouse",
@@ -357,16 +358,12 @@ def import_deliveries(data: bytes, filename: str) -> ImportResult:
     clock.lap("read")
     good = _validate_deliveries(frame)
     clock.lap("validate")
-    try:
+    with one_transaction():
         begin_write()
         _check_outstanding(good)
         clock.lap("lock_outstanding")
         result = _write_deliveries(good, key, filename, clock)
-        db.session.commit()
-        clock.lap("commit")
-    except BaseException:
-        db.session.rollback()
-        raise
+    clock.lap("commit")
     result.stages = clock.stages
     return result
 
@@ -737,13 +734,8 @@ def import_order_lines(data: bytes, filename: str, status: str = "placed") -> Im
         "one order, one supplier and one currency",
     )
     check.raise_if_any()
-    try:
-        result = _write_orders(good, filename, _key(data), OrderStatus(status))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    return result
+    with one_transaction():
+        return _write_orders(good, filename, _key(data), OrderStatus(status))
 
 
 def _write_orders(good: pd.DataFrame, filename: str, key: str, status: OrderStatus) -> ImportResult:

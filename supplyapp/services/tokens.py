@@ -10,6 +10,7 @@ from supplyapp.i18n import _
 from supplyapp.models import ApiToken, Organisation, User
 from supplyapp.models.base import utcnow
 from supplyapp.services.errors import InvalidInput, NotFound
+from supplyapp.services.transaction import use_case
 
 TOKEN_PREFIX = "sat_"  # "supply api token": easy to spot in a leaked log
 
@@ -18,6 +19,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@use_case
 def _issue(name: str, created_by: str, **owner) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not name or len(name) > 80:
@@ -27,7 +29,6 @@ def _issue(name: str, created_by: str, **owner) -> tuple[ApiToken, str]:
         name=name, token_hash=_digest(token), prefix=token[:12], created_by=created_by, **owner
     )
     db.session.add(record)
-    db.session.commit()
     return record, token
 
 
@@ -47,6 +48,15 @@ def issue_organisation_token(code: str, name: str, created_by: str) -> tuple[Api
     return _issue(name, created_by, organisation=organisation)
 
 
+@use_case
+def use_token(token: str) -> ApiToken | None:
+    """The active token's record, with the time of this use noted; None if it does not count."""
+    record = find_active(token)
+    if record is not None:
+        record.last_used_at = utcnow()
+    return record
+
+
 def find_active(token: str) -> ApiToken | None:
     """The token's record if it exists, is not revoked, and its owner is active."""
     if not token.startswith(TOKEN_PREFIX):
@@ -61,11 +71,11 @@ def find_active(token: str) -> ApiToken | None:
     return record
 
 
+@use_case
 def revoke(token_id: int) -> ApiToken:
     record = db.session.get(ApiToken, token_id)
     if record is None:
         raise NotFound(_("No such token."))
     if record.revoked_at is None:
         record.revoked_at = utcnow()
-        db.session.commit()
     return record

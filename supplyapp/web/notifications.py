@@ -3,7 +3,7 @@
 from flask import Flask, request
 from flask_login import current_user
 
-from supplyapp.queries_notifications import notification_count
+from supplyapp.queries.notifications import notification_count
 
 
 def _count() -> int:

@@ -122,7 +122,7 @@ def test_the_county_board_sees_its_county_and_its_tokens_page(new_page, shot, us
 
 
 def test_the_demo_picture_is_full_on_first_start(new_page, shot, users):
-    from supplyapp.services.seed_demand import load_demo_demand
+    from supplyapp.demo.demand import load_demo_demand
 
     assert load_demo_demand() > 0
     web = new_page()

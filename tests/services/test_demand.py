@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from supplyapp import queries_demand
 from supplyapp.extensions import db
 from supplyapp.imports import ImportRejected
 from supplyapp.models.demand import LatestReportLine, ReportLine, ReportSource, SituationReport
+from supplyapp.queries import demand as demand_queries
 from supplyapp.services import demand
 from supplyapp.services.errors import InvalidInput, NotFound
 
@@ -30,7 +30,7 @@ def count(model) -> int:
 def latest(code="0380", item="ffp2") -> dict:
     return {
         r["item_code"]: r
-        for r in queries_demand.latest_rows(item_code=item)
+        for r in demand_queries.latest_rows(item_code=item)
         if r["org_code"] == code
     }[item]
 
@@ -184,8 +184,8 @@ def test_the_national_summary_adds_up_regions_and_municipalities(places):
     report(code="01", lines=[L("ffp2", 1000, 100)])  # 10 days: below 14
     summary = {
         r["item"].code: r
-        for r in queries_demand.item_summary(
-            queries_demand.latest_rows(),
+        for r in demand_queries.item_summary(
+            demand_queries.latest_rows(),
             {"ffp2": {"available": 5, "quarantined": 0, "reserved": 0, "incoming": 7}},
         )
     }
@@ -194,14 +194,14 @@ def test_the_national_summary_adds_up_regions_and_municipalities(places):
     assert ffp2["days_total"] == pytest.approx(1100 / 120)
     assert (ffp2["below_7"], ffp2["below_14"]) == (1, 2)
     assert (ffp2["national_available"], ffp2["national_incoming"]) == (5, 7)
-    counties = queries_demand.county_summary(queries_demand.latest_rows(), "ffp2")
+    counties = demand_queries.county_summary(demand_queries.latest_rows(), "ffp2")
     assert counties["03"]["days"] == pytest.approx(5.0)
     assert counties["25"]["days"] is None
 
 
 def test_the_trend_carries_a_weekly_report_forward_until_it_is_stale(places):
     report(as_of=TODAY - timedelta(days=10), lines=[L("ffp2", 1000, 10)])
-    points = queries_demand.trend("ffp2", weeks=3)
+    points = demand_queries.trend("ffp2", weeks=3)
     assert [p["reporters"] for p in points] == [0, 1, 0]
     assert points[1]["held"] == 1000 - 10 * 3
 

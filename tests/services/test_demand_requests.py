@@ -229,7 +229,7 @@ def _item(code):
 
 
 def test_the_request_list_puts_the_most_urgent_priority_first(places):
-    from supplyapp import queries_demand
+    from supplyapp.queries import demand as demand_queries
 
     reported()
     normal = filed(priority="normal")
@@ -237,5 +237,5 @@ def test_the_request_list_puts_the_most_urgent_priority_first(places):
         "0380", "ffp2", 5, TODAY + timedelta(days=9), "critical", "x", "tester"
     )
     high = filed(priority="high")
-    listed = queries_demand.request_list(True, status="open")
+    listed = demand_queries.request_list(True, status="open")
     assert [r.id for r in listed] == [critical.id, high.id, normal.id]

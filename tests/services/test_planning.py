@@ -257,7 +257,7 @@ def test_cutting_national_stock_while_a_donor_gives_breaks_rule_4(places):
 
 
 def test_a_request_shows_the_shipments_that_serve_it(places):
-    from supplyapp.queries_demand import shipments_for_request
+    from supplyapp.queries.demand import shipments_for_request
 
     shortage_scenario(national=1000)
     approved_plan(redistribute=False)

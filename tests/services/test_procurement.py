@@ -12,7 +12,7 @@ from supplyapp.models.procurement import (
     OfferStatus,
     OrderStatus,
 )
-from supplyapp.queries_stock import (
+from supplyapp.queries.stock import (
     contract_schedule,
     national_stock_by_item,
     pipeline_by_week,

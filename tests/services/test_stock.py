@@ -13,7 +13,7 @@ from supplyapp.models.stock import (
     StockBalance,
     StockMovement,
 )
-from supplyapp.queries_stock import available_lots, national_stock_by_item
+from supplyapp.queries.stock import available_lots, national_stock_by_item
 from supplyapp.services import stock
 from supplyapp.services.errors import InvalidInput
 from tests.supply_factories import TODAY, approved_lot, placed_order, receipt

@@ -374,7 +374,7 @@ def test_any_page_with_an_impossible_id_is_not_found(client, users):
 def test_an_officer_who_changed_a_line_is_not_asked_to_decide_the_plan(client, users):
     from supplyapp.models import User
     from supplyapp.models.planning import PlanLine
-    from supplyapp.queries_notifications import notification_count
+    from supplyapp.queries.notifications import notification_count
 
     def get_user(name):
         return db.session.scalar(select(User).where(User.username == name))

@@ -3,11 +3,11 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from supplyapp import queries
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import Role, User
 from supplyapp.permissions import roles_required
+from supplyapp.queries import reference as reference_queries
 from supplyapp.services import accounts, reference
 from supplyapp.services.errors import InvalidInput, NotFound
 from supplyapp.web.admin.entities import ENTITIES
@@ -34,7 +34,7 @@ def index():
 @roles_required(Role.ADMIN)
 def record_list(entity):
     spec = _entity(entity)
-    rows = queries.reference_records(entity, kind=request.args.get("kind"))
+    rows = reference_queries.reference_records(entity, kind=request.args.get("kind"))
     return render_template("admin/record_list.html", spec=spec, rows=rows)
 
 
@@ -127,7 +127,6 @@ def user_edit(username):
                 form.active.data,
             )
         except InvalidInput as error:
-            db.session.rollback()
             show_errors(form, error)
         else:
             flash(_("Saved user %(name)s.", name=user.username), "success")

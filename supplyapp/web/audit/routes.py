@@ -2,9 +2,9 @@
 
 from flask import Blueprint, render_template, request
 
-from supplyapp import queries
 from supplyapp.models import Role
 from supplyapp.permissions import roles_required
+from supplyapp.queries import audit as audit_queries
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -15,11 +15,11 @@ def event_list():
     entity = request.args.get("entity") or None
     actor = request.args.get("actor") or None
     key = request.args.get("key") or None
-    events = queries.audit_events(entity=entity, actor=actor, key=key)
+    events = audit_queries.audit_events(entity=entity, actor=actor, key=key)
     return render_template(
         "audit/event_list.html",
         events=events,
-        entities=queries.audit_entities(),
+        entities=audit_queries.audit_entities(),
         entity=entity,
         actor=actor,
         key=key,

@@ -5,8 +5,6 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from supplyapp import audit
-from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.services import accounts
 from supplyapp.services.errors import InvalidInput, LoginRefused
@@ -55,8 +53,7 @@ def login():
 @login_required
 def logout():
     if LogoutForm().validate_on_submit():
-        audit.record(db.session, "logout", "users", current_user.username)
-        db.session.commit()
+        accounts.record_logout(current_user.username)
         lang = session.get("lang")
         logout_user()
         session.clear()

@@ -7,12 +7,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from supplyapp import queries_demand
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import County, Organisation, OrganisationKind, Role
 from supplyapp.models.demand import CountyRequest, CountySharing
 from supplyapp.permissions import NATIONAL_ROLES, REQUESTING_KINDS, roles_required
+from supplyapp.queries import demand as demand_queries
 from supplyapp.services import demand_county
 from supplyapp.services.errors import DomainError, InvalidInput
 from supplyapp.web.demand import forms
@@ -58,14 +58,14 @@ def _sharing_form(code: str, formdata=None) -> forms.SharingForm:
     choices = [SelectChoice(o.code, f"{o.name} ({o.code})") for o in _members(code)]
     form.from_organisation.choices = choices
     form.to_organisation.choices = choices
-    form.item.choices = [SelectChoice(i.code, i.code) for i in queries_demand.items()]
+    form.item.choices = [SelectChoice(i.code, i.code) for i in demand_queries.items()]
     return form
 
 
 def _render(county, board, sharing_form=None, forward_form=None, status=200):
     item = request.args.get("item") or "ffp2"
-    latest = queries_demand.of_item(queries_demand.latest_rows(county_code=county.code), item)
-    requests = queries_demand.request_list(
+    latest = demand_queries.of_item(demand_queries.latest_rows(county_code=county.code), item)
+    requests = demand_queries.request_list(
         Organisation.county_code == county.code, status="open", limit=500
     )
     now = datetime.now(UTC)
@@ -83,12 +83,12 @@ def _render(county, board, sharing_form=None, forward_form=None, status=200):
         county=county,
         board=board,
         item=item,
-        items=queries_demand.items(),
-        organisations=queries_demand.by_days(latest),
+        items=demand_queries.items(),
+        organisations=demand_queries.by_days(latest),
         unreported=[
             o for o in _members(county.code) if o.code not in {row["org_code"] for row in latest}
         ],
-        county_days=queries_demand.group_days(latest),
+        county_days=demand_queries.group_days(latest),
         requests=requests,
         overdue=overdue,
         sharings=db.session.scalars(

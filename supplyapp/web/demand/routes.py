@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from supplyapp import exports, queries_demand
+from supplyapp import exports
 from supplyapp.i18n import _
 from supplyapp.imports import ImportRejected
 from supplyapp.models import Organisation, Role
@@ -16,6 +16,7 @@ from supplyapp.permissions import (
     roles_required,
     visible_organisations_filter,
 )
+from supplyapp.queries import demand as demand_queries
 from supplyapp.services import demand, demand_requests
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
 from supplyapp.web.demand import forms
@@ -51,14 +52,14 @@ def index():
 @roles_required(*ALL_ROLES)
 def organisation_situation(code):
     organisation = reporting_organisation(code)
-    rows = queries_demand.organisation_latest(organisation)
-    requests = queries_demand.request_list(Organisation.id == organisation.id, limit=50)
+    rows = demand_queries.organisation_latest(organisation)
+    requests = demand_queries.request_list(Organisation.id == organisation.id, limit=50)
     return render_template(
         "demand/organisation_situation.html",
         organisation=organisation,
         rows=rows,
         requests=requests,
-        stale_days=queries_demand.stale_days(),
+        stale_days=demand_queries.stale_days(),
     )
 
 
@@ -67,12 +68,12 @@ def organisation_situation(code):
 def report_history(code):
     organisation = reporting_organisation(code)
     item = request.args.get("item") or None
-    lines = queries_demand.history_lines(organisation.id, item)
+    lines = demand_queries.history_lines(organisation.id, item)
     return render_template(
         "demand/report_history.html",
         organisation=organisation,
         lines=lines,
-        items=queries_demand.items(),
+        items=demand_queries.items(),
         item=item,
     )
 
@@ -97,7 +98,7 @@ def _report_lines(form, items) -> list[demand.LineInput] | None:
 @roles_required(*REPORTERS)
 def report_form(code):
     organisation = reporting_organisation(code)
-    items = queries_demand.items()
+    items = demand_queries.items()
     form = forms.report_form_class(items)()
     if request.method == "GET":
         _prefill_report(form, organisation)
@@ -131,7 +132,7 @@ def report_form(code):
 
 
 def _prefill_report(form, organisation) -> None:
-    for row in queries_demand.organisation_latest(organisation):
+    for row in demand_queries.organisation_latest(organisation):
         if row["line"] is not None:
             form[forms.use_field(row["item"].code)].data = row["line"]["daily_use"]
 
@@ -159,7 +160,7 @@ def report_upload(code):
         else:
             flash(_("Report saved from the file: %(n)s items.", n=len(report.lines)), "success")
             return redirect(url_for(".organisation_situation", code=code))
-    items = queries_demand.items()
+    items = demand_queries.items()
     return render_template(
         "demand/report_form.html",
         organisation=organisation,
@@ -177,7 +178,7 @@ def report_upload(code):
 def request_new(code):
     organisation = reporting_organisation(code)
     form = forms.RequestForm()
-    form.item.choices = [SelectChoice(i.code, i.name(_locale())) for i in queries_demand.items()]
+    form.item.choices = [SelectChoice(i.code, i.name(_locale())) for i in demand_queries.items()]
     if form.validate_on_submit():
         try:
             created = demand_requests.file_request(
@@ -197,7 +198,7 @@ def request_new(code):
             flash(_("Request %(id)s filed.", id=created.id), "success")
             return redirect(url_for(".request_detail", request_id=created.id))
     latest = {
-        row["item"].code: row["line"] for row in queries_demand.organisation_latest(organisation)
+        row["item"].code: row["line"] for row in demand_queries.organisation_latest(organisation)
     }
     return render_template(
         "demand/request_form.html", organisation=organisation, form=form, latest=latest
@@ -218,7 +219,7 @@ def _filters() -> dict:
 
 
 def _visible_requests(filters: dict):
-    return queries_demand.request_list(
+    return demand_queries.request_list(
         visible_organisations_filter(current_user),
         status=filters["status"],
         priority=filters["priority"],
@@ -239,7 +240,7 @@ def request_list():
         "demand/request_list.html",
         requests=_visible_requests(filters),
         filters=filters,
-        items=queries_demand.items(),
+        items=demand_queries.items(),
         statuses=list(RequestStatus),
         counties=_counties(),
     )
@@ -257,7 +258,7 @@ def _counties():
 @bp.get("/requests/export.<fmt>")
 @roles_required(*ALL_ROLES)
 def request_export(fmt):
-    frame = queries_demand.requests_frame(_visible_requests(_filters()))
+    frame = demand_queries.requests_frame(_visible_requests(_filters()))
     return exports.download(frame, "behovsanmalningar", fmt)
 
 
@@ -278,7 +279,7 @@ def request_detail(request_id):
     return render_template(
         "demand/request_detail.html",
         shortage=shortage,
-        shipments=queries_demand.shipments_for_request(shortage),
+        shipments=demand_queries.shipments_for_request(shortage),
         decision_form=forms.DecisionForm(),
         withdraw_form=forms.WithdrawForm(),
         may_decide=current_user.role in DECIDERS,
@@ -311,7 +312,7 @@ def request_decision(request_id):
         "demand/request_detail.html",
         shortage=shortage,
         decision_form=form,
-        shipments=queries_demand.shipments_for_request(shortage),
+        shipments=demand_queries.shipments_for_request(shortage),
         withdraw_form=forms.WithdrawForm(),
         may_decide=True,
         may_withdraw=False,

@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from supplyapp import queries_notifications
+from supplyapp.queries import notifications as notifications_queries
 
 bp = Blueprint("main", __name__)
 
@@ -14,7 +14,7 @@ def home():
     return render_template(
         "main/home.html",
         user=current_user,
-        notifications=queries_notifications.notifications_for(current_user),
+        notifications=notifications_queries.notifications_for(current_user),
     )
 
 

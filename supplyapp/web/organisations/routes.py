@@ -4,10 +4,10 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from supplyapp import queries
 from supplyapp.extensions import db
 from supplyapp.models import Organisation, User
 from supplyapp.permissions import ALL_ROLES, require_organisation_access, roles_required
+from supplyapp.queries import reference as reference_queries
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
@@ -16,7 +16,7 @@ bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 @roles_required(*ALL_ROLES)
 def organisation_list():
     kind = request.args.get("kind")
-    organisations = queries.visible_organisations(current_user, kind=kind)
+    organisations = reference_queries.visible_organisations(current_user, kind=kind)
     return render_template(
         "organisations/organisation_list.html", organisations=organisations, kind=kind
     )

@@ -5,12 +5,12 @@ import io
 
 import pandas as pd
 
-from supplyapp import queries_planning
 from supplyapp.formatting import date_time, number
 from supplyapp.i18n import _
 from supplyapp.i18n import lazy as _l
 from supplyapp.models.planning import AllocationPlan
-from supplyapp.queries_planning import person
+from supplyapp.queries import planning as planning_queries
+from supplyapp.queries.planning import person
 from supplyapp.web.planning import wording
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,12 +59,12 @@ def inputs(plan: AllocationPlan) -> list[tuple[str, str]]:
         (_("Redistribution"), _yes(s.get("redistribute"))),
         (_("Whole packs"), _yes(s.get("whole_packs"))),
         (_("National reserve kept"), _yes(s.get("keep_reserve"))),
-        (_("SHA-256 of the problem"), queries_planning.problem_sha256(plan)),
+        (_("SHA-256 of the problem"), planning_queries.problem_sha256(plan)),
         (_("To reproduce"), REPRODUCE),
     ]
 
 
-def _lines_frame(view: queries_planning.PlanView) -> pd.DataFrame:
+def _lines_frame(view: planning_queries.PlanView) -> pd.DataFrame:
     rows = [
         {
             _("Item"): r["line"].item.code,
@@ -87,7 +87,7 @@ def _lines_frame(view: queries_planning.PlanView) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def workbook(plan: AllocationPlan, view: queries_planning.PlanView) -> bytes:
+def workbook(plan: AllocationPlan, view: planning_queries.PlanView) -> bytes:
     head = [
         (_("Decision"), _("Decision on allocation")),
         *facts(plan),

@@ -13,11 +13,11 @@ from flask import (
 from flask_babel import get_locale
 from flask_login import current_user
 
-from supplyapp import queries_planning
 from supplyapp.i18n import _
 from supplyapp.models import Role
 from supplyapp.models.planning import PlanStatus
 from supplyapp.permissions import roles_required
+from supplyapp.queries import planning as planning_queries
 from supplyapp.services import plan_review, planning
 from supplyapp.services.demand import active_items
 from supplyapp.services.errors import InvalidInput, NotFound
@@ -74,7 +74,7 @@ def _back(plan_id: int):
 @roles_required(*READERS)
 def plan_list():
     status = request.args.get("status") or None
-    rows = queries_planning.plans(status)
+    rows = planning_queries.plans(status)
     waiting = [row for row in rows if row["plan"].status == PlanStatus.SUBMITTED]
     for row in waiting:
         row["excluded"] = current_user.username in plan_review.who_may_not_decide(row["plan"])
@@ -148,7 +148,7 @@ def _detail(
     return_form=None,
     discard_form=None,
 ):
-    view = queries_planning.PlanView(plan)
+    view = planning_queries.PlanView(plan)
     item = view.chosen_item(request.args.get("item"))
     officer = _is_officer()
     excluded = plan_review.who_may_not_decide(plan)
@@ -237,7 +237,7 @@ def line_change(plan_id, line_id):
 def line_add(plan_id):
     plan = _plan(plan_id)
     form = LineAddForm()
-    form.item.choices = [(code, code) for code in queries_planning.PlanView(plan).item_codes]
+    form.item.choices = [(code, code) for code in planning_queries.PlanView(plan).item_codes]
     if form.validate_on_submit():
         try:
             line = plan_review.add_line(
@@ -363,7 +363,7 @@ def _approved(plan_id: int):
 @roles_required(*READERS)
 def plan_decision(plan_id):
     plan = _approved(plan_id)
-    view = queries_planning.PlanView(plan)
+    view = planning_queries.PlanView(plan)
     return render_template(
         "planning/plan_decision.html",
         plan=plan,
@@ -372,8 +372,8 @@ def plan_decision(plan_id):
         facts=decision.facts(plan),
         inputs=decision.inputs(plan),
         legal_basis=decision.LEGAL_BASIS,
-        sha256=queries_planning.problem_sha256(plan),
-        person=queries_planning.person,
+        sha256=planning_queries.problem_sha256(plan),
+        person=planning_queries.person,
     )
 
 
@@ -381,7 +381,7 @@ def plan_decision(plan_id):
 @roles_required(*READERS)
 def plan_decision_xlsx(plan_id):
     plan = _approved(plan_id)
-    body = decision.workbook(plan, queries_planning.PlanView(plan))
+    body = decision.workbook(plan, planning_queries.PlanView(plan))
     return _attachment(body, decision.XLSX, f"{plan.code}-beslut.xlsx")
 
 

@@ -7,13 +7,13 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from supplyapp import exports
-from supplyapp import queries_shipments as queries
 from supplyapp.formatting import number
 from supplyapp.i18n import _
 from supplyapp.models import OrganisationKind, Role
 from supplyapp.models.planning import LineKind, Shipment, ShipmentStatus
 from supplyapp.permissions import ALL_ROLES, can_see_organisation, roles_required
-from supplyapp.queries_notifications import plan_url
+from supplyapp.queries import shipments as shipments_queries
+from supplyapp.queries.notifications import plan_url
 from supplyapp.services import shipments as service
 from supplyapp.services.errors import InvalidInput, NotFound
 from supplyapp.web.shipments import labels
@@ -90,26 +90,30 @@ def shipment_list():
         view = "todo" if current_user.role == Role.LOGISTICS and not request.args else "all"
     if view == "todo" and current_user.role not in WAREHOUSE_STAFF:
         view = "all"
-    filters = queries.Filters.from_args(request.args)
+    filters = shipments_queries.Filters.from_args(request.args)
     fmt = request.args.get("format")
     if fmt:
-        rows = queries.shipments(current_user, filters)
-        return exports.download(queries.shipments_frame(rows, str(get_locale())), "shipments", fmt)
+        rows = shipments_queries.shipments(current_user, filters)
+        return exports.download(
+            shipments_queries.shipments_frame(rows, str(get_locale())), "shipments", fmt
+        )
     context = {
         "view": view,
         "filters": filters,
-        "limit": queries.PAGE_LIMIT,
+        "limit": shipments_queries.PAGE_LIMIT,
         "statuses": list(ShipmentStatus),
         "kinds": list(LineKind),
-        "items": queries.items_in_shipments(),
-        "warehouses": queries.warehouses(),
+        "items": shipments_queries.items_in_shipments(),
+        "warehouses": shipments_queries.warehouses(),
         "may_pick": may_pick(current_user),
         "step_form": StepForm(),
     }
     if view == "todo":
-        context["to_do"] = queries.to_do(current_user)
+        context["to_do"] = shipments_queries.to_do(current_user)
     else:
-        context["rows"] = queries.shipments(current_user, filters, limit=queries.PAGE_LIMIT)
+        context["rows"] = shipments_queries.shipments(
+            current_user, filters, limit=shipments_queries.PAGE_LIMIT
+        )
     return render_template("shipments/shipment_list.html", **context)
 
 

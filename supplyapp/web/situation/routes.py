@@ -5,10 +5,11 @@ from datetime import date
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from supplyapp import exports, queries_demand
+from supplyapp import exports
 from supplyapp.extensions import db
 from supplyapp.models import County, Role
 from supplyapp.permissions import NATIONAL_ROLES, roles_required
+from supplyapp.queries import demand as demand_queries
 from supplyapp.web.situation import charts
 
 bp = Blueprint("situation", __name__, url_prefix="/situation")
@@ -27,14 +28,14 @@ def _item_code(items) -> str:
 @bp.get("/")
 @roles_required(*NATIONAL_ROLES)
 def situation_picture():
-    items = queries_demand.items()
+    items = demand_queries.items()
     item = _item_code(items)
-    latest = queries_demand.latest_rows()
-    stock = queries_demand.national_stock()
-    summary = queries_demand.item_summary(latest, stock)
-    counties = queries_demand.county_summary(latest, item)
+    latest = demand_queries.latest_rows()
+    stock = demand_queries.national_stock()
+    summary = demand_queries.item_summary(latest, stock)
+    counties = demand_queries.county_summary(latest, item)
     shapes, width, height = charts.county_shapes()
-    points = queries_demand.trend(item)
+    points = demand_queries.trend(item)
     return render_template(
         "situation/situation_picture.html",
         items=items,
@@ -57,10 +58,10 @@ def situation_picture():
         shapes=shapes,
         map_width=width,
         map_height=height,
-        low=queries_demand.low_organisations(latest, item, 14),
+        low=demand_queries.low_organisations(latest, item, 14),
         trend=charts.trend_lines(points),
         trend_points=points,
-        stale_days=queries_demand.stale_days(),
+        stale_days=demand_queries.stale_days(),
         today=date.today(),
     )
 
@@ -75,15 +76,15 @@ def region_detail(code):
         current_user.organisation is None or current_user.organisation.county_code != code
     ):
         abort(403)
-    items = queries_demand.items()
+    items = demand_queries.items()
     item = _item_code(items)
-    latest = queries_demand.latest_rows(county_code=code)
+    latest = demand_queries.latest_rows(county_code=code)
     lines = sorted(
-        queries_demand.by_days(queries_demand.of_item(latest, item)),
+        demand_queries.by_days(demand_queries.of_item(latest, item)),
         key=lambda row: KIND_ORDER.get(row["kind"], 9),
     )
     per_item = [
-        {"item": i, "days": queries_demand.group_days(queries_demand.of_item(latest, i.code))}
+        {"item": i, "days": demand_queries.group_days(demand_queries.of_item(latest, i.code))}
         for i in items
     ]
     return render_template(
@@ -93,13 +94,13 @@ def region_detail(code):
         item=item,
         lines=lines,
         per_item=per_item,
-        stale_days=queries_demand.stale_days(),
-        county_days=queries_demand.group_days(lines),
+        stale_days=demand_queries.stale_days(),
+        county_days=demand_queries.group_days(lines),
     )
 
 
 @bp.get("/export.<fmt>")
 @roles_required(*NATIONAL_ROLES)
 def situation_export(fmt):
-    frame = queries_demand.situation_export_frame(queries_demand.latest_rows())
+    frame = demand_queries.situation_export_frame(demand_queries.latest_rows())
     return exports.download(frame, "lagesbild", fmt)

@@ -5,13 +5,14 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from supplyapp import exports, queries_stock
+from supplyapp import exports
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.imports import ImportRejected
 from supplyapp.models import Role, Warehouse
 from supplyapp.models.stock import Lot
 from supplyapp.permissions import roles_required
+from supplyapp.queries import stock as stock_queries
 from supplyapp.services import stock, stock_import
 from supplyapp.services.errors import InvalidInput, NotFound
 from supplyapp.web.stock.forms import CountForm, InspectionForm, ReceiveForm, WriteOffForm
@@ -41,14 +42,14 @@ def _warehouses():
 @bp.get("/")
 @roles_required(*READERS)
 def national():
-    return _page(queries_stock.national_stock_frame(), "national-stock", "stock/national.html")
+    return _page(stock_queries.national_stock_frame(), "national-stock", "stock/national.html")
 
 
 @bp.get("/lots")
 @roles_required(*READERS)
 def lots():
     item, warehouse = request.args.get("item") or None, request.args.get("warehouse") or None
-    frame = queries_stock.lots_frame(item, warehouse)
+    frame = stock_queries.lots_frame(item, warehouse)
     return _page(
         frame,
         "stock-by-lot",
@@ -56,7 +57,7 @@ def lots():
         item=item,
         warehouse=warehouse,
         warehouses=_warehouses(),
-        totals=queries_stock.warehouse_totals(),
+        totals=stock_queries.warehouse_totals(),
     )
 
 
@@ -66,7 +67,7 @@ def expiring():
     days = request.args.get("days", 30, type=int)
     days = days if days in (30, 90) else 30
     return _page(
-        queries_stock.lots_frame(expiring_within=days),
+        stock_queries.lots_frame(expiring_within=days),
         f"expiring-{days}",
         "stock/expiring.html",
         days=days,
@@ -77,7 +78,7 @@ def expiring():
 @roles_required(*READERS)
 def pipeline():
     return _page(
-        queries_stock.pipeline_by_week(request.args.get("item") or None),
+        stock_queries.pipeline_by_week(request.args.get("item") or None),
         "incoming-by-week",
         "stock/pipeline.html",
     )
@@ -88,18 +89,18 @@ def pipeline():
 def movements():
     lot_id = request.args.get("lot", type=int)
     return _page(
-        queries_stock.movements_frame(lot_id), "stock-ledger", "stock/movements.html", lot_id=lot_id
+        stock_queries.movements_frame(lot_id), "stock-ledger", "stock/movements.html", lot_id=lot_id
     )
 
 
 @bp.get("/deliveries")
 @roles_required(*READERS)
 def deliveries():
-    return _page(queries_stock.deliveries_frame(), "deliveries", "stock/deliveries.html")
+    return _page(stock_queries.deliveries_frame(), "deliveries", "stock/deliveries.html")
 
 
 def _source_choices():
-    return [(f"{e['kind']}:{e['id']}", e["label"]) for e in queries_stock.open_sources()]
+    return [(f"{e['kind']}:{e['id']}", e["label"]) for e in stock_queries.open_sources()]
 
 
 @bp.route("/receive", methods=["GET", "POST"])
@@ -154,7 +155,7 @@ def receive():
 @bp.get("/quality")
 @roles_required(*READERS)
 def quality():
-    return render_template("stock/quality.html", lots=queries_stock.quarantined_lots())
+    return render_template("stock/quality.html", lots=stock_queries.quarantined_lots())
 
 
 def _lot(lot_id: int) -> Lot:
@@ -189,7 +190,7 @@ def inspect(lot_id):
 @roles_required(*WAREHOUSE_STAFF)
 def count():
     warehouse = request.args.get("warehouse") or None
-    frame = queries_stock.lots_frame(warehouse_code=warehouse) if warehouse else None
+    frame = stock_queries.lots_frame(warehouse_code=warehouse) if warehouse else None
     return render_template(
         "stock/count.html",
         warehouse=warehouse,
@@ -227,7 +228,7 @@ def lot_detail(lot_id):
         lot=lot,
         count_form=count_form,
         write_off_form=write_off_form,
-        movements=queries_stock.movements_frame(lot_id),
+        movements=stock_queries.movements_frame(lot_id),
     )
 
 

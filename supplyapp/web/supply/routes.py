@@ -4,7 +4,7 @@ import pandas as pd
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from supplyapp import exports, queries_stock
+from supplyapp import exports
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.imports import ImportRejected
@@ -20,6 +20,7 @@ from supplyapp.models.procurement import (
 )
 from supplyapp.models.stock import Delivery
 from supplyapp.permissions import roles_required
+from supplyapp.queries import stock as stock_queries
 from supplyapp.services import procurement, stock_import
 from supplyapp.services.errors import InvalidInput, NotFound
 from supplyapp.web.labels import supply_status
@@ -166,7 +167,6 @@ def order_add_line(code):
                 line_form.promised_date.data,
             )
         except InvalidInput as error:
-            db.session.rollback()
             show_errors(line_form, error)
         else:
             flash(_("Line added."), "success")
@@ -280,7 +280,6 @@ def framework_new():
                 ],
             )
         except InvalidInput as error:
-            db.session.rollback()
             show_errors(form, error)
         else:
             flash(_("Framework contract %(code)s saved.", code=contract.code), "success")
@@ -347,7 +346,7 @@ def domestic_list():
                 "committed": c.committed_quantity,
                 "delivered": c.delivered_quantity,
                 "outstanding": c.outstanding,
-                "flagged_weeks": sum(w["flagged"] for w in queries_stock.contract_schedule(c)),
+                "flagged_weeks": sum(w["flagged"] for w in stock_queries.contract_schedule(c)),
             }
             for c in contracts
         ],
@@ -399,7 +398,7 @@ def domestic_detail(code):
     contract = db.session.scalar(select(DomesticContract).where(DomesticContract.code == code))
     if contract is None:
         abort(404)
-    weeks = queries_stock.contract_schedule(contract)
+    weeks = stock_queries.contract_schedule(contract)
     return _download_or(
         pd.DataFrame(weeks),
         f"schedule-{code}",
@@ -538,5 +537,5 @@ def _vet(code, action, approve, decline, convert) -> bool:
 @roles_required(*READERS)
 def supplier_list():
     return _download_or(
-        queries_stock.supplier_performance(), "supplier-records", "supply/supplier_list.html"
+        stock_queries.supplier_performance(), "supplier-records", "supply/supplier_list.html"
     )

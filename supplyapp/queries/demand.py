@@ -163,7 +163,7 @@ def open_requests_by(column) -> dict:
 def national_stock() -> dict | None:
     """item code -> national stock figures; None when the stock area cannot tell."""
     try:
-        from supplyapp.queries_stock import national_stock_by_item
+        from supplyapp.queries.stock import national_stock_by_item
     except ImportError:
         return None
     return national_stock_by_item()

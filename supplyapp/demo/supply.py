@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from supplyapp import audit
 from supplyapp.extensions import db
 from supplyapp.models.procurement import PurchaseOrder
-from supplyapp.queries_stock import week_start as week_start_monday
+from supplyapp.queries.stock import week_start as week_start_monday
 from supplyapp.services import procurement, stock
 
 WAREHOUSES = {"NL-ARN": 0.35, "NL-GBG": 0.25, "NL-JKP": 0.2, "NL-SDL": 0.12, "NL-LLA": 0.08}

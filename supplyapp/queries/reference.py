@@ -1,9 +1,9 @@
-"""Read-only queries for pages and reports."""
+"""Read-only queries: reference records and the organisations a user may see."""
 
 from sqlalchemy import select
 
 from supplyapp.extensions import db
-from supplyapp.models import AuditEvent, Organisation, OrganisationKind
+from supplyapp.models import Organisation, OrganisationKind
 from supplyapp.permissions import visible_organisations_filter
 from supplyapp.services.reference import MODELS
 
@@ -24,22 +24,4 @@ def visible_organisations(user, kind: str | None = None) -> list[Organisation]:
     )
     if kind in {k.value for k in OrganisationKind}:
         query = query.where(Organisation.kind == kind)
-    return db.session.scalars(query).all()
-
-
-def audit_events(
-    entity: str | None = None, actor: str | None = None, key: str | None = None, limit: int = 500
-) -> list[AuditEvent]:
-    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
-    if entity:
-        query = query.where(AuditEvent.entity == entity)
-    if actor:
-        query = query.where(AuditEvent.actor == actor)
-    if key:
-        query = query.where(AuditEvent.entity_key == key)
-    return db.session.scalars(query).all()
-
-
-def audit_entities() -> list[str]:
-    query = select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)
     return db.session.scalars(query).all()

@@ -9,6 +9,7 @@ from supplyapp import audit
 from supplyapp.extensions import db
 from supplyapp.models import County, Item, Organisation, Supplier, User, Warehouse
 from supplyapp.services import accounts
+from supplyapp.services.transaction import use_case
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 DEMO = DATA / "demo"
@@ -32,6 +33,7 @@ def _csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
+@use_case
 def load_places() -> int:
     """Counties, regions, municipalities and county boards from the real data; idempotent."""
     if db.session.scalar(select(func.count()).select_from(County)):
@@ -97,7 +99,6 @@ def load_places() -> int:
         after={"counties": len(regions), "organisations": len(rows)},
         reason="Real places from SCB data (supplyapp/data/SOURCES.md)",
     )
-    db.session.commit()
     return len(rows)
 
 
@@ -108,6 +109,7 @@ def _insert_organisations(rows: list[dict]) -> None:
     db.session.execute(insert(Organisation), rows)
 
 
+@use_case
 def load_items() -> int:
     if db.session.scalar(select(func.count()).select_from(Item)):
         return 0
@@ -129,10 +131,10 @@ def load_items() -> int:
         ],
     )
     audit.record(db.session, "import", "items", "catalogue", after={"items": len(items)})
-    db.session.commit()
     return len(items)
 
 
+@use_case
 def load_demo_places() -> None:
     """Care providers, warehouses and suppliers of the demo (see data/SOURCES.md)."""
     points = {o.code: o for o in db.session.scalars(select(Organisation))}
@@ -184,7 +186,6 @@ def load_demo_places() -> None:
                 for _, p in _csv(DEMO / "care_providers.csv").iterrows()
             ]
         )
-    db.session.commit()
 
 
 def load_demo_users(password: str = DEMO_PASSWORD) -> list[str]:
@@ -194,21 +195,3 @@ def load_demo_users(password: str = DEMO_PASSWORD) -> list[str]:
             accounts.create_user(username, full_name, role, password, org)
             created.append(username)
     return created
-
-
-def load_demo() -> dict:
-    """Everything the demo needs on first start; safe to run again."""
-    with audit.acting_as("system:demo"):
-        counts = {"organisations": load_places(), "items": load_items()}
-        load_demo_places()
-        counts["users"] = len(load_demo_users())
-        from supplyapp.services.seed_demand import load_demo_demand
-
-        counts["report_lines"] = load_demo_demand()
-        from supplyapp.services.seed_supply import load_demo_supply
-
-        counts["lots"] = load_demo_supply()
-        from supplyapp.services.seed_planning import load_demo_planning
-
-        counts["plans"] = load_demo_planning()
-    return counts

@@ -21,6 +21,7 @@ from supplyapp.models.demand import (
     SituationReport,
 )
 from supplyapp.permissions import REQUESTING_KINDS
+from supplyapp.services.transaction import use_case
 
 WEEKS = 8
 # Daily use per 1,000 inhabitants: hospitals (regions) and elderly care (municipalities).
@@ -96,6 +97,7 @@ def _organisation_plan(org, items, rng, today):
     return dates, figures
 
 
+@use_case
 def load_demo_demand(today: date | None = None, seed: int = 2020) -> int:
     """Reports for every reporting organisation and a few requests; idempotent."""
     if db.session.scalar(select(func.count()).select_from(SituationReport)):
@@ -120,7 +122,6 @@ def load_demo_demand(today: date | None = None, seed: int = 2020) -> int:
         after={"report_lines": lines, "requests": requests},
         reason="Demo demand picture (seeded random)",
     )
-    db.session.commit()
     return lines
 
 

@@ -1,0 +1,25 @@
+"""The demo: real places and catalogue, plus invented but plausible warehouses, users, stock,
+reports, requests and allocation rounds. `flask demo` runs `load_demo`; safe to run again."""
+
+from supplyapp import audit
+from supplyapp.demo.demand import load_demo_demand
+from supplyapp.demo.planning import load_demo_planning
+from supplyapp.demo.reference_data import (
+    load_demo_places,
+    load_demo_users,
+    load_items,
+    load_places,
+)
+from supplyapp.demo.supply import load_demo_supply
+
+
+def load_demo() -> dict:
+    """Everything the demo needs on first start; safe to run again."""
+    with audit.acting_as("system:demo"):
+        counts = {"organisations": load_places(), "items": load_items()}
+        load_demo_places()
+        counts["users"] = len(load_demo_users())
+        counts["report_lines"] = load_demo_demand()
+        counts["lots"] = load_demo_supply()
+        counts["plans"] = load_demo_planning()
+    return counts
