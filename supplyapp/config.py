@@ -8,6 +8,8 @@ import os
 import secrets
 from pathlib import Path
 
+from flask import current_app
+
 MIN_SECRET_LENGTH = 32
 
 
@@ -44,6 +46,9 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_WINDOW_MINUTES = 15
     MIN_PASSWORD_LENGTH = 10
+    ARGON2_TIME_COST = 3  # argon2-cffi's defaults
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     # A situation report older than this many days is flagged as stale wherever it is shown.
     REPORT_STALE_DAYS = 7
@@ -114,3 +119,8 @@ def _persisted_demo_secret(instance: Path) -> str:
     path.write_text(secret)
     path.chmod(0o600)
     return secret
+
+
+def setting(name: str):
+    """A setting of the running app: the one way services and queries read configuration."""
+    return current_app.config[name]

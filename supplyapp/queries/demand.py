@@ -8,10 +8,10 @@ stale. Every figure keeps its date and source so pages can show its age.
 from datetime import date, timedelta
 
 import pandas as pd
-from flask import current_app
 from sqlalchemy import Date, String, case, func, literal, select, true, type_coerce, union_all
 from sqlalchemy.orm import contains_eager
 
+from supplyapp.config import setting
 from supplyapp.extensions import db
 from supplyapp.models import County, Item, Organisation
 from supplyapp.models.demand import (
@@ -45,7 +45,7 @@ LATEST_COLUMNS = [
 
 
 def stale_days() -> int:
-    return int(current_app.config["REPORT_STALE_DAYS"])
+    return int(setting("REPORT_STALE_DAYS"))
 
 
 def supply(row: dict, today: date, stale_after: int | None = None) -> dict:

@@ -1,20 +1,16 @@
 """What needs the signed-in user's attention: a short list for the start page, and one count for
 the badge in the header.
 
-Each entry is (message, url, count): count is how many things it stands for, so the entries'
-counts add up to `notification_count(user)`.
+Each entry is data (what kind of thing, how many, the record); the web layer words it and links
+it. The entries' counts add up to `notification_count(user)`.
 """
 
 from typing import NamedTuple
 
-from flask import url_for
-from flask_babel import get_locale, ngettext
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from supplyapp.extensions import db
-from supplyapp.formatting import number, short_date
-from supplyapp.i18n import _
 from supplyapp.models import Organisation, Role
 from supplyapp.models.planning import (
     AllocationPlan,
@@ -26,16 +22,21 @@ from supplyapp.models.planning import (
 )
 from supplyapp.permissions import visible_organisations_filter
 
-MAX_LISTED = 5  # per kind of entry; the rest are summed up in one line
+MAX_LISTED = 5  # per kind of entry; the rest are summed up in one entry
 
 
-class Notification(NamedTuple):
-    message: str
-    url: str
+class Attention(NamedTuple):
+    """One thing to act on. kind: send, incoming, more_shipments, decide_plan, plan_returned,
+    more_plans, pick, dispatch."""
+
+    kind: str
     count: int
+    shipment: Shipment | None = None
+    plan: AllocationPlan | None = None
+    units: int = 0
 
 
-def notifications_for(user) -> list[Notification]:
+def notifications_for(user) -> list[Attention]:
     """The entries for this user's role; empty for roles with nothing to act on."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -98,70 +99,15 @@ def _shipments(condition) -> list[Shipment]:
     )
 
 
-def _shipment_entries(user) -> list[Notification]:
+def _shipment_entries(user) -> list[Attention]:
     incoming, to_send = _shipment_conditions(user)
-    entries = []
-    sending = _shipments(to_send)
-    for s in sending[:MAX_LISTED]:
-        entries.append(
-            Notification(
-                _(
-                    "Send %(quantity)s %(item)s to %(to)s (%(code)s): confirm when it has left.",
-                    quantity=number(s.quantity),
-                    item=_item(s),
-                    to=s.recipient.name,
-                    code=s.code,
-                ),
-                _shipment_url(s),
-                1,
-            )
-        )
-    receiving = _shipments(incoming)
-    for s in receiving[:MAX_LISTED]:
-        entries.append(Notification(_incoming_message(s), _shipment_url(s), 1))
+    sending, receiving = _shipments(to_send), _shipments(incoming)
+    entries = [Attention("send", 1, shipment=s) for s in sending[:MAX_LISTED]]
+    entries += [Attention("incoming", 1, shipment=s) for s in receiving[:MAX_LISTED]]
     rest = max(0, len(sending) - MAX_LISTED) + max(0, len(receiving) - MAX_LISTED)
     if rest:
-        entries.append(
-            Notification(
-                ngettext(
-                    "%(num)d more shipment to send or receive.",
-                    "%(num)d more shipments to send or receive.",
-                    rest,
-                ),
-                url_for("shipments.shipment_list"),
-                rest,
-            )
-        )
+        entries.append(Attention("more_shipments", rest))
     return entries
-
-
-def _incoming_message(s: Shipment) -> str:
-    values = {
-        "quantity": number(s.sent_quantity if s.sent_quantity is not None else s.quantity),
-        "item": _item(s),
-        "to": s.recipient.name,
-        "origin": s.origin,
-        "date": short_date(s.expected_on),
-        "code": s.code,
-    }
-    if s.status == ShipmentStatus.IN_TRANSIT:
-        return _(
-            "On its way to %(to)s: %(quantity)s %(item)s from %(origin)s, expected "
-            "%(date)s (%(code)s). Confirm receipt when it arrives.",
-            **values,
-        )
-    return _(
-        "Coming to %(to)s: %(quantity)s %(item)s from %(origin)s, expected %(date)s (%(code)s).",
-        **values,
-    )
-
-
-def _item(s: Shipment) -> str:
-    return s.item.name(str(get_locale()))
-
-
-def _shipment_url(s: Shipment) -> str:
-    return url_for("shipments.shipment_detail", shipment_id=s.id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,52 +141,15 @@ def _plans(condition) -> list[AllocationPlan]:
     )
 
 
-def _plan_entries(user) -> list[Notification]:
+def _plan_entries(user) -> list[Attention]:
     to_decide, returned = _plan_conditions(user.username)
-    entries = []
-    waiting = _plans(to_decide)
-    for plan in waiting[:MAX_LISTED]:
-        entries.append(
-            Notification(
-                _(
-                    "%(plan)s waits for your decision: proposed by %(by)s, submitted %(date)s.",
-                    plan=plan.code,
-                    by=plan.proposed_by,
-                    date=short_date(plan.submitted_at),
-                ),
-                plan_url(plan.id),
-                1,
-            )
-        )
-    sent_back = _plans(returned)
-    for plan in sent_back[:MAX_LISTED]:
-        entries.append(
-            Notification(
-                _(
-                    "%(plan)s was sent back to you by %(by)s: %(comment)s",
-                    plan=plan.code,
-                    by=plan.decided_by,
-                    comment=plan.decision_comment or "",
-                ),
-                plan_url(plan.id),
-                1,
-            )
-        )
+    waiting, sent_back = _plans(to_decide), _plans(returned)
+    entries = [Attention("decide_plan", 1, plan=plan) for plan in waiting[:MAX_LISTED]]
+    entries += [Attention("plan_returned", 1, plan=plan) for plan in sent_back[:MAX_LISTED]]
     rest = max(0, len(waiting) - MAX_LISTED) + max(0, len(sent_back) - MAX_LISTED)
     if rest:
-        entries.append(
-            Notification(
-                ngettext("%(num)d more plan needs you.", "%(num)d more plans need you.", rest),
-                url_for("planning.plan_list"),
-                rest,
-            )
-        )
+        entries.append(Attention("more_plans", rest))
     return entries
-
-
-def plan_url(plan_id: int) -> str:
-    """The plan's page, where the officer reviews and decides it."""
-    return url_for("planning.plan_detail", plan_id=plan_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,41 +163,16 @@ def _warehouse_condition():
     )
 
 
-def _warehouse_entries() -> list[Notification]:
+def _warehouse_entries() -> list[Attention]:
     rows = db.session.execute(
         select(Shipment.status, func.count(Shipment.id), func.sum(Shipment.quantity))
         .where(*_warehouse_condition())
         .group_by(Shipment.status)
     ).all()
-    by_status = {status: (n, units) for status, n, units in rows}
-    url = url_for("shipments.shipment_list", view="todo")
+    by_status = {status: (n, int(units or 0)) for status, n, units in rows}
     entries = []
-    n, units = by_status.get(ShipmentStatus.PLANNED, (0, 0))
-    if n:
-        entries.append(
-            Notification(
-                ngettext(
-                    "%(num)d shipment to pick (%(units)s units).",
-                    "%(num)d shipments to pick (%(units)s units).",
-                    n,
-                    units=number(int(units)),
-                ),
-                url,
-                n,
-            )
-        )
-    n, units = by_status.get(ShipmentStatus.PICKED, (0, 0))
-    if n:
-        entries.append(
-            Notification(
-                ngettext(
-                    "%(num)d shipment to dispatch (%(units)s units).",
-                    "%(num)d shipments to dispatch (%(units)s units).",
-                    n,
-                    units=number(int(units)),
-                ),
-                url,
-                n,
-            )
-        )
+    for kind, status in (("pick", ShipmentStatus.PLANNED), ("dispatch", ShipmentStatus.PICKED)):
+        n, units = by_status.get(status, (0, 0))
+        if n:
+            entries.append(Attention(kind, n, units=units))
     return entries

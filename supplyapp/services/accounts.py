@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
 from sqlalchemy import delete, func, select
 
 from supplyapp import audit
+from supplyapp.config import setting
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import LoginFailure, Organisation, Role, User
@@ -22,11 +22,10 @@ _DUMMY_HASH: dict[str, str] = {}
 
 
 def _hasher() -> PasswordHasher:
-    cfg = current_app.config
     return PasswordHasher(
-        time_cost=cfg.get("ARGON2_TIME_COST", 3),
-        memory_cost=cfg.get("ARGON2_MEMORY_COST", 65536),
-        parallelism=cfg.get("ARGON2_PARALLELISM", 4),
+        time_cost=setting("ARGON2_TIME_COST"),
+        memory_cost=setting("ARGON2_MEMORY_COST"),
+        parallelism=setting("ARGON2_PARALLELISM"),
     )
 
 
@@ -42,7 +41,7 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def check_password_rules(password: str, field: str = "password") -> None:
-    minimum = current_app.config["MIN_PASSWORD_LENGTH"]
+    minimum = setting("MIN_PASSWORD_LENGTH")
     if len(password) < minimum:
         raise InvalidInput({field: _("At least %(n)d characters.", n=minimum)})
     if len(password) > 200:
@@ -95,19 +94,20 @@ def _dummy_hash() -> str:
 
 
 def _refuse_if_throttled(username: str, address: str) -> None:
-    cfg = current_app.config
-    since = utcnow() - timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"])
+    since = utcnow() - timedelta(minutes=setting("LOGIN_WINDOW_MINUTES"))
     by_name = db.session.scalar(
         select(func.count()).where(LoginFailure.username == username, LoginFailure.at >= since)
     )
     by_address = db.session.scalar(
         select(func.count()).where(LoginFailure.address == address, LoginFailure.at >= since)
     )
-    if by_name >= cfg["LOGIN_MAX_FAILURES"] or by_address >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
+    if by_name >= setting("LOGIN_MAX_FAILURES") or by_address >= setting(
+        "LOGIN_MAX_FAILURES_PER_ADDRESS"
+    ):
         raise LoginThrottled(
             _(
                 "Too many failed attempts. Wait %(n)d minutes and try again.",
-                n=cfg["LOGIN_WINDOW_MINUTES"],
+                n=setting("LOGIN_WINDOW_MINUTES"),
             )
         )
 

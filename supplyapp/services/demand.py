@@ -7,12 +7,12 @@ event listing every line. A malformed report is refused whole, with a message pe
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from supplyapp import audit
+from supplyapp.config import setting
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.imports import Column, ImportRejected, RowError, read_table, validate_rows
@@ -207,7 +207,7 @@ def import_report(
     today: date | None = None,
 ) -> SituationReport:
     """A report from a CSV or Excel file with columns item, stock_on_hand, daily_use."""
-    limit = current_app.config["REPORT_UPLOAD_MAX_BYTES"]
+    limit = setting("REPORT_UPLOAD_MAX_BYTES")
     if len(data) > limit:
         raise ImportRejected(
             [

@@ -10,11 +10,11 @@ clear message and nothing changes.
 from collections import defaultdict
 from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 import allocation
 from allocation.check import Finding, check_shipments, shipment_km
+from supplyapp.config import setting
 from supplyapp.extensions import db
 from supplyapp.formatting import number
 from supplyapp.i18n import _
@@ -451,7 +451,7 @@ def _create_shipments(
     plan: AllocationPlan, lines: list[PlanLine], picks: dict, today: date
 ) -> None:
     """A shipment per line, and the picked lots reserved on the balances locked already."""
-    lead = int(current_app.config.get("SHIPMENT_LEAD_DAYS", 2))
+    lead = int(setting("SHIPMENT_LEAD_DAYS"))
     shipments = []
     for line in lines:
         via, destination = _destination(line)

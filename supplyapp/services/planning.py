@@ -10,11 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import func, insert, select
 
 import allocation
 from supplyapp import audit
+from supplyapp.config import setting
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import County, Item, Organisation, OrganisationKind, Warehouse
@@ -199,7 +199,7 @@ def build_problem(settings: RoundSettings, today: date | None = None) -> BuiltPr
         raise NothingToAllocate(_("No open requests for the chosen items."))
     item_codes = {item.id: item.code for item in items}
     latest = _latest(list(item_codes))
-    stale_after = int(current_app.config["REPORT_STALE_DAYS"])
+    stale_after = int(setting("REPORT_STALE_DAYS"))
     counties = {c.code: c for c in db.session.scalars(select(County))}
     kinds = (*REQUESTING_KINDS, OrganisationKind.COUNTY_BOARD)
     organisations = db.session.scalars(
@@ -264,7 +264,7 @@ def build_problem(settings: RoundSettings, today: date | None = None) -> BuiltPr
             donor_floor_days=float(settings.donor_floor_days),
             redistribute=settings.redistribute,
             whole_packs=settings.whole_packs,
-            solver=current_app.config.get("ALLOCATION_SOLVER", "highs"),
+            solver=setting("ALLOCATION_SOLVER"),
         ),
     )
     return BuiltProblem(problem, context, warnings)

@@ -1,17 +1,136 @@
-"""The notification badge in the header: one count per request, for signed-in users only."""
+"""Notifications in words: the start page's list and the header's badge.
 
-from flask import Flask, request
+The query (supplyapp/queries/notifications.py) says what needs attention; this module says it in
+the reader's language and links each entry to the page where it is done.
+"""
+
+from typing import NamedTuple
+
+from flask import Flask, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_login import current_user
 
-from supplyapp.queries.notifications import notification_count
+from supplyapp.formatting import number, short_date
+from supplyapp.i18n import _
+from supplyapp.models.planning import Shipment, ShipmentStatus
+from supplyapp.queries.notifications import Attention, notification_count, notifications_for
+
+
+class Notification(NamedTuple):
+    message: str
+    url: str
+    count: int
+
+
+def notifications(user) -> list[Notification]:
+    """The start page's entries for this user, worded and linked."""
+    return [
+        Notification(_message(entry), _url(entry), entry.count) for entry in notifications_for(user)
+    ]
+
+
+def plan_url(plan_id: int) -> str:
+    """The plan's page, where the officer reviews and decides it."""
+    return url_for("planning.plan_detail", plan_id=plan_id)
+
+
+def _url(entry: Attention) -> str:
+    if entry.shipment is not None:
+        return url_for("shipments.shipment_detail", shipment_id=entry.shipment.id)
+    if entry.plan is not None:
+        return plan_url(entry.plan.id)
+    if entry.kind == "more_plans":
+        return url_for("planning.plan_list")
+    if entry.kind == "more_shipments":
+        return url_for("shipments.shipment_list")
+    return url_for("shipments.shipment_list", view="todo")
+
+
+def _message(entry: Attention) -> str:
+    s, plan = entry.shipment, entry.plan
+    if entry.kind == "send" and s is not None:
+        return _(
+            "Send %(quantity)s %(item)s to %(to)s (%(code)s): confirm when it has left.",
+            quantity=number(s.quantity),
+            item=_item(s),
+            to=s.recipient.name,
+            code=s.code,
+        )
+    if entry.kind == "incoming" and s is not None:
+        return _incoming_message(s)
+    if entry.kind == "decide_plan" and plan is not None:
+        return _(
+            "%(plan)s waits for your decision: proposed by %(by)s, submitted %(date)s.",
+            plan=plan.code,
+            by=plan.proposed_by,
+            date=short_date(plan.submitted_at),
+        )
+    if entry.kind == "plan_returned" and plan is not None:
+        return _(
+            "%(plan)s was sent back to you by %(by)s: %(comment)s",
+            plan=plan.code,
+            by=plan.decided_by,
+            comment=plan.decision_comment or "",
+        )
+    return _count_message(entry)
+
+
+def _count_message(entry: Attention) -> str:
+    n, units = entry.count, number(entry.units)
+    if entry.kind == "more_shipments":
+        return ngettext(
+            "%(num)d more shipment to send or receive.",
+            "%(num)d more shipments to send or receive.",
+            n,
+        )
+    if entry.kind == "more_plans":
+        return ngettext("%(num)d more plan needs you.", "%(num)d more plans need you.", n)
+    if entry.kind == "pick":
+        return ngettext(
+            "%(num)d shipment to pick (%(units)s units).",
+            "%(num)d shipments to pick (%(units)s units).",
+            n,
+            units=units,
+        )
+    return ngettext(
+        "%(num)d shipment to dispatch (%(units)s units).",
+        "%(num)d shipments to dispatch (%(units)s units).",
+        n,
+        units=units,
+    )
+
+
+def _incoming_message(s: Shipment) -> str:
+    values = {
+        "quantity": number(s.sent_quantity if s.sent_quantity is not None else s.quantity),
+        "item": _item(s),
+        "to": s.recipient.name,
+        "origin": s.origin,
+        "date": short_date(s.expected_on),
+        "code": s.code,
+    }
+    if s.status == ShipmentStatus.IN_TRANSIT:
+        return _(
+            "On its way to %(to)s: %(quantity)s %(item)s from %(origin)s, expected "
+            "%(date)s (%(code)s). Confirm receipt when it arrives.",
+            **values,
+        )
+    return _(
+        "Coming to %(to)s: %(quantity)s %(item)s from %(origin)s, expected %(date)s (%(code)s).",
+        **values,
+    )
+
+
+def _item(s: Shipment) -> str:
+    return s.item.name(str(get_locale()))
 
 
 def _count() -> int:
     # Asked by the template, once per request, so pages without the header cost nothing.
     # Cached on the request, not on g: an app context may outlive one request (tests, CLI).
     if not hasattr(request, "_notification_count"):
-        request._notification_count = notification_count(current_user)
-    return request._notification_count
+        request._notification_count = notification_count(current_user)  # type: ignore[attr-defined]
+    return request._notification_count  # type: ignore[attr-defined]
 
 
 def register(app: Flask) -> None:

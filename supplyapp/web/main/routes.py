@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from supplyapp.queries import notifications as notifications_queries
+from supplyapp.web.notifications import notifications
 
 bp = Blueprint("main", __name__)
 
@@ -14,7 +14,7 @@ def home():
     return render_template(
         "main/home.html",
         user=current_user,
-        notifications=notifications_queries.notifications_for(current_user),
+        notifications=notifications(current_user),
     )
 
 

@@ -13,9 +13,9 @@ from supplyapp.models import OrganisationKind, Role
 from supplyapp.models.planning import LineKind, Shipment, ShipmentStatus
 from supplyapp.permissions import ALL_ROLES, can_see_organisation, roles_required
 from supplyapp.queries import shipments as shipments_queries
-from supplyapp.queries.notifications import plan_url
 from supplyapp.services import shipments as service
 from supplyapp.services.errors import InvalidInput, NotFound
+from supplyapp.web.notifications import plan_url
 from supplyapp.web.shipments import labels
 from supplyapp.web.shipments.forms import ReceiveForm, SentForm, StepForm
 from supplyapp.web.views import show_errors
