@@ -41,6 +41,15 @@ def can_see_organisation(user: User, organisation: Organisation) -> bool:
     return False
 
 
+def can_see_county(user: User, county_code: str) -> bool:
+    """National roles see every county; a county board only its own."""
+    if user.role in NATIONAL_ROLES:
+        return True
+    if user.role == Role.COUNTY and user.organisation is not None:
+        return user.organisation.county_code == county_code
+    return False
+
+
 def visible_organisations_filter(user: User):
     """A SQL condition limiting organisations to those the user may see."""
     if user.role in NATIONAL_ROLES:

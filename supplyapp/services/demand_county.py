@@ -2,7 +2,7 @@
 county board's combined request for the needs it cannot meet within 48 hours.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -32,6 +32,16 @@ from supplyapp.services.transaction import use_case
 
 FORWARDABLE = (RequestStatus.SUBMITTED, RequestStatus.UNDER_REVIEW)
 ESCALATE_AFTER_HOURS = 48
+
+
+def overdue_request_ids(requests: list[ShortageRequest], now: datetime) -> set[int]:
+    """Requests open for more than ESCALATE_AFTER_HOURS: the county board should escalate them."""
+    limit = now - timedelta(hours=ESCALATE_AFTER_HOURS)
+    return {r.id for r in requests if r.created_at and _aware(r.created_at) < limit}
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
 
 
 def county_board(code: str) -> Organisation:

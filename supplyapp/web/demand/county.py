@@ -1,17 +1,14 @@
 """County coordination (§ 3 a): the county board's view, sharings and combined requests."""
 
-from datetime import UTC, datetime, timedelta
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from supplyapp.extensions import db
 from supplyapp.i18n import _
-from supplyapp.models import County, Organisation, OrganisationKind, Role
-from supplyapp.models.demand import CountyRequest, CountySharing
-from supplyapp.permissions import NATIONAL_ROLES, REQUESTING_KINDS, roles_required
+from supplyapp.models import County, Organisation, Role
+from supplyapp.models.base import utcnow
+from supplyapp.permissions import NATIONAL_ROLES, can_see_county, roles_required
+from supplyapp.queries import county as county_queries
 from supplyapp.queries import demand as demand_queries
 from supplyapp.services import demand_county
 from supplyapp.services.errors import DomainError, InvalidInput
@@ -24,38 +21,17 @@ COORDINATORS = (Role.COUNTY, Role.ADMIN)
 
 
 def _county(code: str) -> tuple[County, Organisation]:
-    county = db.session.get(County, code)
-    if county is None:
+    found = county_queries.county_and_board(code)
+    if found is None:
         abort(404)
-    if current_user.role == Role.COUNTY and (
-        current_user.organisation is None or current_user.organisation.county_code != code
-    ):
+    if not can_see_county(current_user, code):
         abort(403)
-    board = db.session.scalar(
-        select(Organisation).where(
-            Organisation.county_code == code, Organisation.kind == OrganisationKind.COUNTY_BOARD
-        )
-    )
-    if board is None:
-        abort(404)
-    return county, board
-
-
-def _members(code: str) -> list[Organisation]:
-    return db.session.scalars(
-        select(Organisation)
-        .where(
-            Organisation.county_code == code,
-            Organisation.kind.in_(REQUESTING_KINDS),
-            Organisation.active.is_(True),
-        )
-        .order_by(Organisation.name)
-    ).all()
+    return found
 
 
 def _sharing_form(code: str, formdata=None) -> forms.SharingForm:
     form = forms.SharingForm() if formdata is None else forms.SharingForm(formdata=formdata)
-    choices = [SelectChoice(o.code, f"{o.name} ({o.code})") for o in _members(code)]
+    choices = [SelectChoice(o.code, f"{o.name} ({o.code})") for o in county_queries.members(code)]
     form.from_organisation.choices = choices
     form.to_organisation.choices = choices
     form.item.choices = [SelectChoice(i.code, i.code) for i in demand_queries.items()]
@@ -68,16 +44,6 @@ def _render(county, board, sharing_form=None, forward_form=None, status=200):
     requests = demand_queries.request_list(
         Organisation.county_code == county.code, status="open", limit=500
     )
-    now = datetime.now(UTC)
-    overdue = {
-        r.id
-        for r in requests
-        if r.created_at
-        and (
-            now - r.created_at.replace(tzinfo=r.created_at.tzinfo or UTC)
-            > timedelta(hours=demand_county.ESCALATE_AFTER_HOURS)
-        )
-    }
     return render_template(
         "demand/county_overview.html",
         county=county,
@@ -86,23 +52,15 @@ def _render(county, board, sharing_form=None, forward_form=None, status=200):
         items=demand_queries.items(),
         organisations=demand_queries.by_days(latest),
         unreported=[
-            o for o in _members(county.code) if o.code not in {row["org_code"] for row in latest}
+            o
+            for o in county_queries.members(county.code)
+            if o.code not in {row["org_code"] for row in latest}
         ],
         county_days=demand_queries.group_days(latest),
         requests=requests,
-        overdue=overdue,
-        sharings=db.session.scalars(
-            select(CountySharing)
-            .where(CountySharing.county_board_id == board.id)
-            .order_by(CountySharing.id.desc())
-            .limit(50)
-        ).all(),
-        county_requests=db.session.scalars(
-            select(CountyRequest)
-            .where(CountyRequest.county_board_id == board.id)
-            .order_by(CountyRequest.id.desc())
-            .limit(20)
-        ).all(),
+        overdue=demand_county.overdue_request_ids(requests, utcnow()),
+        sharings=county_queries.sharings(board.id),
+        county_requests=county_queries.combined_requests(board.id),
         sharing_form=sharing_form or _sharing_form(county.code),
         forward_form=forward_form or forms.ForwardForm(),
         may_coordinate=current_user.role in COORDINATORS,

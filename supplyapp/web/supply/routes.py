@@ -2,25 +2,15 @@
 
 import pandas as pd
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from supplyapp import exports
-from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.imports import ImportRejected
-from supplyapp.models import Item, Role, Supplier
+from supplyapp.models import Role
 from supplyapp.models.catalog import SupplierKind
-from supplyapp.models.procurement import (
-    DomesticContract,
-    Donation,
-    FrameworkContract,
-    FrameworkShare,
-    Offer,
-    PurchaseOrder,
-)
-from supplyapp.models.stock import Delivery
 from supplyapp.permissions import roles_required
 from supplyapp.queries import stock as stock_queries
+from supplyapp.queries import supply as supply_queries
 from supplyapp.services import procurement, stock_import
 from supplyapp.services.errors import InvalidInput, NotFound
 from supplyapp.web.labels import supply_status
@@ -34,17 +24,11 @@ MANAGERS = (Role.ADMIN, Role.OFFICER)
 
 
 def _items():
-    return [
-        (i.code, str(i))
-        for i in db.session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code))
-    ]
+    return [(i.code, str(i)) for i in supply_queries.active_items()]
 
 
 def _suppliers(*kinds, optional=False):
-    query = select(Supplier).where(Supplier.active.is_(True)).order_by(Supplier.code)
-    if kinds:
-        query = query.where(Supplier.kind.in_(kinds))
-    choices = [(s.code, str(s)) for s in db.session.scalars(query)]
+    choices = [(s.code, str(s)) for s in supply_queries.active_suppliers(kinds)]
     return [("", "–")] + choices if optional else choices
 
 
@@ -59,45 +43,12 @@ def _download_or(frame, basename, template, **context):
 # Orders
 
 
-def _orders_frame() -> pd.DataFrame:
-    rows = []
-    for order in db.session.scalars(select(PurchaseOrder).order_by(PurchaseOrder.id.desc())):
-        for line in order.lines or [None]:
-            rows.append(
-                {
-                    "order": order.code,
-                    "supplier": order.supplier.name,
-                    "status": supply_status(order.status),
-                    "currency": order.currency,
-                    "item": line.item.code if line else None,
-                    "quantity": line.quantity if line else 0,
-                    "unit_price": float(line.unit_price) if line else None,
-                    "promised_date": line.promised_date if line else None,
-                    "delivered": line.delivered_quantity if line else 0,
-                    "outstanding": line.outstanding if line else 0,
-                }
-            )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "order",
-            "supplier",
-            "status",
-            "currency",
-            "item",
-            "quantity",
-            "unit_price",
-            "promised_date",
-            "delivered",
-            "outstanding",
-        ],
-    )
-
-
 @bp.get("/orders/")
 @roles_required(*READERS)
 def order_list():
-    return _download_or(_orders_frame(), "purchase-orders", "supply/order_list.html")
+    frame = supply_queries.orders_frame()
+    frame["status"] = frame["status"].map(supply_status)
+    return _download_or(frame, "purchase-orders", "supply/order_list.html")
 
 
 @bp.route("/orders/new", methods=["GET", "POST"])
@@ -137,11 +88,7 @@ def order_detail(code):
 
 
 def _order_page(order, line_form, status_form):
-    deliveries = db.session.scalars(
-        select(Delivery)
-        .where(Delivery.order_line_id.in_([line.id for line in order.lines]))
-        .order_by(Delivery.id)
-    ).all()
+    deliveries = supply_queries.order_deliveries(order)
     return render_template(
         "supply/order_detail.html",
         order=order,
@@ -228,28 +175,12 @@ def order_import():
 @bp.get("/eu/")
 @roles_required(*READERS)
 def eu():
-    contracts = db.session.scalars(select(FrameworkContract).order_by(FrameworkContract.code)).all()
-    donations = db.session.scalars(select(Donation).order_by(Donation.id.desc())).all()
-    call_off_form = forms.CallOffForm()
-    frame = pd.DataFrame(
-        [
-            {
-                "contract": s.contract.code,
-                "item": s.item.code,
-                "share": s.quantity,
-                "called_off": s.called_off_quantity,
-                "left": s.quantity - s.called_off_quantity,
-            }
-            for c in contracts
-            for s in c.shares
-        ],
-        columns=["contract", "item", "share", "called_off", "left"],
-    )
+    contracts = supply_queries.framework_contracts()
     if request.args.get("format"):
+        frame = supply_queries.eu_shares_frame(contracts)
         return exports.download(frame, "eu-shares", request.args["format"])
-    from supplyapp.models.procurement import CallOff
-
-    call_offs = db.session.scalars(select(CallOff).order_by(CallOff.id.desc())).all()
+    call_off_form = forms.CallOffForm()
+    donations, call_offs = supply_queries.donations(), supply_queries.call_offs()
     return render_template(
         "supply/eu.html",
         contracts=contracts,
@@ -290,7 +221,7 @@ def framework_new():
 @bp.post("/eu/shares/<int:share_id>/call-off")
 @roles_required(*MANAGERS)
 def call_off(share_id):
-    if db.session.get(FrameworkShare, share_id) is None:
+    if not supply_queries.share_exists(share_id):
         abort(404)
     form = forms.CallOffForm()
     if form.validate_on_submit():
@@ -333,36 +264,7 @@ def donation_new():
 @bp.get("/domestic/")
 @roles_required(*READERS)
 def domestic_list():
-    contracts = db.session.scalars(select(DomesticContract).order_by(DomesticContract.code)).all()
-    frame = pd.DataFrame(
-        [
-            {
-                "contract": c.code,
-                "producer": c.supplier.name,
-                "item": c.item.code,
-                "weekly": c.weekly_quantity,
-                "start": c.start_date,
-                "end": c.end_date,
-                "committed": c.committed_quantity,
-                "delivered": c.delivered_quantity,
-                "outstanding": c.outstanding,
-                "flagged_weeks": sum(w["flagged"] for w in stock_queries.contract_schedule(c)),
-            }
-            for c in contracts
-        ],
-        columns=[
-            "contract",
-            "producer",
-            "item",
-            "weekly",
-            "start",
-            "end",
-            "committed",
-            "delivered",
-            "outstanding",
-            "flagged_weeks",
-        ],
-    )
+    frame = supply_queries.domestic_contracts_frame()
     return _download_or(frame, "domestic-contracts", "supply/domestic_list.html")
 
 
@@ -395,7 +297,7 @@ def domestic_new():
 @bp.get("/domestic/<code>")
 @roles_required(*READERS)
 def domestic_detail(code):
-    contract = db.session.scalar(select(DomesticContract).where(DomesticContract.code == code))
+    contract = supply_queries.domestic_contract(code)
     if contract is None:
         abort(404)
     weeks = stock_queries.contract_schedule(contract)
@@ -415,36 +317,8 @@ def domestic_detail(code):
 @bp.get("/offers/")
 @roles_required(*READERS)
 def offer_list():
-    offers = db.session.scalars(select(Offer).order_by(Offer.id.desc())).all()
-    frame = pd.DataFrame(
-        [
-            {
-                "offer": o.code,
-                "company": o.company,
-                "kind": o.kind.value,
-                "item": o.item.code,
-                "quantity": o.quantity,
-                "unit_price": float(o.unit_price) if o.unit_price is not None else None,
-                "currency": o.currency,
-                "status": supply_status(o.status),
-                "logged_by": o.logged_by,
-                "vetted_by": o.vetted_by,
-            }
-            for o in offers
-        ],
-        columns=[
-            "offer",
-            "company",
-            "kind",
-            "item",
-            "quantity",
-            "unit_price",
-            "currency",
-            "status",
-            "logged_by",
-            "vetted_by",
-        ],
-    )
+    frame = supply_queries.offers_frame()
+    frame["status"] = frame["status"].map(supply_status)
     return _download_or(frame, "offers", "supply/offer_list.html")
 
 
