@@ -80,7 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from supplyapp.web.admin.routes import bp as admin_bp
     from supplyapp.web.audit.routes import bp as audit_bp
     from supplyapp.web.auth.routes import bp as auth_bp
-    from supplyapp.web.demand.routes import bp as demand_bp
+    from supplyapp.web.demand import bp as demand_bp
     from supplyapp.web.main.routes import bp as main_bp
     from supplyapp.web.organisations.routes import bp as organisations_bp
     from supplyapp.web.planning.routes import bp as planning_bp

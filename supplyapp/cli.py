@@ -6,12 +6,10 @@ import sys
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from supplyapp import audit, cli_stock
 from supplyapp.demo import load_demo, reference_data
-from supplyapp.extensions import db
-from supplyapp.models import ApiToken, Role, User
+from supplyapp.models import Role
 from supplyapp.queries import reference as reference_queries
 from supplyapp.services import accounts, reference, tokens
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
@@ -83,7 +81,7 @@ def users_reset_password(username, password):
 
 @users.command("list")
 def users_list():
-    for user in db.session.scalars(select(User).order_by(User.username)):
+    for user in reference_queries.users():
         org = user.organisation.code if user.organisation else "-"
         state = "active" if user.active else "disabled"
         click.echo(f"{user.username}\t{user.role.value}\t{org}\t{state}\t{user.full_name}")
@@ -178,7 +176,7 @@ def tokens_create(username, organisation, name):
 
 @tokens_group.command("list")
 def tokens_list():
-    for t in db.session.scalars(select(ApiToken).order_by(ApiToken.id)):
+    for t in reference_queries.api_tokens():
         owner = t.user.username if t.user else t.organisation.code
         state = "revoked" if t.revoked_at else "active"
         click.echo(f"{t.id}\t{t.prefix}…\t{owner}\t{t.name}\t{state}")

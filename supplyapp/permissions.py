@@ -50,6 +50,11 @@ def can_see_county(user: User, county_code: str) -> bool:
     return False
 
 
+def may_keep_tokens_of(user: User, organisation: Organisation) -> bool:
+    """API tokens for an organisation's systems: its own users issue them (an admin any)."""
+    return user.role == Role.ADMIN or user.organisation_id == organisation.id
+
+
 def visible_organisations_filter(user: User):
     """A SQL condition limiting organisations to those the user may see."""
     if user.role in NATIONAL_ROLES:

@@ -1,11 +1,9 @@
 """Admin: reference data and users."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
-from supplyapp.extensions import db
 from supplyapp.i18n import _
-from supplyapp.models import Role, User
+from supplyapp.models import Role
 from supplyapp.permissions import roles_required
 from supplyapp.queries import reference as reference_queries
 from supplyapp.services import accounts, reference
@@ -82,7 +80,7 @@ def record_edit(entity, code):
 @bp.get("/users/")
 @roles_required(Role.ADMIN)
 def user_list():
-    users = db.session.scalars(select(User).order_by(User.username)).all()
+    users = reference_queries.users()
     return render_template("admin/user_list.html", users=users)
 
 
@@ -111,7 +109,7 @@ def user_new():
 @bp.route("/users/<username>/edit", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def user_edit(username):
-    user = db.session.scalar(select(User).where(User.username == username)) or abort(404)
+    user = reference_queries.user(username) or abort(404)
     form = UserForm(obj=user, organisation=user.organisation.code if user.organisation else "")
     form.username.render_kw = {**(form.username.render_kw or {}), "readonly": True}
     if request.method == "POST":

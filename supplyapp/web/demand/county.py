@@ -13,7 +13,7 @@ from supplyapp.queries import demand as demand_queries
 from supplyapp.services import demand_county
 from supplyapp.services.errors import DomainError, InvalidInput
 from supplyapp.web.demand import forms
-from supplyapp.web.demand.routes import bp
+from supplyapp.web.demand.blueprint import bp
 from supplyapp.web.views import show_errors
 
 COUNTY_VIEWERS = (*NATIONAL_ROLES, Role.COUNTY)

@@ -1,6 +1,6 @@
 """Demand: an organisation's reports and requests; the request list and decisions."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -17,12 +17,13 @@ from supplyapp.permissions import (
     visible_organisations_filter,
 )
 from supplyapp.queries import demand as demand_queries
+from supplyapp.queries import reference as reference_queries
 from supplyapp.services import demand, demand_requests
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
 from supplyapp.web.demand import forms
+from supplyapp.web.demand.blueprint import bp
 from supplyapp.web.views import show_errors
 
-bp = Blueprint("demand", __name__, url_prefix="/demand")
 REPORTERS = (Role.REQUESTER, Role.ADMIN)
 DECIDERS = (Role.OFFICER, Role.ADMIN)
 
@@ -242,17 +243,8 @@ def request_list():
         filters=filters,
         items=demand_queries.items(),
         statuses=list(RequestStatus),
-        counties=_counties(),
+        counties=reference_queries.counties(),
     )
-
-
-def _counties():
-    from sqlalchemy import select
-
-    from supplyapp.extensions import db
-    from supplyapp.models import County
-
-    return db.session.scalars(select(County).order_by(County.code)).all()
 
 
 @bp.get("/requests/export.<fmt>")
@@ -332,6 +324,3 @@ def request_withdraw(request_id):
         else:
             flash(_("Request withdrawn."), "success")
     return redirect(url_for(".request_detail", request_id=request_id))
-
-
-from supplyapp.web.demand import county, tokens  # noqa: E402,F401  (register their routes)

@@ -3,16 +3,15 @@ or an administrator. The token is shown once; only its hash is kept."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from supplyapp.extensions import db
 from supplyapp.i18n import _
-from supplyapp.models import ApiToken, Organisation, Role
-from supplyapp.permissions import roles_required
+from supplyapp.models import Organisation, Role
+from supplyapp.permissions import may_keep_tokens_of, roles_required
+from supplyapp.queries import reference as reference_queries
 from supplyapp.services import tokens
 from supplyapp.services.errors import InvalidInput
 from supplyapp.web.demand import forms
-from supplyapp.web.demand.routes import bp
+from supplyapp.web.demand.blueprint import bp
 from supplyapp.web.views import show_errors
 
 TOKEN_KEEPERS = (Role.REQUESTER, Role.COUNTY, Role.ADMIN)
@@ -20,20 +19,16 @@ TOKEN_KEEPERS = (Role.REQUESTER, Role.COUNTY, Role.ADMIN)
 
 def _own_organisation(code: str) -> Organisation:
     """The organisation in the URL: the user's own (an admin's: any)."""
-    organisation = db.session.scalar(select(Organisation).where(Organisation.code == code))
+    organisation = reference_queries.organisation(code)
     if organisation is None:
         abort(404)
-    if current_user.role != Role.ADMIN and current_user.organisation_id != organisation.id:
+    if not may_keep_tokens_of(current_user, organisation):
         abort(403)
     return organisation
 
 
 def _render(organisation, form, new_token=None, status=200):
-    issued = db.session.scalars(
-        select(ApiToken)
-        .where(ApiToken.organisation_id == organisation.id)
-        .order_by(ApiToken.id.desc())
-    ).all()
+    issued = reference_queries.api_tokens(organisation.id)
     return render_template(
         "demand/token_list.html",
         organisation=organisation,
@@ -65,7 +60,7 @@ def token_list(code):
 @roles_required(*TOKEN_KEEPERS)
 def token_revoke(code, token_id):
     organisation = _own_organisation(code)
-    record = db.session.get(ApiToken, token_id)
+    record = reference_queries.api_token(token_id)
     if record is None or record.organisation_id != organisation.id:
         abort(404)
     tokens.revoke(token_id)

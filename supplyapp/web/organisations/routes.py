@@ -2,10 +2,7 @@
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
-from supplyapp.extensions import db
-from supplyapp.models import Organisation, User
 from supplyapp.permissions import ALL_ROLES, require_organisation_access, roles_required
 from supplyapp.queries import reference as reference_queries
 
@@ -25,13 +22,11 @@ def organisation_list():
 @bp.get("/<code>")
 @roles_required(*ALL_ROLES)
 def organisation_detail(code):
-    organisation = db.session.scalar(select(Organisation).where(Organisation.code == code))
+    organisation = reference_queries.organisation(code)
     if organisation is None:
         abort(404)
     require_organisation_access(organisation)
-    users = db.session.scalars(
-        select(User).where(User.organisation_id == organisation.id).order_by(User.username)
-    ).all()
+    users = reference_queries.users(organisation.id)
     return render_template(
         "organisations/organisation_detail.html", organisation=organisation, users=users
     )

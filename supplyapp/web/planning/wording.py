@@ -4,14 +4,11 @@ read back with regular expressions. Unknown text is shown as it came."""
 
 import re
 
-from sqlalchemy import select
-
 from allocation.check import Finding
-from supplyapp.extensions import db
 from supplyapp.formatting import number
 from supplyapp.i18n import _
 from supplyapp.i18n import lazy as _l
-from supplyapp.models import Organisation, Warehouse
+from supplyapp.queries import reference as reference_queries
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -124,9 +121,7 @@ def _finding_text(f: Finding, subject: str) -> str:
 def _name(code: str) -> str:
     if not code:
         return ""
-    name = db.session.scalar(
-        select(Organisation.name).where(Organisation.code == code)
-    ) or db.session.scalar(select(Warehouse.name).where(Warehouse.code == code))
+    name = reference_queries.place_name(code)
     return f"{name} ({code})" if name else code
 
 

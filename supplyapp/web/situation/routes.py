@@ -6,10 +6,10 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from supplyapp import exports
-from supplyapp.extensions import db
-from supplyapp.models import County, Role
-from supplyapp.permissions import NATIONAL_ROLES, roles_required
+from supplyapp.models import Role
+from supplyapp.permissions import NATIONAL_ROLES, can_see_county, roles_required
 from supplyapp.queries import demand as demand_queries
+from supplyapp.queries import reference as reference_queries
 from supplyapp.web.situation import charts
 
 bp = Blueprint("situation", __name__, url_prefix="/situation")
@@ -69,12 +69,10 @@ def situation_picture():
 @bp.get("/regions/<code>")
 @roles_required(*NATIONAL_ROLES, Role.COUNTY)
 def region_detail(code):
-    county = db.session.get(County, code)
+    county = reference_queries.county(code)
     if county is None:
         abort(404)
-    if current_user.role == Role.COUNTY and (
-        current_user.organisation is None or current_user.organisation.county_code != code
-    ):
+    if not can_see_county(current_user, code):
         abort(403)
     items = demand_queries.items()
     item = _item_code(items)

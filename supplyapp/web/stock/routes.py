@@ -3,15 +3,14 @@
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from supplyapp import exports
-from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.imports import ImportRejected
-from supplyapp.models import Role, Warehouse
+from supplyapp.models import Role
 from supplyapp.models.stock import Lot
 from supplyapp.permissions import roles_required
+from supplyapp.queries import reference as reference_queries
 from supplyapp.queries import stock as stock_queries
 from supplyapp.services import stock, stock_import
 from supplyapp.services.errors import InvalidInput, NotFound
@@ -34,9 +33,7 @@ def _page(frame, basename, template, **context):
 
 
 def _warehouses():
-    return db.session.scalars(
-        select(Warehouse).where(Warehouse.active.is_(True)).order_by(Warehouse.code)
-    ).all()
+    return reference_queries.active_warehouses()
 
 
 @bp.get("/")
@@ -159,7 +156,7 @@ def quality():
 
 
 def _lot(lot_id: int) -> Lot:
-    return db.session.get(Lot, lot_id) or abort(404)
+    return reference_queries.lot(lot_id) or abort(404)
 
 
 @bp.route("/quality/<int:lot_id>", methods=["GET", "POST"])
