@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import abort, g, jsonify, request
 
+from supplyapp import validation
 from supplyapp.api import INVALID_INPUT, NOT_FOUND, SCHEMAS, endpoint, json_body, path_id
 from supplyapp.models import Role
 from supplyapp.models.demand import ReportSource, RequestStatus, ShortageRequest
@@ -35,7 +36,7 @@ BODY_ERRORS = {
     "400": {"description": "The body is not a JSON object", "content": ERROR},
     "415": {"description": "The body is not sent as JSON", "content": ERROR},
 }
-INTEGER = {"type": "integer", "minimum": 0, "maximum": demand.MAX_QUANTITY}
+INTEGER = {"type": "integer", "minimum": 0, "maximum": validation.MAX_QUANTITY}
 SCHEMAS["ReportLine"] = {
     "type": "object",
     "required": ["item", "stock_on_hand", "daily_use"],
@@ -75,7 +76,7 @@ SCHEMAS["RequestIn"] = {
     "required": ["item", "quantity", "needed_by", "priority", "justification"],
     "properties": {
         "item": {"type": "string", "maxLength": 30},
-        "quantity": {"type": "integer", "minimum": 1, "maximum": demand.MAX_QUANTITY},
+        "quantity": {"type": "integer", "minimum": 1, "maximum": validation.MAX_QUANTITY},
         "needed_by": {"type": "string", "format": "date"},
         "priority": {"type": "string", "enum": ["critical", "high", "normal"]},
         "justification": {"type": "string", "minLength": 1, "maxLength": 2000},

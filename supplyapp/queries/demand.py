@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Date, String, case, func, literal, select, true, type_coerce, union_all
 from sqlalchemy.orm import contains_eager
 
+from supplyapp import measures
 from supplyapp.config import setting
 from supplyapp.extensions import db
 from supplyapp.models import County, Item, Organisation
@@ -54,12 +55,9 @@ def supply(row: dict, today: date, stale_after: int | None = None) -> dict:
     use, stock = row["daily_use"], row["stock_on_hand"]
     row["age_days"] = age
     row["stale"] = age > (stale_days() if stale_after is None else stale_after)
-    if use:
-        row["stock_today"] = left = max(0, stock - use * age)
-        row["days_left"] = left / use
-        row["run_out"] = row["as_of"] + timedelta(days=stock // use)
-    else:
-        row["stock_today"], row["days_left"], row["run_out"] = stock, None, None
+    row["stock_today"] = left = measures.stock_today(stock, use, row["as_of"], today)
+    row["days_left"] = measures.days_of_supply(left, use)
+    row["run_out"] = measures.run_out_date(stock, use, row["as_of"])
     return row
 
 
@@ -132,7 +130,7 @@ def latest_rows(
 def group_days(rows: list[dict]) -> float | None:
     """Days of supply of a group: stock left today over the group's daily use."""
     use = sum(row["daily_use"] for row in rows)
-    return sum(row["stock_today"] for row in rows) / use if use else None
+    return measures.days_of_supply(sum(row["stock_today"] for row in rows), use)
 
 
 def of_item(rows: list[dict], item_code: str) -> list[dict]:

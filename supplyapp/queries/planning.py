@@ -14,6 +14,7 @@ from functools import cached_property
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from supplyapp import measures
 from supplyapp.extensions import db
 from supplyapp.models import County, Item, Organisation, User
 from supplyapp.models.demand import PRIORITY_RANK
@@ -55,10 +56,6 @@ def person(username: str | None) -> str:
         return "–"
     name = db.session.scalar(select(User.full_name).where(User.username == username))
     return f"{name} ({username})" if name else username
-
-
-def _days(stock: float, use: float) -> float | None:
-    return stock / use if use > 0 else None
 
 
 def _at(value: str | None) -> datetime | None:
@@ -134,7 +131,7 @@ class PlanView:
             return None
         received, given = self.flows
         stock = line["on_hand"] + received[org, item] - given[org, item]
-        return _days(stock, line["daily_use"])
+        return measures.days_of_supply(stock, line["daily_use"])
 
     # -- per item ------------------------------------------------------------------------------
 
@@ -206,7 +203,7 @@ class PlanView:
             "km": line.km,
             "on_hand": figures.get("on_hand"),
             "daily_use": use,
-            "days_before": _days(figures.get("on_hand", 0), use),
+            "days_before": measures.days_of_supply(figures.get("on_hand", 0), use),
             "days_after": self.days_after(org, item),
             "requested": figures.get("requested", 0),
             "priority": figures.get("priority"),
@@ -226,7 +223,9 @@ class PlanView:
         }
         if line.donor is not None:
             donor = self.problem_lines.get((line.donor.code, item), {})
-            row["donor_days_before"] = _days(donor.get("on_hand", 0), donor.get("daily_use", 0))
+            row["donor_days_before"] = measures.days_of_supply(
+                donor.get("on_hand", 0), donor.get("daily_use", 0)
+            )
             row["donor_days_after"] = self.days_after(line.donor.code, item)
         return row
 

@@ -21,8 +21,8 @@ from supplyapp.models.demand import LatestReportLine, ReportLine, ReportSource, 
 from supplyapp.permissions import REQUESTING_KINDS
 from supplyapp.services.errors import InvalidInput, NotFound
 from supplyapp.services.transaction import use_case
+from supplyapp.validation import check_quantity
 
-MAX_QUANTITY = 1_000_000_000  # far above any real stock; keeps sums inside 64-bit integers
 OLDEST_REPORT_DAYS = 366
 REPORT_COLUMNS = ("item", "stock_on_hand", "daily_use")
 
@@ -48,22 +48,6 @@ def active_items() -> dict[str, Item]:
     """code -> item, for the items that can be reported and requested."""
     items = db.session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code))
     return {item.code: item for item in items}
-
-
-def check_quantity(value, field: str, errors: dict, *, positive: bool = False) -> int | None:
-    """A whole number within bounds, or a message in errors[field]."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        errors[field] = _("Give a whole number.")
-        return None
-    if value < (1 if positive else 0):
-        errors[field] = (
-            _("Give a number above zero.") if positive else _("The number cannot be negative.")
-        )
-        return None
-    if value > MAX_QUANTITY:
-        errors[field] = _("The number is too large.")
-        return None
-    return value
 
 
 def check_as_of(as_of, today: date, errors: dict, field: str = "as_of") -> date | None:

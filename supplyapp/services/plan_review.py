@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 import allocation
 from allocation.check import Finding, check_shipments, shipment_km
+from supplyapp import validation
 from supplyapp.config import setting
 from supplyapp.extensions import db
 from supplyapp.formatting import number
@@ -123,8 +124,7 @@ def _recheck(plan: AllocationPlan) -> None:
 def change_line(plan_id: int, line_id: int, quantity, reason, by: str) -> PlanLine:
     """Set one line's quantity; the whole plan is re-checked against rules 1 and 4."""
     reason = _required_text(reason, "reason")
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
-        raise InvalidInput({"quantity": _("Give a whole number, zero or more.")})
+    validation.whole_number(quantity, "quantity")
 
     def work():
         plan = _editable(plan_id)
@@ -156,8 +156,7 @@ def add_line(
 ) -> PlanLine:
     """A line the model did not propose: national stock (or a donor's) to a recipient."""
     reason = _required_text(reason, "reason")
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
-        raise InvalidInput({"quantity": _("Give a whole number above zero.")})
+    validation.whole_number(quantity, "quantity", positive=True)
 
     def work():
         plan = _editable(plan_id)

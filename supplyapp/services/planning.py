@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import func, insert, select
 
 import allocation
-from supplyapp import audit
+from supplyapp import audit, measures
 from supplyapp.config import setting
 from supplyapp.extensions import db
 from supplyapp.i18n import _
@@ -138,10 +138,10 @@ def _figures(latest: LatestReportLine | None, requests: list, today: date) -> di
     if latest is not None and (
         newest_request is None or latest.as_of >= newest_request.created_at.date()
     ):
-        age = (today - latest.as_of).days
-        stock = max(0, latest.stock_on_hand - latest.daily_use * max(age, 0))
         return {
-            "on_hand": stock,
+            "on_hand": measures.stock_today(
+                latest.stock_on_hand, latest.daily_use, latest.as_of, today
+            ),
             "daily_use": latest.daily_use,
             "as_of": latest.as_of,
             "source": "report",

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
 
-from supplyapp import audit
+from supplyapp import audit, validation
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import Item, Supplier
@@ -37,7 +37,6 @@ from supplyapp.services.errors import DomainError, InvalidInput, NotFound
 from supplyapp.services.stock import begin_write, locked
 from supplyapp.services.transaction import use_case
 
-MAX_QUANTITY = 1_000_000_000
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 # Which status may follow which, for a purchase order.
@@ -63,9 +62,7 @@ def _text(value, field: str, max_length: int, required: bool = False) -> str | N
 
 
 def _quantity(value, field: str = "quantity") -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_QUANTITY:
-        raise InvalidInput({field: _("Give a whole number above zero.")})
-    return value
+    return validation.whole_number(value, field, positive=True)
 
 
 def _price(value, field: str = "unit_price", required: bool = True) -> Decimal | None:

@@ -8,6 +8,7 @@ stock; sending and receiving adjust the organisations' reported stock by the con
 
 from datetime import date, timedelta
 
+from supplyapp import validation
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import OrganisationKind
@@ -172,8 +173,7 @@ def _transit_days(shipment: Shipment) -> int:
 
 
 def _quantity(value, field: str, most: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput({field: _("Give a whole number, zero or more.")})
+    validation.whole_number(value, field)
     if value > most:
         raise InvalidInput({field: _("At most %(n)s.", n=most)})
     return value

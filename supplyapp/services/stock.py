@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from supplyapp import audit
+from supplyapp import audit, validation
 from supplyapp.database import is_sqlite
 from supplyapp.extensions import db
 from supplyapp.i18n import _
@@ -41,8 +41,6 @@ from supplyapp.models.stock import (
 )
 from supplyapp.services.errors import Conflict, DomainError, InvalidInput, NotFound
 from supplyapp.services.transaction import use_case
-
-MAX_QUANTITY = 1_000_000_000
 
 
 class InsufficientStock(DomainError):
@@ -127,8 +125,7 @@ def _move(
     deltas: tuple[int, int, int] | None = None,
 ) -> StockMovement:
     """Append one ledger row and apply it to the (locked) balance; never below zero."""
-    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
-        raise InvalidInput({"quantity": _("Give a whole number above zero.")})
+    validation.whole_number(quantity, "quantity", positive=True)
     dq, da, dr = deltas if deltas is not None else (d * quantity for d in DELTAS[kind])
     after = (balance.quarantined + dq, balance.available + da, balance.reserved + dr)
     if min(after) < 0:
@@ -228,8 +225,7 @@ def count(
 ) -> StockMovement | None:
     """Set a lot's available quantity to what was counted; the difference is a ledger row."""
     reason = _required_reason(reason)
-    if not isinstance(counted, int) or counted < 0 or counted > MAX_QUANTITY:
-        raise InvalidInput({"counted": _("Give a whole number, zero or more.")})
+    validation.whole_number(counted, "counted")
     begin_write()
     balance = _locked_balance(lot_id)
     difference = counted - balance.available
@@ -413,8 +409,7 @@ def _check_receipt(receipt: Receipt) -> tuple[SourceKind, Warehouse]:
     )
     if warehouse is None:
         errors["warehouse"] = _("Unknown warehouse %(code)s.", code=receipt.warehouse)
-    if not isinstance(receipt.quantity, int) or not 0 < receipt.quantity <= MAX_QUANTITY:
-        errors["quantity"] = _("Give a whole number above zero.")
+    validation.check_quantity(receipt.quantity, "quantity", errors, positive=True)
     if not (receipt.lot_number or "").strip() or len(receipt.lot_number) > 60:
         errors["lot_number"] = _("Give the lot number (at most 60 characters).")
     if receipt.received_on is None or receipt.received_on > date.today():
@@ -549,8 +544,7 @@ def inspect_lot(
     """Decide on quarantined goods: approved become available, rejected are written off."""
     errors = {}
     for field, value in (("approved", approved), ("rejected", rejected)):
-        if not isinstance(value, int) or value < 0:
-            errors[field] = _("Give a whole number, zero or more.")
+        validation.check_quantity(value, field, errors)
     if not errors and approved + rejected == 0:
         errors["approved"] = _("Approve or reject at least one unit.")
     try:

@@ -46,8 +46,9 @@ from supplyapp.models.stock import (
     StockBalance,
     StockMovement,
 )
-from supplyapp.services.stock import MAX_QUANTITY, begin_write, settle_status
+from supplyapp.services.stock import begin_write, settle_status
 from supplyapp.services.transaction import one_transaction
+from supplyapp.validation import MAX_QUANTITY
 
 DELIVERY_COLUMNS = [
     "warehouse",

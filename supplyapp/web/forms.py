@@ -1,10 +1,12 @@
 """Form pieces shared by the blueprints."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import MultiDict
-from wtforms import StringField
-from wtforms.validators import Length, NumberRange, Optional, Regexp
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from supplyapp import validation
 from supplyapp.i18n import lazy as _l
 
 
@@ -15,6 +17,35 @@ class Range(NumberRange):
         if field.data is None and field.process_errors:
             return
         super().__call__(form, field)
+
+
+def quantity_range(positive: bool = False) -> "Range":
+    """A quantity's bounds and message, the same as the services' (supplyapp/validation.py)."""
+    key = "above_zero" if positive else "zero_or_more"
+    return Range(
+        min=1 if positive else 0,
+        max=validation.MAX_QUANTITY,
+        message=validation.MESSAGES[key],
+    )
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def text(label, max_length, required=False):
+    checks = [DataRequired()] if required else [Optional()]
+    return StringField(label, validators=[*checks, Length(max=max_length)], filters=[_strip])
+
+
+def area(label, max_length, required=False):
+    checks = [DataRequired()] if required else [Optional()]
+    return TextAreaField(label, validators=[*checks, Length(max=max_length)], filters=[_strip])
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("CSV or Excel file"), validators=[FileRequired()])
+    submit = SubmitField(_l("Import"))
 
 
 def code_field(label, pattern: str, hint, max_length: int = 20) -> StringField:

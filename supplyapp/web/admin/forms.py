@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from supplyapp.i18n import lazy as _l
 from supplyapp.models import OrganisationKind, Role
 from supplyapp.models.catalog import SupplierKind
-from supplyapp.web.forms import Range, code_field, optional_text
+from supplyapp.web.forms import Range, code_field, optional_text, quantity_range
 
 # Sweden lies within these, with a margin.
 LAT_RANGE = Range(min=54.0, max=70.0, message=_l("Latitude in Sweden: 54 to 70."))
@@ -56,7 +56,7 @@ class ItemForm(FlaskForm):
     national_reserve = IntegerField(
         _l("National reserve (units no allocation may touch)"),
         default=0,
-        validators=[InputRequired(), Range(min=0, max=1_000_000_000)],
+        validators=[InputRequired(), quantity_range()],
     )
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))

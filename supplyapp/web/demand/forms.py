@@ -9,11 +9,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from supplyapp.i18n import lazy as _l
-from supplyapp.services.demand import MAX_QUANTITY
-from supplyapp.web.forms import optional_text
+from supplyapp.web.forms import optional_text, quantity_range
 
-QUANTITY = NumberRange(min=0, max=MAX_QUANTITY, message=_l("A whole number from 0 up."))
-POSITIVE = NumberRange(min=1, max=MAX_QUANTITY, message=_l("A whole number above zero."))
+QUANTITY = quantity_range()
+POSITIVE = quantity_range(positive=True)
 PRIORITIES = [
     SelectChoice("critical", _l("Critical")),
     SelectChoice("high", _l("High")),

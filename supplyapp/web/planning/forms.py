@@ -15,9 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from supplyapp.i18n import lazy as _l
 from supplyapp.services.plan_review import MAX_REASON
-from supplyapp.web.supply.forms import area, text
-
-MAX_UNITS = 1_000_000_000
+from supplyapp.web.forms import area, quantity_range, text
 
 
 class CheckboxesField(SelectMultipleField):
@@ -50,9 +48,7 @@ class RoundForm(FlaskForm):
 
 
 class LineChangeForm(FlaskForm):
-    quantity = IntegerField(
-        _l("New quantity"), validators=[InputRequired(), NumberRange(min=0, max=MAX_UNITS)]
-    )
+    quantity = IntegerField(_l("New quantity"), validators=[InputRequired(), quantity_range()])
     reason = text(_l("Reason for the change"), MAX_REASON, required=True)
 
 
@@ -61,7 +57,7 @@ class LineAddForm(FlaskForm):
     origin = text(_l("From (warehouse code or donor's organisation code)"), 20, required=True)
     recipient = text(_l("To (recipient's organisation code)"), 20, required=True)
     quantity = IntegerField(
-        _l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=MAX_UNITS)]
+        _l("Quantity"), validators=[InputRequired(), quantity_range(positive=True)]
     )
     reason = text(_l("Reason"), MAX_REASON, required=True)
     submit = SubmitField(_l("Add the line"))

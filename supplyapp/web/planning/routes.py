@@ -28,6 +28,7 @@ from supplyapp.services.plan_review import (
     PlanRuleBroken,
     StockMoved,
 )
+from supplyapp.web import charts
 from supplyapp.web.planning import decision, wording
 from supplyapp.web.planning.forms import (
     CommentForm,
@@ -37,7 +38,6 @@ from supplyapp.web.planning.forms import (
     ReturnForm,
     RoundForm,
 )
-from supplyapp.web.situation import charts
 from supplyapp.web.views import show_errors
 
 bp = Blueprint("planning", __name__, url_prefix="/allocation")

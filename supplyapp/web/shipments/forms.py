@@ -5,10 +5,9 @@ from wtforms import HiddenField, IntegerField
 from wtforms.validators import InputRequired
 
 from supplyapp.i18n import lazy as _l
-from supplyapp.web.forms import Range
-from supplyapp.web.supply.forms import area
+from supplyapp.web.forms import area, quantity_range
 
-ZERO_OR_MORE = [InputRequired(), Range(min=0, max=1_000_000_000)]
+ZERO_OR_MORE = [InputRequired(), quantity_range()]
 NOTE_LENGTH = 2000  # the service's limit
 
 

@@ -10,7 +10,7 @@ from supplyapp.models import Role
 from supplyapp.permissions import NATIONAL_ROLES, can_see_county, roles_required
 from supplyapp.queries import demand as demand_queries
 from supplyapp.queries import reference as reference_queries
-from supplyapp.web.situation import charts
+from supplyapp.web import charts
 
 bp = Blueprint("situation", __name__, url_prefix="/situation")
 bp.add_app_template_global(charts.band, "days_band")

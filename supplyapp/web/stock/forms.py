@@ -5,13 +5,13 @@ import uuid
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from supplyapp.i18n import lazy as _l
-from supplyapp.web.supply.forms import area, text
+from supplyapp.web.forms import area, quantity_range, text
 
-QUANTITY = [InputRequired(), NumberRange(min=1, max=1_000_000_000)]
-ZERO_OR_MORE = [InputRequired(), NumberRange(min=0, max=1_000_000_000)]
+QUANTITY = [InputRequired(), quantity_range(positive=True)]
+ZERO_OR_MORE = [InputRequired(), quantity_range()]
 
 
 class ReceiveForm(FlaskForm):

@@ -14,8 +14,8 @@ from supplyapp.queries import reference as reference_queries
 from supplyapp.queries import stock as stock_queries
 from supplyapp.services import stock, stock_import
 from supplyapp.services.errors import InvalidInput, NotFound
+from supplyapp.web.forms import UploadForm
 from supplyapp.web.stock.forms import CountForm, InspectionForm, ReceiveForm, WriteOffForm
-from supplyapp.web.supply.forms import UploadForm
 from supplyapp.web.views import show_errors
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")

@@ -1,7 +1,6 @@
 """Forms of the supply channels: types and lengths here, the rules in the services."""
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     DecimalField,
@@ -9,29 +8,15 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from supplyapp.i18n import lazy as _l
+from supplyapp.web.forms import UploadForm, area, quantity_range, text  # noqa: F401
 
-QUANTITY = [InputRequired(), NumberRange(min=1, max=1_000_000_000)]
+QUANTITY = [InputRequired(), quantity_range(positive=True)]
 PRICE = [InputRequired(), NumberRange(min=0, max=9_999_999_999)]
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def text(label, max_length, required=False):
-    checks = [DataRequired()] if required else [Optional()]
-    return StringField(label, validators=[*checks, Length(max=max_length)], filters=[_strip])
-
-
-def area(label, max_length, required=False):
-    checks = [DataRequired()] if required else [Optional()]
-    return TextAreaField(label, validators=[*checks, Length(max=max_length)], filters=[_strip])
 
 
 class OrderForm(FlaskForm):
@@ -140,8 +125,3 @@ class ConvertForm(FlaskForm):
     supplier = SelectField(_l("Supplier"), validators=[Optional()])
     promised_date = DateField(_l("Expected delivery date"), validators=[Optional()])
     submit = SubmitField(_l("Make it an order or a donation"))
-
-
-class UploadForm(FlaskForm):
-    file = FileField(_l("CSV or Excel file"), validators=[FileRequired()])
-    submit = SubmitField(_l("Import"))

@@ -6,7 +6,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-GEOJSON = Path(__file__).resolve().parents[2] / "data" / "counties.geojson"
+GEOJSON = Path(__file__).resolve().parents[1] / "data" / "counties.geojson"
 MAP_WIDTH = 360
 # Sweden's middle latitude: an equirectangular projection scaled by its cosine keeps the
 # country's proportions well enough for a choropleth.
