@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .highs_handover import silence_highs_banner
 from .plan import Plan
 from .problem import Problem, ProblemError
 
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ProblemError, KeyError, TypeError, ValueError) as err:
         print(f"error: {_describe(err)}", file=sys.stderr)
         return BAD_FILE
-    _silence_highs_banner()
+    silence_highs_banner()
     from .solve import SolveError  # the solver side loads only for a good file
 
     try:
@@ -131,25 +132,6 @@ def _write_json(data: Any, path: Path | None) -> None:
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(text)
     os.replace(temporary, path)
-
-
-def _silence_highs_banner() -> None:
-    """HiGHS prints a banner on stdout when the first model is made; keep stdout for JSON."""
-    import pulp  # noqa: F401  (pulp must load highspy's library first, see pulp/__init__.py)
-
-    try:
-        import highspy
-    except ImportError:
-        return
-    sys.stdout.flush()
-    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
 
 
 if __name__ == "__main__":
