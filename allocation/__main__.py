@@ -14,9 +14,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .compare import compare_plans, compare_policies, comparison_table
 from .highs_handover import silence_highs_banner
 from .plan import Plan
 from .problem import Problem, ProblemError
+from .runner import SolveError
+from .solve import solve
 
 BAD_FILE, SOLVER_FAILED = 2, 1
 
@@ -53,8 +56,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {_describe(err)}", file=sys.stderr)
         return BAD_FILE
     silence_highs_banner()
-    from .solve import SolveError  # the solver side loads only for a good file
-
     try:
         if args.command == "solve":
             return _solve(problem, args)
@@ -81,8 +82,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _solve(problem: Problem, args: argparse.Namespace) -> int:
-    from .solve import solve
-
     progress = Progress(args.quiet)
     plan = solve(problem, solver=args.solver, progress=progress)
     progress.done()
@@ -91,8 +90,6 @@ def _solve(problem: Problem, args: argparse.Namespace) -> int:
 
 
 def _compare(problem: Problem, plans: dict[str, Plan], args: argparse.Namespace) -> int:
-    from .compare import compare_plans, compare_policies, comparison_table
-
     if len(plans) not in (0, 2):
         print("error: compare takes no plan files or exactly two", file=sys.stderr)
         return BAD_FILE

@@ -8,6 +8,7 @@ from typing import Any
 
 from .plan import Plan
 from .problem import Problem
+from .solve import solve
 
 THRESHOLDS = (7, 14)
 
@@ -71,8 +72,6 @@ def compare_policies(
     problem: Problem, solver: str | None = None
 ) -> tuple[dict[str, Plan], dict[str, PlanMeasures]]:
     """Solve the problem by the needs policy and by the population key, and measure both."""
-    from .solve import solve
-
     plans = {
         name: solve(replace(problem, policy=replace(problem.policy, name=name)), solver=solver)
         for name in ("needs", "population")

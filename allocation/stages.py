@@ -7,7 +7,6 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,9 +15,7 @@ from .model import FillData, TransportData, build_fill, build_transport
 from .network import Arc, ItemNetwork, nearest_arcs
 from .plan import Shipment
 from .problem import PRIORITIES, Policy
-
-if TYPE_CHECKING:
-    from .solve import Runner
+from .runner import Runner
 
 EPS = 1e-6
 

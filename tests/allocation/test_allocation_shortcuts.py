@@ -26,7 +26,7 @@ from allocation.network import (
     item_network,
     nearest_arcs,
 )
-from allocation.solve import Runner
+from allocation.runner import Runner
 from allocation.stages import allocate_item
 
 
