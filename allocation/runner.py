@@ -11,6 +11,7 @@ from importlib import metadata
 import pulp
 
 from .highs_handover import LeanHiGHS
+from .problem import SolverName
 
 
 class SolveError(RuntimeError):
@@ -20,7 +21,7 @@ class SolveError(RuntimeError):
 class Runner:
     """Solves PuLP models with one solver, keeping the time spent building and solving."""
 
-    def __init__(self, solver: str = "highs") -> None:
+    def __init__(self, solver: SolverName = "highs") -> None:
         self.solver, self.name, self.version = _make_solver(solver, mip=True)
         self.lp_solver = _make_solver(solver, mip=False)[0]
         self.build_seconds = 0.0
@@ -51,7 +52,7 @@ class Runner:
             raise SolveError(f"{self.name} could not solve {prob.name}: {stats.status.name}")
 
 
-def _make_solver(name: str, mip: bool) -> tuple[pulp.LpSolver, str, str]:
+def _make_solver(name: SolverName, mip: bool) -> tuple[pulp.LpSolver, str, str]:
     if name == "highs":
         # Presolve costs more than it saves on these small, sparse per-item LPs.
         highs = LeanHiGHS(msg=False, mip=mip, presolve="off")

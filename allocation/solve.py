@@ -9,14 +9,16 @@ from dataclasses import replace
 from .explain import explain_item
 from .network import ProblemIndex, item_network
 from .plan import Plan
-from .problem import Line, Organisation, Policy, Problem, policy_to_dict
+from .problem import Line, Organisation, Policy, Problem, SolverName, policy_to_dict
 from .runner import Runner
 from .stages import allocate_item
 
 Progress = Callable[[str], None]
 
 
-def solve(problem: Problem, *, solver: str | None = None, progress: Progress | None = None) -> Plan:
+def solve(
+    problem: Problem, *, solver: SolverName | None = None, progress: Progress | None = None
+) -> Plan:
     """Allocate every item of the problem by its policy and return the explained plan."""
     start = time.perf_counter()
     runner = Runner(solver or problem.policy.solver)
@@ -50,7 +52,7 @@ def what_if(
     use_scale: float = 1.0,
     remove_sources: Iterable[str] = (),
     policy: Policy | None = None,
-    solver: str | None = None,
+    solver: SolverName | None = None,
 ) -> Plan:
     """Solve the same problem with daily use scaled, some sources removed, or another policy."""
     return solve(

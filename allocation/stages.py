@@ -277,11 +277,11 @@ def ship_whole_lots(
         runner.run(model.problem)
         values = model.value_array()
     shipped = np.flatnonzero(np.rint(values) > 0)  # the arcs _record keeps, in order
-    live = model.live
+    arc_of = model.live
     _record(
         net,
         data,
-        {live[k]: v for k, v in zip(shipped.tolist(), values[shipped].tolist(), strict=True)},
+        {arc_of[k]: v for k, v in zip(shipped.tolist(), values[shipped].tolist(), strict=True)},
         out,
     )
 
