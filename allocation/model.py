@@ -180,7 +180,7 @@ def build_transport(data: TransportData) -> TransportModel:
         if low > 0:
             prob.add_row(terms, ">=", low, f"{kind}_low_{n}")
         prob.add_row(terms, "<=", high, f"{kind}_high_{n}")
-    for n, r in enumerate({r for r, _ in by_kind}):
+    for n, r in enumerate(dict.fromkeys(r for r, _ in by_kind)):  # in order, not hash order
         both = [by_kind.get((r, k), []) for k in ("distribution", "redistribution")]
         if (
             all(both)
