@@ -3,7 +3,8 @@
 from .compare import PlanMeasures, compare_plans, compare_policies, measure
 from .plan import ItemResult, Outcome, Plan, Shipment
 from .problem import Item, Line, Organisation, Policy, Problem, ProblemError, Route, Source
-from .solve import SolveError, scenario, solve, what_if
+from .runner import SolveError
+from .solve import scenario, solve, what_if
 
 __all__ = [
     "Item",

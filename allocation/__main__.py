@@ -14,8 +14,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .compare import compare_plans, compare_policies, comparison_table
+from .highs_handover import silence_highs_banner
 from .plan import Plan
 from .problem import Problem, ProblemError
+from .runner import SolveError
+from .solve import solve
 
 BAD_FILE, SOLVER_FAILED = 2, 1
 
@@ -51,9 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ProblemError, KeyError, TypeError, ValueError) as err:
         print(f"error: {_describe(err)}", file=sys.stderr)
         return BAD_FILE
-    _silence_highs_banner()
-    from .solve import SolveError  # the solver side loads only for a good file
-
+    silence_highs_banner()
     try:
         if args.command == "solve":
             return _solve(problem, args)
@@ -80,8 +82,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _solve(problem: Problem, args: argparse.Namespace) -> int:
-    from .solve import solve
-
     progress = Progress(args.quiet)
     plan = solve(problem, solver=args.solver, progress=progress)
     progress.done()
@@ -90,8 +90,6 @@ def _solve(problem: Problem, args: argparse.Namespace) -> int:
 
 
 def _compare(problem: Problem, plans: dict[str, Plan], args: argparse.Namespace) -> int:
-    from .compare import compare_plans, compare_policies, comparison_table
-
     if len(plans) not in (0, 2):
         print("error: compare takes no plan files or exactly two", file=sys.stderr)
         return BAD_FILE
@@ -131,25 +129,6 @@ def _write_json(data: Any, path: Path | None) -> None:
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(text)
     os.replace(temporary, path)
-
-
-def _silence_highs_banner() -> None:
-    """HiGHS prints a banner on stdout when the first model is made; keep stdout for JSON."""
-    import pulp  # noqa: F401  (pulp must load highspy's library first, see pulp/__init__.py)
-
-    try:
-        import highspy
-    except ImportError:
-        return
-    sys.stdout.flush()
-    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,12 @@ from typing import Any
 
 from .network import great_circle_km
 from .plan import Shipment
-from .problem import Line, Problem
+from .problem import Line, Problem, Source
 
 TOLERANCE = 1e-6
+
+Lines = dict[tuple[str, str], Line]  # (organisation, item) -> its line
+Totals = dict[tuple[str, str], int]  # (organisation or source, item) -> units
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,9 @@ def check_shipments(problem: Problem, shipments: Iterable[Shipment]) -> list[Fin
     return findings
 
 
-def _check_quantities(problem, shipments, sources, lines) -> list[Finding]:
+def _check_quantities(
+    problem: Problem, shipments: list[Shipment], sources: dict[str, Source], lines: Lines
+) -> list[Finding]:
     findings = []
     packs = {i.code: i.pack_size for i in problem.items}
     for s in shipments:
@@ -102,7 +107,7 @@ def _check_quantities(problem, shipments, sources, lines) -> list[Finding]:
     return findings
 
 
-def _totals(shipments):
+def _totals(shipments: list[Shipment]) -> tuple[Totals, Totals, Totals]:
     sent: dict[tuple[str, str], int] = defaultdict(int)
     received: dict[tuple[str, str], int] = defaultdict(int)
     given: dict[tuple[str, str], int] = defaultdict(int)
@@ -115,7 +120,7 @@ def _totals(shipments):
     return sent, received, given
 
 
-def _check_sources(problem: Problem, sent) -> list[Finding]:
+def _check_sources(problem: Problem, sent: Totals) -> list[Finding]:
     findings = []
     for source in problem.sources:
         for item in {i for (code, i) in sent if code == source.code}:
@@ -130,13 +135,11 @@ def _check_sources(problem: Problem, sent) -> list[Finding]:
                         {"sent": sent[source.code, item], "stock": stock},
                     )
                 )
-    for item in problem.items:
-        total = sum(q for (_, i), q in sent.items() if i == item.code)
-        free = _national_free(problem, item.code)
+    for code in (i.code for i in problem.items):
+        total = sum(q for (_, i), q in sent.items() if i == code)
+        free = _national_free(problem, code)
         if total > free:
-            findings.append(
-                Finding(1, "reserve_touched", item.code, "", {"sent": total, "free": free})
-            )
+            findings.append(Finding(1, "reserve_touched", code, "", {"sent": total, "free": free}))
     return findings
 
 
@@ -145,7 +148,7 @@ def _national_free(problem: Problem, item: str) -> int:
     return max(0, stock - problem.reserve.get(item, 0))
 
 
-def _check_recipients(lines, received) -> list[Finding]:
+def _check_recipients(lines: Lines, received: Totals) -> list[Finding]:
     findings = []
     for (org, item), quantity in received.items():
         requested = lines[org, item].requested
@@ -158,7 +161,7 @@ def _check_recipients(lines, received) -> list[Finding]:
     return findings
 
 
-def _check_donors(problem: Problem, lines, given) -> list[Finding]:
+def _check_donors(problem: Problem, lines: Lines, given: Totals) -> list[Finding]:
     findings = []
     floor = problem.policy.donor_floor_days
     for (donor, item), quantity in given.items():
@@ -178,7 +181,14 @@ def _days_after(line: Line, change: int) -> float:
     return (line.on_hand + change) / line.daily_use if line.daily_use > 0 else float("inf")
 
 
-def _check_redistribution(problem, shipments, sent, received, given, lines) -> list[Finding]:
+def _check_redistribution(
+    problem: Problem,
+    shipments: list[Shipment],
+    sent: Totals,
+    received: Totals,
+    given: Totals,
+    lines: Lines,
+) -> list[Finding]:
     findings: list[Finding] = []
     floor = problem.policy.donor_floor_days
     packs = {i.code: (i.pack_size if problem.policy.whole_packs else 1) for i in problem.items}

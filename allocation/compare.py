@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from .plan import Plan
-from .problem import Problem
+from .problem import Problem, SolverName
+from .solve import solve
 
 THRESHOLDS = (7, 14)
 
@@ -68,11 +69,9 @@ def compare_plans(problem: Problem, plans: dict[str, Plan]) -> dict[str, PlanMea
 
 
 def compare_policies(
-    problem: Problem, solver: str | None = None
+    problem: Problem, solver: SolverName | None = None
 ) -> tuple[dict[str, Plan], dict[str, PlanMeasures]]:
     """Solve the problem by the needs policy and by the population key, and measure both."""
-    from .solve import solve
-
     plans = {
         name: solve(replace(problem, policy=replace(problem.policy, name=name)), solver=solver)
         for name in ("needs", "population")

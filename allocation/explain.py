@@ -35,7 +35,7 @@ def explain_item(
     """Outcomes with reasons for one item, and the item's summary."""
     binding = binding_group(alloc)
     reached = {r for _, r, _ in net.arcs}
-    groups = {}  # the index of each class's group with known use
+    groups: dict[str, int] = {}  # the index of each class's group with known use
     for i, g in enumerate(alloc.groups):
         if g.by_days:
             groups.setdefault(g.label, i)

@@ -160,7 +160,9 @@ def _source_arcs(
     source_caps: Mapping[str, int],
     index: ProblemIndex,
 ) -> list[Arc]:
-    live = {code for code, cap in source_caps.items() if cap > 0}
+    # In the problem's order (a set's order would change with the hash seed, and so would
+    # the order of the plan's shipments).
+    live = dict.fromkeys(code for code, cap in source_caps.items() if cap > 0)
     if problem.routes is None:
         rows = [(s, index.from_source(s)) for s in live]
         return [(s, r, row[r]) for r in requesters for s, row in rows]

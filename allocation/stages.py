@@ -7,7 +7,6 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,9 +15,7 @@ from .model import FillData, TransportData, build_fill, build_transport
 from .network import Arc, ItemNetwork, nearest_arcs
 from .plan import Shipment
 from .problem import PRIORITIES, Policy
-
-if TYPE_CHECKING:
-    from .solve import Runner
+from .runner import Runner
 
 EPS = 1e-6
 
@@ -280,11 +277,11 @@ def ship_whole_lots(
         runner.run(model.problem)
         values = model.value_array()
     shipped = np.flatnonzero(np.rint(values) > 0)  # the arcs _record keeps, in order
-    live = model.live
+    arc_of = model.live
     _record(
         net,
         data,
-        {live[k]: v for k, v in zip(shipped.tolist(), values[shipped].tolist(), strict=True)},
+        {arc_of[k]: v for k, v in zip(shipped.tolist(), values[shipped].tolist(), strict=True)},
         out,
     )
 

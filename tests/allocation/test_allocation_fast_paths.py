@@ -3,7 +3,6 @@ solving (each recipient from its nearest supplier) and the lean PuLP-HiGHS hand-
 
 from __future__ import annotations
 
-import importlib
 import random
 from typing import Any
 
@@ -12,10 +11,9 @@ import pytest
 from allocation_rules import check_rule_1
 
 from allocation import Plan, Problem, solve, stages
+from allocation import runner as runner_module
 from allocation.model import TransportData, build_transport
-from allocation.solve import Runner
-
-solve_module = importlib.import_module("allocation.solve")  # the module, not solve()
+from allocation.runner import Runner
 
 
 def random_problem(
@@ -153,7 +151,7 @@ def test_nearest_transport_declines_when_a_nearest_supplier_runs_short() -> None
 def test_lean_highs_gives_pulps_highs_plan(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
     problem = random_problem(seed, routes=seed % 2 == 1, pack=10)
     lean = solve(problem).to_dict()
-    monkeypatch.setattr(solve_module, "LeanHiGHS", pulp.HiGHS)
+    monkeypatch.setattr(runner_module, "LeanHiGHS", pulp.HiGHS)
     plain = solve(problem).to_dict()
     for key in ("seconds", "build_seconds", "solve_seconds"):
         lean.pop(key)

@@ -5,7 +5,6 @@ bands, and the great-circle distances with each place's trigonometry worked out 
 
 from __future__ import annotations
 
-import importlib
 import math
 import random
 from collections.abc import Sequence
@@ -14,10 +13,11 @@ import pulp
 import pytest
 from test_allocation_fast_paths import random_problem
 
-from allocation import Problem, solve
+from allocation import Problem, highs_handover, solve
 from allocation.explain import _rise, _rises, binding_group
+from allocation.highs_handover import MatrixProblem
 from allocation.levels import Ramp, cut_bands, level_for, levels_for
-from allocation.model import MatrixProblem, TransportData, build_transport
+from allocation.model import TransportData, build_transport
 from allocation.network import (
     ProblemIndex,
     _great_circle_from,
@@ -26,10 +26,8 @@ from allocation.network import (
     item_network,
     nearest_arcs,
 )
-from allocation.solve import Runner
+from allocation.runner import Runner
 from allocation.stages import allocate_item
-
-solve_module = importlib.import_module("allocation.solve")  # the module, not solve()
 
 
 def plan_dict(problem: Problem) -> dict:
@@ -62,7 +60,7 @@ def test_recorded_hand_over_gives_the_read_back_plan(
     fast = plan_dict(problem)
     # Without the record LeanHiGHS reads every row back from PuLP's model, and the stages
     # read every value variable by variable (no column values are kept).
-    monkeypatch.setattr(solve_module, "_recorded", lambda lp, model: None)
+    monkeypatch.setattr(highs_handover, "_recorded", lambda lp, model: None)
     assert plan_dict(problem) == fast
 
 
@@ -132,7 +130,7 @@ def test_a_model_changed_after_building_is_read_back() -> None:
     model = build_transport(data)
     var = next(iter(model.lots.values()))
     model.problem.addConstraint(var <= 2, "changed")  # a row the record does not hold
-    assert solve_module._recorded(model.problem, model.problem.toRustModel()) is None
+    assert highs_handover._recorded(model.problem, model.problem.toRustModel()) is None
     Runner("highs").run(model.problem)
     assert model.value_array().tolist() == [2.0]
 
@@ -150,7 +148,7 @@ def test_a_new_objective_is_read_back() -> None:
     model = build_transport(data)
     var = next(iter(model.lots.values()))
     model.problem.setObjective(-3 * var)  # as many terms as the recorded one
-    assert solve_module._recorded(model.problem, model.problem.toRustModel()) is None
+    assert highs_handover._recorded(model.problem, model.problem.toRustModel()) is None
     Runner("highs").run(model.problem)
     assert model.value_array().tolist() == [4.0]
     model.problem.objective = 5 * var
