@@ -1,7 +1,7 @@
 """Engine settings per database: SQLite gets foreign keys, WAL and a busy timeout."""
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from supplyapp.extensions import db
@@ -25,3 +25,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def is_sqlite(engine: Engine | None = None) -> bool:
     return (engine or db.engine).dialect.name == "sqlite"
+
+
+def ping() -> None:
+    """One round trip to the database; raises if it cannot be reached (the health check)."""
+    db.session.execute(text("SELECT 1"))

@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from supplyapp import database
 from supplyapp.web.notifications import notifications
 
 bp = Blueprint("main", __name__)
@@ -21,9 +22,5 @@ def home():
 @bp.get("/health")
 def health():
     """For load balancers and the gunicorn test: the app answers and reaches its database."""
-    from sqlalchemy import text
-
-    from supplyapp.extensions import db
-
-    db.session.execute(text("SELECT 1"))
+    database.ping()
     return {"status": "ok"}
