@@ -17,7 +17,7 @@ import json
 import statistics
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from benchmarks.common import bench_app  # noqa: E402
-from supplyapp import audit  # noqa: E402
+from supplyapp import audit, clock  # noqa: E402
 from supplyapp.extensions import db  # noqa: E402
 from supplyapp.models.demand import LatestReportLine, ShortageRequest  # noqa: E402
 from supplyapp.models.planning import AllocationPlan, PlanLine  # noqa: E402
@@ -58,7 +58,7 @@ def _low_requests(today: date) -> int:
                     "met_quantity": 0,
                     "source": "API",
                     "created_by": "bench",
-                    "created_at": datetime.now(UTC),
+                    "created_at": clock.utcnow(),
                 }
             )
     db.session.execute(insert(ShortageRequest), rows)
@@ -84,7 +84,7 @@ def main() -> None:
         db.drop_all()
         db.create_all()
         started = time.perf_counter()
-        counts = load(date.today())
+        counts = load(clock.today())
         print(f"BENCH round_load_s {time.perf_counter() - started:.1f} s")
         print(f"BENCH round_open_requests {counts['requests']} requests")
     client = app.test_client()

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import Date, String, case, func, literal, select, true, type_coerce, union_all
 from sqlalchemy.orm import contains_eager
 
+from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.models import County, Item, Organisation
 from supplyapp.models.demand import (
@@ -118,7 +119,7 @@ def latest_rows(
             )
         )
     organisations = _organisations()
-    today, stale_after = today or date.today(), stale_days()
+    today, stale_after = today or clock.today(), stale_days()
     rows = []
     for org_id, item_id, stock, use, as_of, source in _rows(query):
         code = item_codes.get(item_id)
@@ -274,7 +275,7 @@ def trend(item_code: str, today: date | None = None, weeks: int = 8) -> list[dic
     One index seek per organisation and week picks that report, so a year of daily reports
     costs no more than a month of them.
     """
-    today = today or date.today()
+    today = today or clock.today()
     item_id = db.session.scalar(select(Item.id).where(Item.code == item_code))
     ends = [today - timedelta(days=7 * back) for back in range(weeks)]
     week_table = union_all(

@@ -11,9 +11,9 @@ from flask import Blueprint, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from supplyapp import audit
+from supplyapp.clock import utcnow
 from supplyapp.extensions import csrf, db
 from supplyapp.models import Organisation, Role
-from supplyapp.models.base import utcnow
 from supplyapp.services import tokens
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound, known_id
 

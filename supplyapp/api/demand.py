@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import abort, g, jsonify, request
 
-from supplyapp import queries_demand
+from supplyapp import clock, queries_demand
 from supplyapp.api import INVALID_INPUT, NOT_FOUND, SCHEMAS, endpoint, json_body, path_id
 from supplyapp.models import Role
 from supplyapp.models.demand import ReportSource, RequestStatus, ShortageRequest
@@ -504,7 +504,7 @@ def get_situation():
     latest = queries_demand.latest_rows()
     summary = queries_demand.item_summary(latest, queries_demand.national_stock())
     return jsonify(
-        as_of=date.today().isoformat(),
+        as_of=clock.today().isoformat(),
         stale_after_days=queries_demand.stale_days(),
         items=[
             {

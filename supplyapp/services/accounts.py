@@ -9,10 +9,10 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from supplyapp import audit
+from supplyapp.clock import utcnow
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import LoginFailure, Organisation, Role, User
-from supplyapp.models.base import utcnow
 from supplyapp.models.users import ORGANISATION_KINDS_BY_ROLE
 from supplyapp.services.errors import InvalidInput, LoginRefused, LoginThrottled, NotFound
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import Organisation, OrganisationKind
@@ -92,7 +93,7 @@ def record_sharing(
     if item is None:
         errors["item"] = _("Unknown item code %(code)s.", code=str(item_code))
     quantity = check_quantity(quantity, "quantity", errors, positive=True)
-    shared_on = check_as_of(shared_on, today or date.today(), errors, "shared_on")
+    shared_on = check_as_of(shared_on, today or clock.today(), errors, "shared_on")
     request = _sharing_request(request_id, receiver, item, errors)
     given = latest_line(giver.id, item.id) if giver and item else None
     if giver and item and quantity and (given is None or given.stock_on_hand < quantity):

@@ -12,11 +12,11 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from supplyapp import audit
+from supplyapp import audit, clock
+from supplyapp.clock import utcnow
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import Item, Supplier
-from supplyapp.models.base import utcnow
 from supplyapp.models.catalog import SupplierKind
 from supplyapp.models.procurement import (
     CallOff,
@@ -115,7 +115,7 @@ def supplier(code: str, field: str = "supplier", kinds: tuple | None = None) -> 
 
 def next_code(model, prefix: str) -> str:
     """The next free code such as PO-2026-0007 (year and a running number)."""
-    stem = f"{prefix}-{date.today().year}-"
+    stem = f"{prefix}-{clock.today().year}-"
     last = db.session.scalar(select(func.max(model.code)).where(model.code.like(stem + "%")))
     number = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
     return f"{stem}{number:04d}"
@@ -233,7 +233,7 @@ def set_order_status(order_code: str, status: str, reason: str | None = None) ->
         raise InvalidInput({"reason": _("Say why the order is cancelled.")})
     order.status = new
     if new == OrderStatus.PLACED:
-        order.placed_on = date.today()
+        order.placed_on = clock.today()
     with audit.audit_reason((reason or "").strip() or None):
         _commit()
     return order
@@ -298,7 +298,7 @@ def call_off(share_id: int, quantity: int, expected_date: date | None = None) ->
     if quantity > left:
         db.session.rollback()
         raise InvalidInput({"quantity": _("Only %(left)s are left of Sweden's share.", left=left)})
-    if date.today() > share.contract.valid_to:
+    if clock.today() > share.contract.valid_to:
         db.session.rollback()
         raise InvalidInput({"quantity": _("The framework contract has ended.")})
     share.called_off_quantity += quantity

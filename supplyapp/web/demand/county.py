@@ -1,13 +1,13 @@
 """County coordination (§ 3 a): the county board's view, sharings and combined requests."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from supplyapp import queries_demand
+from supplyapp import clock, queries_demand
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import County, Organisation, OrganisationKind, Role
@@ -68,15 +68,12 @@ def _render(county, board, sharing_form=None, forward_form=None, status=200):
     requests = queries_demand.request_list(
         Organisation.county_code == county.code, status="open", limit=500
     )
-    now = datetime.now(UTC)
+    now = clock.utcnow()
     overdue = {
         r.id
         for r in requests
         if r.created_at
-        and (
-            now - r.created_at.replace(tzinfo=r.created_at.tzinfo or UTC)
-            > timedelta(hours=demand_county.ESCALATE_AFTER_HOURS)
-        )
+        and (now - clock.utc(r.created_at) > timedelta(hours=demand_county.ESCALATE_AFTER_HOURS))
     }
     return render_template(
         "demand/county_overview.html",

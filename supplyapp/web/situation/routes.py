@@ -1,11 +1,9 @@
 """The national situation picture (lägesbild): per item, per region, on a map, in Excel."""
 
-from datetime import date
-
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from supplyapp import exports, queries_demand
+from supplyapp import clock, exports, queries_demand
 from supplyapp.extensions import db
 from supplyapp.models import County, Role
 from supplyapp.permissions import NATIONAL_ROLES, roles_required
@@ -61,7 +59,7 @@ def situation_picture():
         trend=charts.trend_lines(points),
         trend_points=points,
         stale_days=queries_demand.stale_days(),
-        today=date.today(),
+        today=clock.today(),
     )
 
 
