@@ -435,7 +435,7 @@ def requests_frame(requests: list[ShortageRequest]) -> pd.DataFrame:
                 "justification": r.justification,
                 "decline_reason": r.decline_reason,
                 "forwarded_in": r.forwarded_in_id,
-                "created_at": r.created_at.replace(tzinfo=None) if r.created_at else None,
+                "created_at": r.created_at,
                 "created_by": r.created_by,
             }
             for r in requests

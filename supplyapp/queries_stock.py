@@ -381,10 +381,7 @@ def movements_frame(lot_id: int | None = None, limit: int = 500) -> pd.DataFrame
         ],
     )
     frame["kind"] = frame["kind"].map(lambda k: getattr(k, "value", k))
-    # Swedish local time without a zone: Excel cannot store zones, and people read local time.
-    frame["at"] = (
-        pd.to_datetime(frame["at"], utc=True).dt.tz_convert("Europe/Stockholm").dt.tz_localize(None)
-    )
+    frame["at"] = pd.to_datetime(frame["at"], utc=True)  # pages and downloads show local time
     return frame
 
 

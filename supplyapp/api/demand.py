@@ -403,14 +403,14 @@ def _request_json(r: ShortageRequest) -> dict:
         "stock_at_request": r.stock_at_request,
         "daily_use_at_request": r.daily_use_at_request,
         "forwarded_in": r.forwarded_in_id,
-        "created_at": r.created_at.isoformat(),
+        "created_at": clock.utc(r.created_at).isoformat(),
         "history": [
             {
                 "from_status": h.from_status.value if h.from_status else None,
                 "to_status": h.to_status.value,
                 "reason": h.reason,
                 "changed_by": h.changed_by,
-                "changed_at": h.changed_at.isoformat(),
+                "changed_at": clock.utc(h.changed_at).isoformat(),
             }
             for h in r.history
         ],
