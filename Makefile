@@ -7,6 +7,12 @@ export FLASK_APP := wsgi.py
 export UV_PYTHON_DOWNLOADS := never
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The tests run with the clock stopped (tests/conftest.py), Swedish time, on both sides of
+# midnight: SQLite at a summer 23:59:59 (CEST, 21:59:59 UTC), PostgreSQL at 00:00:01 on New
+# Year's Day (CET: 23:00:01 UTC on 31 December, so UTC's day, month and year are the old ones).
+# Both are months from a change of summer time.
+TEST_NOW_SQLITE ?= 2026-06-30T23:59:59
+TEST_NOW_POSTGRES ?= 2027-01-01T00:00:01
 
 .PHONY: install translations demo test test-sqlite test-postgres system-deps bench lint serve
 
@@ -43,12 +49,12 @@ test: install system-deps
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite:
-	@echo "== tests on SQLite =="
-	env -u DATABASE_URL $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+	@echo "== tests on SQLite, the clock at $(TEST_NOW_SQLITE) Swedish time =="
+	env -u DATABASE_URL SUPPLYAPP_TEST_NOW=$(TEST_NOW_SQLITE) $(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 test-postgres:
-	@echo "== tests on PostgreSQL =="
-	scripts/with-postgres.sh $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+	@echo "== tests on PostgreSQL, the clock at $(TEST_NOW_POSTGRES) Swedish time =="
+	SUPPLYAPP_TEST_NOW=$(TEST_NOW_POSTGRES) scripts/with-postgres.sh $(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 # bench_db_*.py run on SQLite and on PostgreSQL; the other benchmarks need no database.
 bench: install

@@ -21,7 +21,7 @@ LINES = 200  # order lines the deliveries are received against
 def main() -> None:
     from sqlalchemy import func, select
 
-    from supplyapp import audit, create_app
+    from supplyapp import audit, clock, create_app
     from supplyapp.config import TestConfig
     from supplyapp.demo import reference_data as seed
     from supplyapp.extensions import db
@@ -56,7 +56,7 @@ def main() -> None:
                 procurement.set_order_status(order.code, "placed")
                 orders.append(order)
             targets = [(o.code, line.item.code) for o in orders for line in o.lines]
-            data = _file(targets)
+            data = _file(targets, clock.today())
             started = time.perf_counter()
             result = import_deliveries(data, "bench.csv")
             elapsed = time.perf_counter() - started
@@ -72,10 +72,9 @@ def main() -> None:
         print(f"BENCH import_deliveries_stage_{stage}_s {seconds:.2f} s")
 
 
-def _file(targets: list[tuple[str, str]]) -> bytes:
+def _file(targets: list[tuple[str, str]], today: date) -> bytes:
     """A CSV of ROWS deliveries spread over the warehouses and the order lines."""
     warehouses = ["NL-ARN", "NL-GBG", "NL-JKP", "NL-SDL", "NL-LLA"]
-    today = date.today()
     expiry = (today + timedelta(days=900)).isoformat()
     received = today.isoformat()
     lines = ["warehouse;source;item;quantity;lot_number;expiry_date;received_on"]

@@ -17,7 +17,7 @@ import json
 import statistics
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -25,7 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from benchmarks.common import bench_app  # noqa: E402
-from supplyapp import audit  # noqa: E402
+from supplyapp import (
+    audit,  # noqa: E402
+    clock,  # noqa: E402
+)
 from supplyapp.demo import reference_data as seed  # noqa: E402
 from supplyapp.demo.demand import load_demo_demand  # noqa: E402
 from supplyapp.demo.supply import load_demo_supply  # noqa: E402
@@ -59,7 +62,7 @@ def _low_requests(today: date) -> int:
                     "met_quantity": 0,
                     "source": "API",
                     "created_by": "bench",
-                    "created_at": datetime.now(UTC),
+                    "created_at": clock.utcnow(),
                 }
             )
     db.session.execute(insert(ShortageRequest), rows)
@@ -85,7 +88,7 @@ def main() -> None:
         db.drop_all()
         db.create_all()
         started = time.perf_counter()
-        counts = load(date.today())
+        counts = load(clock.today())
         print(f"BENCH round_load_s {time.perf_counter() - started:.1f} s")
         print(f"BENCH round_open_requests {counts['requests']} requests")
     client = app.test_client()

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert, select, text  # noqa: E402
 
 from benchmarks.common import bench_app  # noqa: E402
+from supplyapp import clock  # noqa: E402
 from supplyapp.demo import reference_data as seed  # noqa: E402
 from supplyapp.extensions import db  # noqa: E402
 from supplyapp.models import Item, Organisation  # noqa: E402
@@ -194,7 +195,7 @@ def _requests(organisations, items, today) -> None:
                 "met_quantity": 0,
                 "source": "api",
                 "created_by": "bench",
-                "created_at": datetime.now(UTC),
+                "created_at": clock.utcnow(),
             }
             for _ in range(600)
         ],
@@ -207,7 +208,7 @@ def main() -> None:
         db.drop_all()
         db.create_all()
         started = time.perf_counter()
-        lines = load(date.today())
+        lines = load(clock.today())
         load_seconds = time.perf_counter() - started
         accounts.create_user("bench.officer", "Bench Officer", "officer", "bench-password-1")
         print(f"BENCH situation_report_lines {lines} lines")

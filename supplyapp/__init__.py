@@ -6,7 +6,7 @@ from flask import Flask, g, request, session
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from supplyapp import audit
+from supplyapp import audit, clock
 from supplyapp.config import Config, config_from_environment
 from supplyapp.extensions import babel, csrf, db, login_manager, migrate
 from supplyapp.services.errors import MAX_ID
@@ -35,6 +35,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides)
     config.finish(app)
+    clock.init_app(app)
 
     _init_extensions(app)
     app.url_map.converters["int"] = RecordIdConverter

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
+from supplyapp.clock import utcnow
 from supplyapp.models.audit import AuditEvent
-from supplyapp.models.base import utcnow
 
 NOT_AUDITED = {"audit_events", "login_failures"}
 REDACTED = {"password_hash", "token_hash"}

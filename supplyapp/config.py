@@ -1,7 +1,8 @@
 """Configuration from the environment.
 
 Pick a config with SUPPLYAPP_CONFIG (development, production, test); the database comes from
-DATABASE_URL (SQLite in the instance folder when unset), the secret from SECRET_KEY.
+DATABASE_URL (SQLite in the instance folder when unset), the secret from SECRET_KEY, the zone of
+the app's day and times from TIMEZONE (Europe/Stockholm when unset).
 """
 
 import os
@@ -11,6 +12,7 @@ from pathlib import Path
 from flask import current_app
 
 MIN_SECRET_LENGTH = 32
+DEFAULT_TIMEZONE = "Europe/Stockholm"
 
 
 class ConfigError(RuntimeError):
@@ -39,7 +41,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = 12 * 3600  # one working day
     BABEL_DEFAULT_LOCALE = "sv"
-    BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+    # The zone of "today" and of every time shown (supplyapp/clock.py); Babel follows it.
+    TIMEZONE = os.environ.get("TIMEZONE") or DEFAULT_TIMEZONE
     LANGUAGES = ("sv", "en")
     # Sign-in throttling: this many failures within the window lock the name (or the address).
     LOGIN_MAX_FAILURES = 5

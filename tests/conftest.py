@@ -1,12 +1,15 @@
-"""Shared fixtures: an app on SQLite (default) or PostgreSQL (DATABASE_URL), users per role."""
+"""Shared fixtures: an app on SQLite (default) or PostgreSQL (DATABASE_URL), users per role,
+and the clock frozen in every test."""
 
 import os
 import shutil
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from sqlalchemy import delete
 
-from supplyapp import create_app
+from supplyapp import clock, create_app
 from supplyapp.config import TestConfig
 from supplyapp.demo import reference_data
 from supplyapp.extensions import db
@@ -26,6 +29,42 @@ USERS = {
     "region": ("requester", "01"),
     "county": ("county", "LST-03"),
 }
+
+
+# Every test runs with the clock stopped at one instant: SUPPLYAPP_TEST_NOW, a time in the app's
+# zone (Swedish time) such as 2026-11-30T23:59:59 (or with an offset), else an ordinary
+# weekday morning. `make test-sqlite` runs at 23:59:59 and `make test-postgres` at 00:00:01.
+DEFAULT_TEST_NOW = "2026-11-25T10:00:00"
+
+
+def frozen_instant() -> datetime:
+    """The instant the tests run at, in UTC."""
+    text = os.environ.get("SUPPLYAPP_TEST_NOW") or DEFAULT_TEST_NOW
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise pytest.UsageError(
+            f"SUPPLYAPP_TEST_NOW must be a time such as {DEFAULT_TEST_NOW}, not {text!r}"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=clock.zone())
+    return moment.astimezone(UTC)
+
+
+def frozen_at(moment: datetime):
+    """The clock stopped at this instant. Given in UTC, time-machine also sets the process's
+    zone to UTC, as on a server: a date taken from the system clock instead of the app's
+    would be UTC's day, and show before 01:00 (02:00 in summer) Swedish time."""
+    return time_machine.travel(moment.astimezone(UTC), tick=False)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """Stopped, not ticking: two reads in a test give the same time. time-machine leaves
+    time.monotonic and time.perf_counter alone, so timeouts and waits (werkzeug's live server,
+    Playwright, the gunicorn test) still run."""
+    with frozen_at(frozen_instant()) as traveller:
+        yield traveller
 
 
 def need_tool(path: str, what: str) -> None:

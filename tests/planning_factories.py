@@ -1,17 +1,20 @@
 """Building blocks for the allocation round tests: stock, reports, requests, a run plan."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from supplyapp import clock
 from supplyapp.models.demand import ReportSource
 from supplyapp.services import demand, demand_requests, planning
 from tests.supply_factories import approved_lot
 
-TODAY = date.today()
-
 
 def reported(code, item="ffp2", stock=100, use=20, as_of=None):
     demand.submit_report(
-        code, as_of or TODAY, [demand.LineInput(item, stock, use)], ReportSource.FORM, "tester"
+        code,
+        as_of or clock.today(),
+        [demand.LineInput(item, stock, use)],
+        ReportSource.FORM,
+        "tester",
     )
 
 
@@ -20,7 +23,7 @@ def filed(code, item="ffp2", quantity=400, priority="critical"):
         code,
         item,
         quantity,
-        TODAY + timedelta(days=3),
+        clock.today() + timedelta(days=3),
         priority,
         "Our stock runs out on Friday.",
         "tester",

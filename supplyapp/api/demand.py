@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import abort, g, jsonify, request
 
-from supplyapp import validation
+from supplyapp import clock, validation
 from supplyapp.api import INVALID_INPUT, NOT_FOUND, SCHEMAS, endpoint, json_body, path_id
 from supplyapp.models import Role
 from supplyapp.models.demand import ReportSource, RequestStatus, ShortageRequest
@@ -404,14 +404,14 @@ def _request_json(r: ShortageRequest) -> dict:
         "stock_at_request": r.stock_at_request,
         "daily_use_at_request": r.daily_use_at_request,
         "forwarded_in": r.forwarded_in_id,
-        "created_at": r.created_at.isoformat(),
+        "created_at": clock.utc(r.created_at).isoformat(),
         "history": [
             {
                 "from_status": h.from_status.value if h.from_status else None,
                 "to_status": h.to_status.value,
                 "reason": h.reason,
                 "changed_by": h.changed_by,
-                "changed_at": h.changed_at.isoformat(),
+                "changed_at": clock.utc(h.changed_at).isoformat(),
             }
             for h in r.history
         ],
@@ -505,7 +505,7 @@ def get_situation():
     latest = demand_queries.latest_rows()
     summary = demand_queries.item_summary(latest, demand_queries.national_stock())
     return jsonify(
-        as_of=date.today().isoformat(),
+        as_of=clock.today().isoformat(),
         stale_after_days=demand_queries.stale_days(),
         items=[
             {

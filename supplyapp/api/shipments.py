@@ -4,6 +4,7 @@ its county's); national users see all."""
 
 from flask import abort, g, jsonify, request
 
+from supplyapp import clock
 from supplyapp.api import INVALID_INPUT, NOT_FOUND, SCHEMAS, endpoint, path_id
 from supplyapp.models.planning import LineKind, Shipment, ShipmentStatus
 from supplyapp.permissions import can_see_organisation
@@ -66,7 +67,7 @@ ID_PARAMETER = {
 
 
 def _when(value) -> str | None:
-    return value.isoformat() if value else None
+    return clock.utc(value).isoformat() if value else None
 
 
 def shipment_json(s: Shipment) -> dict:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
-from supplyapp import audit
+from supplyapp import audit, clock
 from supplyapp.extensions import db
 from supplyapp.models import Item, Organisation
 from supplyapp.models.demand import (
@@ -102,7 +102,7 @@ def load_demo_demand(today: date | None = None, seed: int = 2020) -> int:
     """Reports for every reporting organisation and a few requests; idempotent."""
     if db.session.scalar(select(func.count()).select_from(SituationReport)):
         return 0
-    today = today or date.today()
+    today = today or clock.today()
     rng = random.Random(seed)
     items = db.session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code)).all()
     organisations = db.session.scalars(
@@ -231,7 +231,7 @@ def _insert_requests(organisations, items, latest, rng, today) -> int:
             ),
             source=ReportSource.FORM,
             created_by=DEMO_USERS.get(org.code, f"system:{org.code}"),
-            created_at=datetime.now(UTC) - timedelta(hours=rng.randint(2, 90)),
+            created_at=clock.utcnow() - timedelta(hours=rng.randint(2, 90)),
         )
         request.history.append(
             RequestStatusChange(to_status=RequestStatus.SUBMITTED, changed_by=request.created_by)

@@ -6,11 +6,11 @@ Everything goes through the services, so the demo's ledger is a real one (`flask
 """
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from supplyapp import audit
+from supplyapp import audit, clock
 from supplyapp.extensions import db
 from supplyapp.models.procurement import PurchaseOrder
 from supplyapp.queries.stock import week_start as week_start_monday
@@ -47,7 +47,7 @@ PRICES = {
 
 
 def _receive(kind, source_id, warehouse, quantity, lot, days_ago, expiry_days=None, reason=None):
-    today = date.today()
+    today = clock.today()
     return stock.receive(
         stock.Receipt(
             source_kind=kind,
@@ -64,7 +64,7 @@ def _receive(kind, source_id, warehouse, quantity, lot, days_ago, expiry_days=No
 
 
 def _placed(supplier, lines, promised_days, status="placed"):
-    today = date.today()
+    today = clock.today()
     order = procurement.create_order(
         supplier,
         "SEK",
@@ -153,7 +153,7 @@ def _orders_in_every_state() -> None:
 
 
 def _eu() -> None:
-    today = date.today()
+    today = clock.today()
     contract = procurement.create_framework_contract(
         "EU-JPA-PPE-2020",
         "Joint procurement of personal protective equipment, lot 1",
@@ -174,7 +174,7 @@ def _eu() -> None:
 
 
 def _domestic() -> None:
-    today = date.today()
+    today = clock.today()
     start = week_start_monday(today) - timedelta(weeks=5)
     contract = procurement.create_domestic_contract(
         "PRD-001", "ffp2", 50_000, start, start + timedelta(weeks=16, days=6), "3.80"
@@ -240,7 +240,7 @@ def _offers() -> None:
             "Certificate not issued by the named notified body; price far above market",
         )
         procurement.approve_offer(gift.code)
-        procurement.convert_offer(gift.code, "GAVA-001", date.today() + timedelta(days=4))
+        procurement.convert_offer(gift.code, "GAVA-001", clock.today() + timedelta(days=4))
 
 
 def load_demo_supply() -> int:

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from supplyapp.clock import utcnow
 from supplyapp.extensions import db
-from supplyapp.models.base import utcnow
 
 
 class AuditEvent(db.Model):

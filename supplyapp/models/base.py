@@ -1,13 +1,11 @@
 """Column helpers shared by the models."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import DateTime
 from sqlalchemy.orm import Mapped, mapped_column
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from supplyapp.clock import utcnow
 
 
 def created_at_column() -> Mapped[datetime]:

@@ -22,8 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from supplyapp.clock import utcnow
 from supplyapp.extensions import db
-from supplyapp.models.base import created_at_column, utcnow
+from supplyapp.models.base import created_at_column
 from supplyapp.models.catalog import Item, Supplier
 from supplyapp.models.places import Warehouse
 

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Date, String, case, func, literal, select, true, type_coerce, union_all
 from sqlalchemy.orm import contains_eager
 
-from supplyapp import measures
+from supplyapp import clock, measures
 from supplyapp.config import setting
 from supplyapp.extensions import db
 from supplyapp.models import County, Item, Organisation
@@ -116,7 +116,7 @@ def latest_rows(
             )
         )
     organisations = _organisations()
-    today, stale_after = today or date.today(), stale_days()
+    today, stale_after = today or clock.today(), stale_days()
     rows = []
     for org_id, item_id, stock, use, as_of, source in _rows(query):
         code = item_codes.get(item_id)
@@ -272,7 +272,7 @@ def trend(item_code: str, today: date | None = None, weeks: int = 8) -> list[dic
     One index seek per organisation and week picks that report, so a year of daily reports
     costs no more than a month of them.
     """
-    today = today or date.today()
+    today = today or clock.today()
     item_id = db.session.scalar(select(Item.id).where(Item.code == item_code))
     ends = [today - timedelta(days=7 * back) for back in range(weeks)]
     week_table = union_all(
@@ -432,7 +432,7 @@ def requests_frame(requests: list[ShortageRequest]) -> pd.DataFrame:
                 "justification": r.justification,
                 "decline_reason": r.decline_reason,
                 "forwarded_in": r.forwarded_in_id,
-                "created_at": r.created_at.replace(tzinfo=None) if r.created_at else None,
+                "created_at": r.created_at,
                 "created_by": r.created_by,
             }
             for r in requests

@@ -14,7 +14,7 @@ from functools import cached_property
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from supplyapp import measures
+from supplyapp import clock, measures
 from supplyapp.extensions import db
 from supplyapp.models import County, Item, Organisation, User
 from supplyapp.models.demand import PRIORITY_RANK
@@ -233,8 +233,7 @@ class PlanView:
         oldest = row["oldest_request"]
         if oldest is None:
             return None
-        proposed = self.plan.proposed_at.replace(tzinfo=None)
-        return max(0, (proposed - oldest.replace(tzinfo=None)).days)
+        return max(0, (clock.utc(self.plan.proposed_at) - clock.utc(oldest)).days)
 
     # -- where the material goes --------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import case, func, select
 
+from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.models import Item, Supplier, Warehouse
 from supplyapp.models.procurement import (
@@ -84,7 +85,7 @@ class AvailableLot:
 
 def available_lots(item_code: str, today: date | None = None) -> list[AvailableLot]:
     """Approved, unexpired, unreserved stock of one item by lot: first expiry first."""
-    today = today or date.today()
+    today = today or clock.today()
     query = (
         select(
             Lot.id,
@@ -114,7 +115,7 @@ def available_lots(item_code: str, today: date | None = None) -> list[AvailableL
 
 def pipeline_entries(today: date | None = None) -> list[dict]:
     """Every quantity still to come: item, week (Monday; None when undated), channel, source."""
-    today = today or date.today()
+    today = today or clock.today()
     entries = []
     orders = db.session.execute(
         select(
@@ -268,7 +269,7 @@ def lots_frame(
     include_empty: bool = False,
 ) -> pd.DataFrame:
     """One row per lot with stock: warehouse, item, lot number, expiry, the three balances."""
-    today = today or date.today()
+    today = today or clock.today()
     query = (
         select(
             Lot.id.label("lot_id"),
@@ -380,10 +381,7 @@ def movements_frame(lot_id: int | None = None, limit: int = 500) -> pd.DataFrame
         ],
     )
     frame["kind"] = frame["kind"].map(lambda k: getattr(k, "value", k))
-    # Swedish local time without a zone: Excel cannot store zones, and people read local time.
-    frame["at"] = (
-        pd.to_datetime(frame["at"], utc=True).dt.tz_convert("Europe/Stockholm").dt.tz_localize(None)
-    )
+    frame["at"] = pd.to_datetime(frame["at"], utc=True)  # pages and downloads show local time
     return frame
 
 
@@ -493,7 +491,7 @@ def supplier_performance(supplier_id: int | None = None) -> pd.DataFrame:
 def contract_schedule(contract: DomesticContract, today: date | None = None) -> list[dict]:
     """Week by week: committed, delivered, shortfall; a past week short of its commitment is
     flagged."""
-    today = today or date.today()
+    today = today or clock.today()
     delivered: dict[date, int] = defaultdict(int)
     for received_on, quantity in db.session.execute(
         select(Delivery.received_on, Delivery.quantity).where(

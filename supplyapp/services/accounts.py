@@ -8,11 +8,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
 from supplyapp import audit
+from supplyapp.clock import utcnow
 from supplyapp.config import setting
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import LoginFailure, Organisation, Role, User
-from supplyapp.models.base import utcnow
 from supplyapp.models.users import ORGANISATION_KINDS_BY_ROLE
 from supplyapp.services.errors import InvalidInput, LoginRefused, LoginThrottled, NotFound
 from supplyapp.services.transaction import use_case

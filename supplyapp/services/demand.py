@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from supplyapp import audit
+from supplyapp import audit, clock
 from supplyapp.config import setting
 from supplyapp.extensions import db
 from supplyapp.i18n import _
@@ -96,7 +96,7 @@ def submit_report(
     """Store a report and make its lines the organisation's latest where they are newer."""
     organisation = requesting_organisation(organisation_code)
     errors: dict[str, str] = {}
-    as_of = check_as_of(as_of, today or date.today(), errors)
+    as_of = check_as_of(as_of, today or clock.today(), errors)
     checked = _checked_lines(lines, active_items(), errors)
     if note is not None and len(note) > 2000:
         errors["note"] = _("At most 2000 characters.")

@@ -2,10 +2,11 @@
 county board's combined request for the needs it cannot meet within 48 hours.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import Organisation, OrganisationKind
@@ -37,11 +38,7 @@ ESCALATE_AFTER_HOURS = 48
 def overdue_request_ids(requests: list[ShortageRequest], now: datetime) -> set[int]:
     """Requests open for more than ESCALATE_AFTER_HOURS: the county board should escalate them."""
     limit = now - timedelta(hours=ESCALATE_AFTER_HOURS)
-    return {r.id for r in requests if r.created_at and _aware(r.created_at) < limit}
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
+    return {r.id for r in requests if r.created_at and clock.utc(r.created_at) < limit}
 
 
 def county_board(code: str) -> Organisation:
@@ -104,7 +101,7 @@ def record_sharing(
     if item is None:
         errors["item"] = _("Unknown item code %(code)s.", code=str(item_code))
     quantity = check_quantity(quantity, "quantity", errors, positive=True)
-    shared_on = check_as_of(shared_on, today or date.today(), errors, "shared_on")
+    shared_on = check_as_of(shared_on, today or clock.today(), errors, "shared_on")
     request = _sharing_request(request_id, receiver, item, errors)
     given = latest_line(giver.id, item.id) if giver and item else None
     if giver and item and quantity and (given is None or given.stock_on_hand < quantity):

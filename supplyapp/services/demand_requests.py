@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models.demand import (
@@ -106,7 +107,7 @@ def file_request(
     if item is None:
         errors["item"] = _("Unknown item code %(code)s.", code=str(item_code))
     quantity = check_quantity(quantity, "quantity", errors, positive=True)
-    needed_by = _check_needed_by(needed_by, today or date.today(), errors)
+    needed_by = _check_needed_by(needed_by, today or clock.today(), errors)
     if priority not in {p.value for p in Priority}:
         errors["priority"] = _("Choose critical, high or normal.")
     justification = _check_text(justification, "justification", errors)

@@ -14,13 +14,13 @@ from sqlalchemy import select
 
 import allocation
 from allocation.check import Finding, check_shipments, shipment_km
-from supplyapp import validation
+from supplyapp import clock, validation
+from supplyapp.clock import utcnow
 from supplyapp.config import setting
 from supplyapp.extensions import db
 from supplyapp.formatting import number
 from supplyapp.i18n import _
 from supplyapp.models import Item, Organisation, OrganisationKind, Warehouse
-from supplyapp.models.base import utcnow
 from supplyapp.models.demand import PRIORITY_RANK, ShortageRequest
 from supplyapp.models.planning import (
     AllocationPlan,
@@ -277,7 +277,7 @@ def approve(
     plan_id: int, by: str, comment: str | None = None, today: date | None = None
 ) -> AllocationPlan:
     """Reserve the stock, create the shipments and update the requests, all or nothing."""
-    today = today or date.today()
+    today = today or clock.today()
 
     def work():
         # Hundreds of lines: flush when ids are needed, not before every lazy load.

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import func, insert, select
 
 import allocation
-from supplyapp import audit, measures
+from supplyapp import audit, clock, measures
 from supplyapp.config import setting
 from supplyapp.extensions import db
 from supplyapp.i18n import _
@@ -136,7 +136,7 @@ def _figures(latest: LatestReportLine | None, requests: list, today: date) -> di
     """Stock today and daily use: the latest report, or the request's own if newer."""
     newest_request = max(requests, key=lambda r: r.created_at) if requests else None
     if latest is not None and (
-        newest_request is None or latest.as_of >= newest_request.created_at.date()
+        newest_request is None or latest.as_of >= clock.local_day(newest_request.created_at)
     ):
         return {
             "on_hand": measures.stock_today(
@@ -150,7 +150,7 @@ def _figures(latest: LatestReportLine | None, requests: list, today: date) -> di
         return {
             "on_hand": newest_request.stock_at_request,
             "daily_use": newest_request.daily_use_at_request,
-            "as_of": newest_request.created_at.date(),
+            "as_of": clock.local_day(newest_request.created_at),
             "source": "request",
         }
     return {}
@@ -192,7 +192,7 @@ def _places(organisation: Organisation, counties: dict[str, County]):
 def build_problem(settings: RoundSettings, today: date | None = None) -> BuiltProblem:
     """The allocation problem for these settings from the database as it is now."""
     _check_settings(settings)
-    today = today or date.today()
+    today = today or clock.today()
     requests = _open_requests()
     items = _chosen_items(settings, {item_id for _, item_id in requests})
     if not items:

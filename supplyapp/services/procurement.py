@@ -11,11 +11,11 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
 
-from supplyapp import audit, validation
+from supplyapp import audit, clock, validation
+from supplyapp.clock import utcnow
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import Item, Supplier
-from supplyapp.models.base import utcnow
 from supplyapp.models.catalog import SupplierKind
 from supplyapp.models.procurement import (
     CallOff,
@@ -104,7 +104,7 @@ def supplier(code: str, field: str = "supplier", kinds: tuple | None = None) -> 
 
 def next_code(model, prefix: str) -> str:
     """The next free code such as PO-2026-0007 (year and a running number)."""
-    stem = f"{prefix}-{date.today().year}-"
+    stem = f"{prefix}-{clock.today().year}-"
     last = db.session.scalar(select(func.max(model.code)).where(model.code.like(stem + "%")))
     number = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
     return f"{stem}{number:04d}"
@@ -219,7 +219,7 @@ def set_order_status(order_code: str, status: str, reason: str | None = None) ->
         raise InvalidInput({"reason": _("Say why the order is cancelled.")})
     order.status = new
     if new == OrderStatus.PLACED:
-        order.placed_on = date.today()
+        order.placed_on = clock.today()
     audit.give_reason((reason or "").strip() or None)
     return order
 
@@ -282,7 +282,7 @@ def call_off(share_id: int, quantity: int, expected_date: date | None = None) ->
     left = share.quantity - share.called_off_quantity
     if quantity > left:
         raise InvalidInput({"quantity": _("Only %(left)s are left of Sweden's share.", left=left)})
-    if date.today() > share.contract.valid_to:
+    if clock.today() > share.contract.valid_to:
         raise InvalidInput({"quantity": _("The framework contract has ended.")})
     share.called_off_quantity += quantity
     record = CallOff(

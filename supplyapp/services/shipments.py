@@ -8,11 +8,11 @@ stock; sending and receiving adjust the organisations' reported stock by the con
 
 from datetime import date, timedelta
 
-from supplyapp import validation
+from supplyapp import clock, validation
+from supplyapp.clock import utcnow
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import OrganisationKind
-from supplyapp.models.base import utcnow
 from supplyapp.models.demand import ReportSource, ShortageRequest
 from supplyapp.models.planning import LineKind, Shipment, ShipmentLot, ShipmentStatus
 from supplyapp.services import stock
@@ -70,7 +70,7 @@ def pick(shipment_id: int, by: str, today: date | None = None) -> Shipment:
     expired lot may be picked again for that.
     """
     S = ShipmentStatus
-    today = today or date.today()
+    today = today or clock.today()
 
     def work():
         begin_write()
@@ -139,7 +139,7 @@ def _replace_expired(shipment: Shipment, today: date) -> None:
 def dispatch(shipment_id: int, by: str, today: date | None = None) -> Shipment:
     """The shipment leaves the warehouse: its reserved lots go out of the national stock."""
     S = ShipmentStatus
-    today = today or date.today()
+    today = today or clock.today()
 
     def work():
         shipment = _locked(shipment_id, LineKind.DISTRIBUTION, S.PICKED, (S.IN_TRANSIT, S.RECEIVED))
@@ -193,7 +193,7 @@ def confirm_sent(
 ) -> Shipment:
     """The donor confirms it sent its surplus; its reported stock goes down by that much."""
     S = ShipmentStatus
-    today = today or date.today()
+    today = today or clock.today()
 
     def work():
         shipment = _locked(
@@ -229,7 +229,7 @@ def confirm_receipt(
     again in the recipient's requests. The recipient's reported stock goes up by what arrived.
     """
     S = ShipmentStatus
-    today = today or date.today()
+    today = today or clock.today()
 
     def work():
         begin_write()

@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from supplyapp import audit, validation
+from supplyapp import audit, clock, validation
 from supplyapp.database import is_sqlite
 from supplyapp.extensions import db
 from supplyapp.i18n import _
@@ -244,7 +244,7 @@ def count(
 @use_case
 def expire_lots(today: date | None = None) -> int:
     """Take every expired lot's available and quarantined stock out; returns how many lots."""
-    today = today or date.today()
+    today = today or clock.today()
     begin_write()
     lot_ids = db.session.scalars(
         select(Lot.id)
@@ -412,7 +412,7 @@ def _check_receipt(receipt: Receipt) -> tuple[SourceKind, Warehouse]:
     validation.check_quantity(receipt.quantity, "quantity", errors, positive=True)
     if not (receipt.lot_number or "").strip() or len(receipt.lot_number) > 60:
         errors["lot_number"] = _("Give the lot number (at most 60 characters).")
-    if receipt.received_on is None or receipt.received_on > date.today():
+    if receipt.received_on is None or receipt.received_on > clock.today():
         errors["received_on"] = _("Give the day it arrived; not a day in the future.")
     if (
         receipt.expiry_date is not None

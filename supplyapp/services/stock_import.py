@@ -11,7 +11,6 @@ row, about 3 s of 5 s for 100,000 deliveries).
 import hashlib
 import time
 from dataclasses import dataclass, field
-from datetime import date
 from itertools import repeat
 
 import numpy as np
@@ -19,12 +18,12 @@ import pandas as pd
 from sqlalchemy import String, bindparam, cast, func, insert, literal, select, text, update
 from sqlalchemy.orm import selectinload
 
-from supplyapp import audit
+from supplyapp import audit, clock
+from supplyapp.clock import utcnow
 from supplyapp.database import is_sqlite
 from supplyapp.extensions import db
 from supplyapp.imports import ImportRejected, RowError, read_table
 from supplyapp.models import Item, Supplier, Warehouse
-from supplyapp.models.base import utcnow
 from supplyapp.models.catalog import SupplierKind
 from supplyapp.models.procurement import (
     CallOff,
@@ -270,7 +269,7 @@ def _validate_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
     good["reason"] = check.text("over_delivery_reason", False, 1000)
     good["note"] = check.text("note", False, 1000)
     received = _per_value(good["received_on"], lambda v: pd.to_datetime(v, errors="coerce"))
-    check.fail(received > pd.Timestamp(date.today()), "received_on", "a day in the future")
+    check.fail(received > pd.Timestamp(clock.today()), "received_on", "a day in the future")
     expiry = _per_value(good["expiry_date"], lambda v: pd.to_datetime(v, errors="coerce"))
     check.fail(
         expiry.notna() & (expiry <= received), "expiry_date", "the goods have expired already"
@@ -756,7 +755,7 @@ def _write_orders(good: pd.DataFrame, filename: str, key: str, status: OrderStat
                     "currency": currency,
                     "documents": documents or None,
                     "notes": None,
-                    "placed_on": date.today() if status != OrderStatus.DRAFT else None,
+                    "placed_on": clock.today() if status != OrderStatus.DRAFT else None,
                     "created_by": actor,
                     "created_at": now,
                 }

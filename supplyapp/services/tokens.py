@@ -5,10 +5,10 @@ import secrets
 
 from sqlalchemy import select
 
+from supplyapp.clock import utcnow
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import ApiToken, Organisation, User
-from supplyapp.models.base import utcnow
 from supplyapp.services.errors import InvalidInput, NotFound
 from supplyapp.services.transaction import use_case
 

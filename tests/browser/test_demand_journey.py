@@ -3,12 +3,13 @@ request and sees it; an officer finds it on the situation picture and in the req
 Every page is photographed into test-artifacts/screenshots/."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from supplyapp import clock
 from supplyapp.models.demand import ReportSource
 from supplyapp.services import demand
 from tests.browser.test_sign_in import sign_in
@@ -28,7 +29,7 @@ def neighbours_report() -> None:
     ):
         demand.submit_report(
             code,
-            date.today() - timedelta(days=3),
+            clock.today() - timedelta(days=3),
             [demand.LineInput("ffp2", stock, use)],
             ReportSource.API,
             "seed",
@@ -65,7 +66,7 @@ def test_a_municipality_reports_and_requests_and_an_officer_finds_it(new_page, s
     form = web.get_by_test_id("request-form")
     form.locator("#item").select_option("ffp2")
     form.locator("#quantity").fill("1200")
-    form.locator("#needed_by").fill((date.today() + timedelta(days=3)).isoformat())
+    form.locator("#needed_by").fill((clock.today() + timedelta(days=3)).isoformat())
     form.locator("#priority").select_option("critical")
     form.locator("#justification").fill("Särskilt boende med smitta; slut om fem dagar.")
     shot(web, "demand-request-form")

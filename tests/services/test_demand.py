@@ -1,12 +1,13 @@
 """Situation reports: stored whole or not at all; the latest per item counts; days of supply."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
+from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.imports import ImportRejected
 from supplyapp.models.demand import LatestReportLine, ReportLine, ReportSource, SituationReport
@@ -14,11 +15,11 @@ from supplyapp.queries import demand as demand_queries
 from supplyapp.services import demand
 from supplyapp.services.errors import InvalidInput, NotFound
 
-TODAY = date.today()
 L = demand.LineInput
 
 
-def report(code="0380", as_of=TODAY, lines=None, source=ReportSource.FORM):
+def report(code="0380", as_of=None, lines=None, source=ReportSource.FORM):
+    as_of = as_of or clock.today()
     lines = lines if lines is not None else [L("ffp2", 1000, 100), L("mask_iir", 500, 50)]
     return demand.submit_report(code, as_of, lines, source, "tester")
 
@@ -46,7 +47,7 @@ def test_a_report_stores_its_lines_and_makes_them_the_latest(places):
 
 
 def test_a_newer_report_replaces_the_latest_and_the_history_keeps_both(places):
-    report(as_of=TODAY - timedelta(days=3))
+    report(as_of=clock.today() - timedelta(days=3))
     report(lines=[L("ffp2", 700, 90)])
     assert count(ReportLine) == 3
     assert latest()["stock_on_hand"] == 700
@@ -55,17 +56,17 @@ def test_a_newer_report_replaces_the_latest_and_the_history_keeps_both(places):
 
 def test_a_backdated_report_is_kept_but_does_not_replace_a_newer_one(places):
     report(lines=[L("ffp2", 700, 90)])
-    report(as_of=TODAY - timedelta(days=5), lines=[L("ffp2", 2000, 10)])
+    report(as_of=clock.today() - timedelta(days=5), lines=[L("ffp2", 2000, 10)])
     assert count(ReportLine) == 2
     assert latest()["stock_on_hand"] == 700
 
 
 def test_days_of_supply_count_from_today_and_give_the_run_out_date(places):
-    report(as_of=TODAY - timedelta(days=2), lines=[L("ffp2", 1000, 100)])
+    report(as_of=clock.today() - timedelta(days=2), lines=[L("ffp2", 1000, 100)])
     row = latest()
     assert row["stock_today"] == 800
     assert row["days_left"] == pytest.approx(8.0)
-    assert row["run_out"] == TODAY - timedelta(days=2) + timedelta(days=10)
+    assert row["run_out"] == clock.today() - timedelta(days=2) + timedelta(days=10)
     assert row["stale"] is False
 
 
@@ -76,25 +77,25 @@ def test_an_item_with_no_use_has_no_days_of_supply(places):
 
 
 def test_a_report_older_than_the_set_days_is_stale(places, app):
-    report(as_of=TODAY - timedelta(days=app.config["REPORT_STALE_DAYS"] + 1))
+    report(as_of=clock.today() - timedelta(days=app.config["REPORT_STALE_DAYS"] + 1))
     assert latest()["stale"] is True
 
 
 @pytest.mark.parametrize(
-    "lines,as_of,field",
+    "lines,as_of,field",  # as_of: days from today, or a value as given
     [
-        ([L("ffp2", -1, 10)], TODAY, "ffp2__stock_on_hand"),
-        ([L("ffp2", 10, -1)], TODAY, "ffp2__daily_use"),
-        ([L("nonsense", 10, 1)], TODAY, "line_2"),
-        ([L("ffp2", "ten", 1)], TODAY, "ffp2__stock_on_hand"),
-        ([L("ffp2", 1.5, 1)], TODAY, "ffp2__stock_on_hand"),
-        ([L("ffp2", True, 1)], TODAY, "ffp2__stock_on_hand"),
-        ([L("ffp2", 10**12, 1)], TODAY, "ffp2__stock_on_hand"),
-        ([L("ffp2", 1, 1), L("ffp2", 2, 2)], TODAY, "line_3"),
-        ([L("ffp2", 1, 1)], TODAY + timedelta(days=1), "as_of"),
-        ([L("ffp2", 1, 1)], TODAY - timedelta(days=400), "as_of"),
+        ([L("ffp2", -1, 10)], timedelta(0), "ffp2__stock_on_hand"),
+        ([L("ffp2", 10, -1)], timedelta(0), "ffp2__daily_use"),
+        ([L("nonsense", 10, 1)], timedelta(0), "line_2"),
+        ([L("ffp2", "ten", 1)], timedelta(0), "ffp2__stock_on_hand"),
+        ([L("ffp2", 1.5, 1)], timedelta(0), "ffp2__stock_on_hand"),
+        ([L("ffp2", True, 1)], timedelta(0), "ffp2__stock_on_hand"),
+        ([L("ffp2", 10**12, 1)], timedelta(0), "ffp2__stock_on_hand"),
+        ([L("ffp2", 1, 1), L("ffp2", 2, 2)], timedelta(0), "line_3"),
+        ([L("ffp2", 1, 1)], timedelta(days=1), "as_of"),
+        ([L("ffp2", 1, 1)], timedelta(days=-400), "as_of"),
         ([L("ffp2", 1, 1)], "2026-01-01", "as_of"),
-        (None, TODAY, "lines"),
+        (None, timedelta(0), "lines"),
     ],
 )
 def test_a_malformed_report_is_refused_with_a_message_and_nothing_is_stored(
@@ -102,6 +103,8 @@ def test_a_malformed_report_is_refused_with_a_message_and_nothing_is_stored(
 ):
     # A good line first: one bad line refuses the whole report.
     given = [] if lines is None else [L("mask_iir", 5, 1), *lines]
+    if isinstance(as_of, timedelta):
+        as_of = clock.today() + as_of
     with pytest.raises(InvalidInput) as refused:
         demand.submit_report("0380", as_of, given, ReportSource.API, "tester")
     assert field in refused.value.errors
@@ -120,7 +123,7 @@ def _csv(text: str) -> bytes:
 def test_a_csv_upload_with_semicolons_is_a_report(places):
     stored = demand.import_report(
         "0380",
-        TODAY,
+        clock.today(),
         _csv("item;stock_on_hand;daily_use\nffp2;1 200;30\nhand_rub;40;2\n"),
         "lager.csv",
         "tester",
@@ -137,7 +140,7 @@ def test_an_excel_upload_is_a_report(places):
     pd.DataFrame({"item": ["visor"], "stock_on_hand": [30], "daily_use": [3]}).to_excel(
         buffer, index=False
     )
-    stored = demand.import_report("0380", TODAY, buffer.getvalue(), "lager.xlsx", "tester")
+    stored = demand.import_report("0380", clock.today(), buffer.getvalue(), "lager.xlsx", "tester")
     assert stored.lines[0].stock_on_hand == 30
 
 
@@ -153,7 +156,7 @@ def test_an_excel_upload_is_a_report(places):
 )
 def test_a_bad_file_is_refused_row_by_row_and_nothing_is_stored(places, content, reason):
     with pytest.raises(ImportRejected) as refused:
-        demand.import_report("0380", TODAY, _csv(content), "lager.csv", "tester")
+        demand.import_report("0380", clock.today(), _csv(content), "lager.csv", "tester")
     assert reason in str(refused.value)
     assert count(SituationReport) == 0
 
@@ -162,7 +165,7 @@ def test_a_huge_file_is_refused_before_it_is_read(places, app):
     huge = b"item,stock_on_hand,daily_use\n" + b"ffp2,1,1\n" * 200_000
     assert len(huge) > app.config["REPORT_UPLOAD_MAX_BYTES"]
     with pytest.raises(ImportRejected, match="larger than"):
-        demand.import_report("0380", TODAY, huge, "lager.csv", "tester")
+        demand.import_report("0380", clock.today(), huge, "lager.csv", "tester")
     assert count(SituationReport) == 0
 
 
@@ -170,7 +173,7 @@ def test_a_file_dated_in_the_future_is_refused(places):
     with pytest.raises(InvalidInput) as refused:
         demand.import_report(
             "0380",
-            TODAY + timedelta(days=2),
+            clock.today() + timedelta(days=2),
             _csv("item,stock_on_hand,daily_use\nffp2,5,1\n"),
             "a.csv",
             "t",
@@ -200,7 +203,7 @@ def test_the_national_summary_adds_up_regions_and_municipalities(places):
 
 
 def test_the_trend_carries_a_weekly_report_forward_until_it_is_stale(places):
-    report(as_of=TODAY - timedelta(days=10), lines=[L("ffp2", 1000, 10)])
+    report(as_of=clock.today() - timedelta(days=10), lines=[L("ffp2", 1000, 10)])
     points = demand_queries.trend("ffp2", weeks=3)
     assert [p["reporters"] for p in points] == [0, 1, 0]
     assert points[1]["held"] == 1000 - 10 * 3

@@ -1,10 +1,11 @@
 """Shortage requests: what they keep, their lifecycle and history, and county coordination."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.models.demand import (
     CountySharing,
@@ -17,13 +18,12 @@ from supplyapp.services import demand, demand_county, demand_requests
 from supplyapp.services.demand_requests import TransitionRefused
 from supplyapp.services.errors import DomainError, InvalidInput
 
-TODAY = date.today()
 S = RequestStatus
 
 
 def reported(code="0380", item="ffp2", stock=100, use=20):
     demand.submit_report(
-        code, TODAY, [demand.LineInput(item, stock, use)], ReportSource.FORM, "tester"
+        code, clock.today(), [demand.LineInput(item, stock, use)], ReportSource.FORM, "tester"
     )
 
 
@@ -32,7 +32,7 @@ def filed(code="0380", item="ffp2", quantity=500, priority="critical", **extra):
         code,
         item,
         quantity,
-        TODAY + timedelta(days=3),
+        clock.today() + timedelta(days=3),
         priority,
         "Our stock runs out on Friday.",
         "tester",
@@ -83,7 +83,7 @@ def test_a_needed_by_date_in_the_past_is_refused(places):
     reported()
     with pytest.raises(InvalidInput) as refused:
         demand_requests.file_request(
-            "0380", "ffp2", 5, TODAY - timedelta(days=1), "high", "x", "tester"
+            "0380", "ffp2", 5, clock.today() - timedelta(days=1), "high", "x", "tester"
         )
     assert "needed_by" in refused.value.errors
 
@@ -157,7 +157,7 @@ def test_mark_in_plan_moves_open_requests_only(places):
 def test_a_sharing_moves_reported_stock_between_two_organisations_of_the_county(places):
     reported("0380", stock=100, use=10)  # Uppsala kommun
     reported("0381", stock=5, use=10)  # Enköping
-    demand_county.record_sharing("LST-03", "0380", "0381", "ffp2", 40, TODAY, "county")
+    demand_county.record_sharing("LST-03", "0380", "0381", "ffp2", 40, clock.today(), "county")
     assert demand.latest_line(_org("0380"), _item("ffp2")).stock_on_hand == 60
     assert demand.latest_line(_org("0381"), _item("ffp2")).stock_on_hand == 45
     assert demand.latest_line(_org("0381"), _item("ffp2")).source == ReportSource.SHARING
@@ -166,10 +166,10 @@ def test_a_sharing_moves_reported_stock_between_two_organisations_of_the_county(
 def test_a_sharing_cannot_give_more_than_reported_or_leave_the_county(places):
     reported("0380", stock=10, use=1)
     with pytest.raises(InvalidInput) as refused:
-        demand_county.record_sharing("LST-03", "0380", "0381", "ffp2", 11, TODAY, "county")
+        demand_county.record_sharing("LST-03", "0380", "0381", "ffp2", 11, clock.today(), "county")
     assert "quantity" in refused.value.errors
     with pytest.raises(InvalidInput) as refused:
-        demand_county.record_sharing("LST-03", "0380", "0180", "ffp2", 5, TODAY, "county")
+        demand_county.record_sharing("LST-03", "0380", "0180", "ffp2", 5, clock.today(), "county")
     assert "to_organisation" in refused.value.errors
     assert db.session.scalar(select(func.count()).select_from(CountySharing)) == 0
 
@@ -179,7 +179,7 @@ def test_a_sharing_can_meet_a_request_of_the_receiver(places):
     reported("0381", stock=5, use=10)
     request = filed("0381", quantity=30)
     demand_county.record_sharing(
-        "LST-03", "0380", "0381", "ffp2", 30, TODAY, "county", request_id=request.id
+        "LST-03", "0380", "0381", "ffp2", 30, clock.today(), "county", request_id=request.id
     )
     assert request.status == S.MET
 
@@ -234,7 +234,7 @@ def test_the_request_list_puts_the_most_urgent_priority_first(places):
     reported()
     normal = filed(priority="normal")
     critical = demand_requests.file_request(
-        "0380", "ffp2", 5, TODAY + timedelta(days=9), "critical", "x", "tester"
+        "0380", "ffp2", 5, clock.today() + timedelta(days=9), "critical", "x", "tester"
     )
     high = filed(priority="high")
     listed = demand_queries.request_list(True, status="open")

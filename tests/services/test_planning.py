@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 import allocation
+from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.models.audit import AuditEvent
 from supplyapp.models.demand import RequestStatus, ShortageRequest
@@ -29,7 +30,7 @@ from supplyapp.services.plan_review import (
     PlanRuleBroken,
     StockMoved,
 )
-from tests.planning_factories import TODAY, filed, reported, run, shortage_scenario
+from tests.planning_factories import filed, reported, run, shortage_scenario
 from tests.supply_factories import approved_lot
 
 
@@ -69,9 +70,9 @@ def test_the_round_builds_the_problem_from_stock_reports_and_requests(places):
 def test_quarantined_expired_and_reserved_stock_is_not_offered(places):
     shortage_scenario(national=1000)
     stock.reserve(approved_lot(300, lot="RES"), 300)
-    approved_lot(500, lot="OLD", expiry=TODAY + timedelta(days=1))
+    approved_lot(500, lot="OLD", expiry=clock.today() + timedelta(days=1))
     problem = planning.build_problem(
-        planning.RoundSettings(item_codes=["ffp2"]), today=TODAY + timedelta(days=1)
+        planning.RoundSettings(item_codes=["ffp2"]), today=clock.today() + timedelta(days=1)
     ).problem
     assert sum(s.stock.get("ffp2", 0) for s in problem.sources) == 1000
 
@@ -194,8 +195,8 @@ def test_approval_reserves_stock_creates_shipments_and_meets_requests(places):
 
 
 def test_approval_picks_the_lot_that_expires_first(places):
-    late = approved_lot(1000, lot="LATE", expiry=TODAY + timedelta(days=600))
-    early = approved_lot(300, lot="EARLY", expiry=TODAY + timedelta(days=60))
+    late = approved_lot(1000, lot="LATE", expiry=clock.today() + timedelta(days=600))
+    early = approved_lot(300, lot="EARLY", expiry=clock.today() + timedelta(days=60))
     reported("0380", stock=100, use=20)
     filed("0380", quantity=400)
     approved_plan()
@@ -273,14 +274,14 @@ def test_a_lot_that_expires_before_dispatch_never_leaves_and_is_replaced(places)
     from supplyapp.services import shipments
     from supplyapp.services.shipments import WrongStep
 
-    soon = approved_lot(300, lot="SOON", expiry=TODAY + timedelta(days=3))
-    later = approved_lot(1000, lot="LATER", expiry=TODAY + timedelta(days=400))
+    soon = approved_lot(300, lot="SOON", expiry=clock.today() + timedelta(days=3))
+    later = approved_lot(1000, lot="LATER", expiry=clock.today() + timedelta(days=400))
     reported("0380", stock=100, use=20)
     filed("0380", quantity=400)
     approved_plan()
     shipment = db.session.scalar(select(Shipment))
     shipments.pick(shipment.id, "logistics")
-    day_after_expiry = TODAY + timedelta(days=3)
+    day_after_expiry = clock.today() + timedelta(days=3)
     with pytest.raises(WrongStep):
         shipments.dispatch(shipment.id, "logistics", today=day_after_expiry)
     shipments.pick(shipment.id, "logistics", today=day_after_expiry)  # picked again

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from supplyapp import audit
+from supplyapp import audit, clock
 from supplyapp.extensions import db
 from supplyapp.models.procurement import (
     CallOffStatus,
@@ -21,7 +21,7 @@ from supplyapp.queries.stock import (
 )
 from supplyapp.services import procurement, stock
 from supplyapp.services.errors import InvalidInput
-from tests.supply_factories import TODAY, placed_order, receipt
+from tests.supply_factories import placed_order, receipt
 
 
 def test_an_order_goes_from_draft_to_placed_to_confirmed(places):
@@ -33,15 +33,15 @@ def test_an_order_goes_from_draft_to_placed_to_confirmed(places):
                 "item": "ffp3",
                 "quantity": 5000,
                 "unit_price": "1.20",
-                "promised_date": TODAY + timedelta(days=14),
+                "promised_date": clock.today() + timedelta(days=14),
             }
         ],
     )
-    assert order.code.startswith(f"PO-{TODAY.year}-") and order.currency == "USD"
+    assert order.code.startswith(f"PO-{clock.today().year}-") and order.currency == "USD"
     assert order.status == OrderStatus.DRAFT
     procurement.set_order_status(order.code, "placed")
     procurement.set_order_status(order.code, "confirmed")
-    assert order.status == OrderStatus.CONFIRMED and order.placed_on == TODAY
+    assert order.status == OrderStatus.CONFIRMED and order.placed_on == clock.today()
 
 
 @pytest.mark.parametrize(
@@ -92,8 +92,8 @@ def _framework():
     return procurement.create_framework_contract(
         "EU-PPE-2020-01",
         "Joint procurement of PPE",
-        TODAY - timedelta(days=30),
-        TODAY + timedelta(days=300),
+        clock.today() - timedelta(days=30),
+        clock.today() + timedelta(days=300),
         [
             {"item": "ffp2", "quantity": 1_000_000, "unit_price": "0.9"},
             {"item": "gown", "quantity": 200_000},
@@ -104,7 +104,7 @@ def _framework():
 def test_call_offs_never_exceed_swedens_share(places):
     contract = _framework()
     share = contract.shares[0]
-    first = procurement.call_off(share.id, 600_000, TODAY + timedelta(days=10))
+    first = procurement.call_off(share.id, 600_000, clock.today() + timedelta(days=10))
     with pytest.raises(InvalidInput) as refused:
         procurement.call_off(share.id, 400_001)
     assert "400" in refused.value.errors["quantity"]
@@ -118,7 +118,7 @@ def test_call_offs_never_exceed_swedens_share(places):
 
 def test_a_resceu_donation_is_received_like_any_delivery(places):
     donation = procurement.create_donation(
-        "EU-RESCEU", "mask_iir", 50_000, TODAY + timedelta(days=3)
+        "EU-RESCEU", "mask_iir", 50_000, clock.today() + timedelta(days=3)
     )
     stock.receive(receipt(donation.id, 50_000, kind="donation"))
     db.session.expire_all()
@@ -126,7 +126,7 @@ def test_a_resceu_donation_is_received_like_any_delivery(places):
 
 
 def test_a_domestic_contract_shows_delivered_against_committed_week_by_week(places):
-    start = week_start(TODAY) - timedelta(weeks=3)
+    start = week_start(clock.today()) - timedelta(weeks=3)
     contract = procurement.create_domestic_contract(
         "PRD-001", "ffp2", 10_000, start, start + timedelta(weeks=7, days=4)
     )
@@ -135,7 +135,7 @@ def test_a_domestic_contract_shows_delivered_against_committed_week_by_week(plac
     stock.receive(
         receipt(contract.id, 6_000, kind="domestic", received_on=start + timedelta(weeks=1, days=2))
     )
-    weeks = contract_schedule(contract, today=TODAY)
+    weeks = contract_schedule(contract, today=clock.today())
     assert len(weeks) == 8
     assert [(w["committed"], w["delivered"], w["shortfall"]) for w in weeks[:3]] == [
         (10_000, 10_000, 0),
@@ -148,7 +148,7 @@ def test_a_domestic_contract_shows_delivered_against_committed_week_by_week(plac
 
 
 def test_the_pipeline_shows_each_channel_by_week(places):
-    due = TODAY + timedelta(days=14)
+    due = clock.today() + timedelta(days=14)
     placed_order(lines=(("visor", 500, "3"),), promised=due)
     contract = _framework()
     procurement.call_off(contract.shares[1].id, 2_000, due)
@@ -206,14 +206,14 @@ def test_an_approved_donation_offer_becomes_an_expected_donation(places):
         with pytest.raises(InvalidInput) as refused:
             procurement.convert_offer(offer.code)
         assert "supplier" in refused.value.errors
-        procurement.convert_offer(offer.code, "GAVA-001", TODAY + timedelta(days=2))
+        procurement.convert_offer(offer.code, "GAVA-001", clock.today() + timedelta(days=2))
     assert offer.donation.quantity == 3_000
     assert national_stock_by_item()["hand_rub"]["incoming"] == 3_000
 
 
 def test_supplier_records_show_on_time_late_and_rejected_shares(places):
-    order = placed_order(lines=(("ffp2", 300, "1"),), promised=TODAY - timedelta(days=2))
-    stock.receive(receipt(order.lines[0].id, 100, received_on=TODAY - timedelta(days=3)))
+    order = placed_order(lines=(("ffp2", 300, "1"),), promised=clock.today() - timedelta(days=2))
+    stock.receive(receipt(order.lines[0].id, 100, received_on=clock.today() - timedelta(days=3)))
     late = stock.receive(receipt(order.lines[0].id, 100, lot="L2"))
     stock.inspect_lot(late.lot.id, 75, 25, "ce_marking", "CE", rejection_reason="Torn")
     row = supplier_performance().set_index("supplier").loc["LEV-001"]

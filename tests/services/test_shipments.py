@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.models import Item, Organisation
 from supplyapp.models.demand import RequestStatus, ShortageRequest
@@ -18,7 +19,7 @@ from supplyapp.services import plan_review, shipments
 from supplyapp.services.demand import latest_line
 from supplyapp.services.errors import InvalidInput
 from supplyapp.services.shipments import AlreadyDone, WrongStep
-from tests.planning_factories import TODAY, run, shortage_scenario
+from tests.planning_factories import run, shortage_scenario
 
 
 def approved(redistribute=False) -> None:
@@ -106,7 +107,7 @@ def test_dispatch_takes_the_reserved_lots_out_of_the_national_stock(national):
     assert shipment.status == ShipmentStatus.IN_TRANSIT
     assert shipment.sent_quantity == shipment.quantity == 600
     assert shipment.sent_by == "logistics"
-    assert shipment.expected_on == TODAY + timedelta(days=1)  # 26 km: a day on the road
+    assert shipment.expected_on == clock.today() + timedelta(days=1)  # 26 km: a day on the road
     balance = db.session.get(StockBalance, national)
     assert balance.reserved == before - 600 and balance.available == 0
     assert sum(m.quantity for m in dispatch_movements(shipment.code)) == 600

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.models.procurement import OrderLine, OrderStatus
 from supplyapp.models.stock import (
@@ -16,7 +17,7 @@ from supplyapp.models.stock import (
 from supplyapp.queries.stock import available_lots, national_stock_by_item
 from supplyapp.services import stock
 from supplyapp.services.errors import InvalidInput
-from tests.supply_factories import TODAY, approved_lot, placed_order, receipt
+from tests.supply_factories import approved_lot, placed_order, receipt
 
 
 def _balance(lot_id):
@@ -86,8 +87,8 @@ def test_a_draft_order_cannot_be_received_against(places):
         ({"quantity": -5}, "quantity"),
         ({"warehouse": "NOPE"}, "warehouse"),
         ({"lot_number": ""}, "lot_number"),
-        ({"received_on": TODAY + timedelta(days=3)}, "received_on"),
-        ({"expiry_date": TODAY - timedelta(days=1)}, "expiry_date"),
+        ({"received_on": timedelta(days=3)}, "received_on"),  # from today
+        ({"expiry_date": timedelta(days=-1)}, "expiry_date"),
         ({"source_kind": "gift"}, "source"),
     ],
 )
@@ -95,7 +96,7 @@ def test_bad_receipts_are_refused_and_write_nothing(places, changes, field):
     order = placed_order()
     bad = receipt(order.lines[0].id, 10)
     for key, value in changes.items():
-        setattr(bad, key, value)
+        setattr(bad, key, clock.today() + value if isinstance(value, timedelta) else value)
     with pytest.raises(InvalidInput) as refused:
         stock.receive(bad)
     assert field in refused.value.errors
@@ -211,23 +212,25 @@ def test_a_count_adjusts_available_stock_with_its_reason(places):
 
 
 def test_expired_lots_leave_the_stock(places):
-    lot_id = approved_lot(10, expiry=TODAY + timedelta(days=5))
-    assert stock.expire_lots(TODAY + timedelta(days=6)) == 1
+    lot_id = approved_lot(10, expiry=clock.today() + timedelta(days=5))
+    assert stock.expire_lots(clock.today() + timedelta(days=6)) == 1
     assert _balance(lot_id) == (0, 0, 0)
     assert stock.check_ledger() == []
 
 
 def test_available_lots_come_first_expiry_first_and_skip_expired_and_reserved(places):
-    late = approved_lot(10, expiry=TODAY + timedelta(days=400), lot="LATE")
-    early = approved_lot(20, expiry=TODAY + timedelta(days=40), lot="EARLY", warehouse="NL-GBG")
-    full = approved_lot(5, expiry=TODAY + timedelta(days=10), lot="RESERVED")
+    late = approved_lot(10, expiry=clock.today() + timedelta(days=400), lot="LATE")
+    early = approved_lot(
+        20, expiry=clock.today() + timedelta(days=40), lot="EARLY", warehouse="NL-GBG"
+    )
+    full = approved_lot(5, expiry=clock.today() + timedelta(days=10), lot="RESERVED")
     stock.reserve(full, 5, "all of it", "x")
     lots = available_lots("ffp2")
     assert [(lot.lot_id, lot.available, lot.warehouse_code) for lot in lots] == [
         (early, 20, "NL-GBG"),
         (late, 10, "NL-ARN"),
     ]
-    assert available_lots("ffp2", today=TODAY + timedelta(days=41))[0].lot_id == late
+    assert available_lots("ffp2", today=clock.today() + timedelta(days=41))[0].lot_id == late
 
 
 def test_the_national_stock_counts_incoming_supply(places):

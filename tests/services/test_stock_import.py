@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from supplyapp import audit
+from supplyapp import audit, clock
 from supplyapp.extensions import db
 from supplyapp.imports import ImportRejected
 from supplyapp.models import AuditEvent
@@ -15,10 +15,15 @@ from supplyapp.models.procurement import OrderLine, OrderStatus, PurchaseOrder
 from supplyapp.models.stock import Delivery, Lot, StockBalance, StockMovement
 from supplyapp.services import procurement, stock
 from supplyapp.services.stock_import import import_deliveries, import_order_lines
-from tests.supply_factories import TODAY, placed_order
+from tests.supply_factories import placed_order
 
-EXPIRY = (TODAY + timedelta(days=800)).isoformat()
-RECEIVED = TODAY.isoformat()
+
+def expiry() -> str:
+    return (clock.today() + timedelta(days=800)).isoformat()
+
+
+def received() -> str:
+    return clock.today().isoformat()
 
 
 def _csv(rows, header="warehouse;source;item;quantity;lot_number;expiry_date;received_on"):
@@ -33,9 +38,9 @@ def test_a_good_delivery_file_books_every_row_in_quarantine(places):
     order = placed_order(lines=(("ffp2", 1000, "1"), ("visor", 50, "2")))
     data = _csv(
         [
-            ("NL-ARN", order.code, "ffp2", "600", "A1", EXPIRY, RECEIVED),
-            ("NL-GBG", order.code, "ffp2", "400", "A2", EXPIRY, RECEIVED),
-            ("NL-GBG", order.code, "visor", "20", "V1", "", RECEIVED),
+            ("NL-ARN", order.code, "ffp2", "600", "A1", expiry(), received()),
+            ("NL-GBG", order.code, "ffp2", "400", "A2", expiry(), received()),
+            ("NL-GBG", order.code, "visor", "20", "V1", "", received()),
         ]
     )
     result = import_deliveries(data, "deliveries.csv")
@@ -53,7 +58,7 @@ def test_a_good_delivery_file_books_every_row_in_quarantine(places):
 
 def test_the_same_file_imported_twice_books_once(places):
     order = placed_order()
-    data = _csv([("NL-ARN", order.code, "ffp2", "10", "A1", EXPIRY, RECEIVED)])
+    data = _csv([("NL-ARN", order.code, "ffp2", "10", "A1", expiry(), received())])
     import_deliveries(data, "d.csv")
     with pytest.raises(ImportRejected) as rejected:
         import_deliveries(data, "d.csv")
@@ -71,8 +76,8 @@ def test_an_excel_file_of_deliveries_is_read_like_a_csv(places):
             "item": ["ffp2"],
             "quantity": [25],
             "lot_number": ["X"],
-            "expiry_date": [EXPIRY],
-            "received_on": [RECEIVED],
+            "expiry_date": [expiry()],
+            "received_on": [received()],
         }
     ).to_excel(buffer, index=False)
     assert import_deliveries(buffer.getvalue(), "d.xlsx").rows == 1
@@ -82,15 +87,15 @@ def test_a_file_full_of_bad_rows_names_each_one_and_writes_nothing(places):
     order = placed_order()
     data = _csv(
         [
-            ("NL-ARN", order.code, "ffp2", "ten", "A1", EXPIRY, RECEIVED),  # 2 wrong type
-            ("NL-ARN", order.code, "unicorn", "5", "A1", EXPIRY, RECEIVED),  # 3 unknown item
-            ("NL-ARN", order.code, "ffp2", "-5", "A1", EXPIRY, RECEIVED),  # 4 negative
-            ("NOWHERE", order.code, "ffp2", "5", "A1", EXPIRY, RECEIVED),  # 5 warehouse
-            ("NL-ARN", "PO-1999-0001", "ffp2", "5", "A1", EXPIRY, RECEIVED),  # 6 source
-            ("NL-ARN", order.code, "ffp2", "5", "", "31/12/2030", RECEIVED),  # 7 lot, date
-            ("NL-ARN", order.code, "ffp2", "5", "A1", EXPIRY, "2999-01-01"),  # 8 future
-            ("NL-ARN", order.code, "ffp2", "2.5", "A1", EXPIRY, RECEIVED),  # 9 not whole
-            ("NL-ARN", order.code, "ffp2", "5", "A1", EXPIRY, RECEIVED),  # 10 good
+            ("NL-ARN", order.code, "ffp2", "ten", "A1", expiry(), received()),  # 2 wrong type
+            ("NL-ARN", order.code, "unicorn", "5", "A1", expiry(), received()),  # 3 unknown item
+            ("NL-ARN", order.code, "ffp2", "-5", "A1", expiry(), received()),  # 4 negative
+            ("NOWHERE", order.code, "ffp2", "5", "A1", expiry(), received()),  # 5 warehouse
+            ("NL-ARN", "PO-1999-0001", "ffp2", "5", "A1", expiry(), received()),  # 6 source
+            ("NL-ARN", order.code, "ffp2", "5", "", "31/12/2030", received()),  # 7 lot, date
+            ("NL-ARN", order.code, "ffp2", "5", "A1", expiry(), "2999-01-01"),  # 8 future
+            ("NL-ARN", order.code, "ffp2", "2.5", "A1", expiry(), received()),  # 9 not whole
+            ("NL-ARN", order.code, "ffp2", "5", "A1", expiry(), received()),  # 10 good
         ]
     )
     with pytest.raises(ImportRejected) as rejected:
@@ -116,8 +121,8 @@ def test_a_file_full_of_bad_rows_names_each_one_and_writes_nothing(places):
 def test_rows_beyond_what_is_outstanding_need_a_reason(places):
     order = placed_order(lines=(("ffp2", 100, "1"),))
     rows = [
-        ("NL-ARN", order.code, "ffp2", "80", "A1", EXPIRY, RECEIVED, ""),
-        ("NL-ARN", order.code, "ffp2", "30", "A2", EXPIRY, RECEIVED, ""),
+        ("NL-ARN", order.code, "ffp2", "80", "A1", expiry(), received(), ""),
+        ("NL-ARN", order.code, "ffp2", "30", "A2", expiry(), received(), ""),
     ]
     header = (
         "warehouse;source;item;quantity;lot_number;expiry_date;received_on;over_delivery_reason"
@@ -140,8 +145,8 @@ def test_texts_with_tabs_backslashes_and_line_breaks_are_stored_as_written(place
     )
     data = (
         header + "\n"
-        f'NL-ARN;{order.code};ffp2;8;"L\\1\tb";{EXPIRY};{RECEIVED};;"a\\N\tb"\n'
-        f'NL-GBG;{order.code};ffp2;5;L%s2;;{RECEIVED};"extra\r\npallet";100%\n'
+        f'NL-ARN;{order.code};ffp2;8;"L\\1\tb";{expiry()};{received()};;"a\\N\tb"\n'
+        f'NL-GBG;{order.code};ffp2;5;L%s2;;{received()};"extra\r\npallet";100%\n'
     ).encode()
     with audit.acting_as("clerk\\one"):
         result = import_deliveries(data, "texts.csv")
@@ -151,7 +156,7 @@ def test_texts_with_tabs_backslashes_and_line_breaks_are_stored_as_written(place
     ] == [("a\\N\tb", 0, None, "clerk\\one"), ("100%", 3, "extra\r\npallet", "clerk\\one")]
     lots = db.session.scalars(select(Lot).order_by(Lot.id)).all()
     assert [(lot.lot_number, lot.expiry_date, lot.delivery_id) for lot in lots] == [
-        ("L\\1\tb", TODAY + timedelta(days=800), deliveries[0].id),
+        ("L\\1\tb", clock.today() + timedelta(days=800), deliveries[0].id),
         ("L%s2", None, deliveries[1].id),
     ]
     moves = db.session.scalars(select(StockMovement).order_by(StockMovement.id)).all()
@@ -185,19 +190,23 @@ def test_texts_with_tabs_backslashes_and_line_breaks_are_stored_as_written(place
 def test_one_file_can_deliver_against_every_kind_of_source(places):
     order = placed_order(lines=(("ffp2", 100, "1"),))
     contract = procurement.create_framework_contract(
-        "EU-IMP", "Import", TODAY, TODAY + timedelta(days=100), [{"item": "gown", "quantity": 500}]
+        "EU-IMP",
+        "Import",
+        clock.today(),
+        clock.today() + timedelta(days=100),
+        [{"item": "gown", "quantity": 500}],
     )
     call_off = procurement.call_off(contract.shares[0].id, 300)
     donation = procurement.create_donation("EU-RESCEU", "mask_iir", 50)
     domestic = procurement.create_domestic_contract(
-        "PRD-001", "ffp2", 100, TODAY, TODAY + timedelta(days=30)
+        "PRD-001", "ffp2", 100, clock.today(), clock.today() + timedelta(days=30)
     )
     data = _csv(
         [
-            ("NL-ARN", order.code, "ffp2", "40", "A1", EXPIRY, RECEIVED),
-            ("NL-ARN", call_off.code, "gown", "300", "C1", EXPIRY, RECEIVED),
-            ("NL-JKP", donation.code, "mask_iir", "20", "D1", "", RECEIVED),
-            ("NL-SDL", domestic.code, "ffp2", "5", "P1", EXPIRY, RECEIVED),
+            ("NL-ARN", order.code, "ffp2", "40", "A1", expiry(), received()),
+            ("NL-ARN", call_off.code, "gown", "300", "C1", expiry(), received()),
+            ("NL-JKP", donation.code, "mask_iir", "20", "D1", "", received()),
+            ("NL-SDL", domestic.code, "ffp2", "5", "P1", expiry(), received()),
         ]
     )
     result = import_deliveries(data, "kinds.csv")

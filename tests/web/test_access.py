@@ -253,15 +253,16 @@ ORGANISATION_TOKENS = {"0380": "requester", "01": "region", "LST-03": "county"}
 @pytest.fixture
 def route_records(users):
     """Records the URLs above point at: a request of Uppsala kommun and one of its tokens."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
+    from supplyapp import clock
     from supplyapp.services import demand_requests, tokens
 
     request = demand_requests.file_request(
         "0380",
         "ffp2",
         100,
-        date.today() + timedelta(days=3),
+        clock.today() + timedelta(days=3),
         "high",
         "Access matrix",
         "matrix",

@@ -2,13 +2,12 @@
 server error, and every response matches what the document promises (status codes, content
 type, body schema). Bounded: a fixed number of examples, so it runs in well under a minute."""
 
-from datetime import date
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
+from supplyapp import clock
 from supplyapp.models.demand import ReportSource
 from supplyapp.services import demand, tokens
 
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def fuzz_token(users):
     """Uppsala kommun's token, with a report on file so requests can be filed."""
     demand.submit_report(
-        "0380", date.today(), [demand.LineInput("ffp2", 100, 10)], ReportSource.API, "fuzz"
+        "0380", clock.today(), [demand.LineInput("ffp2", 100, 10)], ReportSource.API, "fuzz"
     )
     return tokens.issue_organisation_token("0380", "fuzz", "test")[1]
 

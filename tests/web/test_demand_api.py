@@ -1,15 +1,14 @@
 """The organisations' API: reports and requests posted with an organisation's token, its own
 requests read back, the national picture; nothing of another organisation's reached."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.models.demand import ReportLine, ReportSource, SituationReport
 from supplyapp.services import tokens
-
-TODAY = date.today()
 
 
 def auth(code: str) -> dict:
@@ -18,7 +17,7 @@ def auth(code: str) -> dict:
 
 def post_report(client, headers, **changes):
     body = {
-        "as_of": TODAY.isoformat(),
+        "as_of": clock.today().isoformat(),
         "lines": [{"item": "ffp2", "stock_on_hand": 400, "daily_use": 40}],
         **changes,
     }
@@ -29,7 +28,7 @@ def post_request(client, headers, **changes):
     body = {
         "item": "ffp2",
         "quantity": 800,
-        "needed_by": (TODAY + timedelta(days=4)).isoformat(),
+        "needed_by": (clock.today() + timedelta(days=4)).isoformat(),
         "priority": "critical",
         "justification": "Empty in 10 days",
         **changes,
@@ -53,7 +52,7 @@ def test_a_malformed_report_is_refused_as_json_naming_the_field(client, users):
             {"lines": [{"item": "ffp2", "stock_on_hand": "ten", "daily_use": 1}]},
             "ffp2__stock_on_hand",
         ),
-        ({"as_of": (TODAY + timedelta(days=1)).isoformat()}, "as_of"),
+        ({"as_of": (clock.today() + timedelta(days=1)).isoformat()}, "as_of"),
         ({"as_of": "yesterday"}, "as_of"),
         ({"lines": "ffp2"}, "lines"),
     ]
@@ -116,7 +115,7 @@ def test_a_revoked_token_is_refused(client, users):
 
 def test_an_organisation_reads_back_the_figures_that_count_for_it(client, users):
     headers = auth("0380")
-    post_report(client, headers, as_of=(TODAY - timedelta(days=2)).isoformat())
+    post_report(client, headers, as_of=(clock.today() - timedelta(days=2)).isoformat())
     body = client.get("/api/v1/reports/latest", headers=headers).get_json()
     assert body["organisation"] == "0380"
     ffp2 = next(line for line in body["lines"] if line["item"] == "ffp2")

@@ -1,17 +1,16 @@
 """Demand pages through the test client: reports by form and file, requests, decisions, the
 county board's coordination, and the organisation's API tokens."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 from sqlalchemy import func, select
 
+from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.models import ApiToken
 from supplyapp.models.demand import ReportLine, RequestStatus, ShortageRequest, SituationReport
 from tests.conftest import login
-
-TODAY = date.today()
 
 
 def count(model) -> int:
@@ -19,7 +18,7 @@ def count(model) -> int:
 
 
 def report_form(**values) -> dict:
-    return {"as_of": TODAY.isoformat(), "submit": "1", **values}
+    return {"as_of": clock.today().isoformat(), "submit": "1", **values}
 
 
 def test_the_requester_reports_all_items_on_one_page(client, users):
@@ -69,7 +68,7 @@ def test_a_report_dated_in_the_future_is_refused_beside_the_date(client, users):
     response = client.post(
         "/demand/organisations/0380/report",
         data=report_form(
-            as_of=(TODAY + timedelta(days=1)).isoformat(),
+            as_of=(clock.today() + timedelta(days=1)).isoformat(),
             ffp2__stock_on_hand="4",
             ffp2__daily_use="3",
         ),
@@ -81,7 +80,11 @@ def test_a_report_dated_in_the_future_is_refused_beside_the_date(client, users):
 def _upload(client, content: bytes, name="lager.csv"):
     return client.post(
         "/demand/organisations/0380/upload",
-        data={"upload_as_of": TODAY.isoformat(), "upload": "1", "file": (BytesIO(content), name)},
+        data={
+            "upload_as_of": clock.today().isoformat(),
+            "upload": "1",
+            "file": (BytesIO(content), name),
+        },
         content_type="multipart/form-data",
     )
 
@@ -113,7 +116,7 @@ def file_request(client, **values):
     data = {
         "item": "ffp2",
         "quantity": "500",
-        "needed_by": (TODAY + timedelta(days=3)).isoformat(),
+        "needed_by": (clock.today() + timedelta(days=3)).isoformat(),
         "priority": "critical",
         "justification": "Runs out Friday",
         "stock_on_hand": "20",
@@ -198,7 +201,7 @@ def test_the_county_board_shares_and_forwards_within_its_county(client, users):
             "to_organisation": "0381",
             "item": "ffp2",
             "quantity": "100",
-            "shared_on": TODAY.isoformat(),
+            "shared_on": clock.today().isoformat(),
             "share": "1",
         },
     )
@@ -222,7 +225,7 @@ def test_a_sharing_of_more_than_reported_is_refused_beside_the_field(client, use
             "to_organisation": "0381",
             "item": "ffp2",
             "quantity": "100",
-            "shared_on": TODAY.isoformat(),
+            "shared_on": clock.today().isoformat(),
             "share": "1",
         },
     )

@@ -1,28 +1,37 @@
 """The national situation picture: the table per item, the map, charts, drill-down, export."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pandas as pd
 
+from supplyapp import clock
 from supplyapp.models.demand import ReportSource
 from supplyapp.services import demand, demand_requests
 from tests.conftest import login
 
-TODAY = date.today()
 
-
-def reported(code, stock, use, as_of=TODAY, item="ffp2"):
+def reported(code, stock, use, as_of=None, item="ffp2"):
     demand.submit_report(
-        code, as_of, [demand.LineInput(item, stock, use)], ReportSource.API, "tester"
+        code,
+        as_of or clock.today(),
+        [demand.LineInput(item, stock, use)],
+        ReportSource.API,
+        "tester",
     )
 
 
 def test_the_picture_shows_stock_requests_map_and_charts(client, users):
     reported("0380", 50, 10)  # 5 days: below 7
-    reported("01", 1000, 100, TODAY - timedelta(days=9))  # stale
+    reported("01", 1000, 100, clock.today() - timedelta(days=9))  # stale
     demand_requests.file_request(
-        "0380", "ffp2", 700, TODAY + timedelta(days=2), "critical", "Empty by Friday", "tester"
+        "0380",
+        "ffp2",
+        700,
+        clock.today() + timedelta(days=2),
+        "critical",
+        "Empty by Friday",
+        "tester",
     )
     login(client, "officer")
     page = client.get("/situation/?item=ffp2")

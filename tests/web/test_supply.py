@@ -2,11 +2,12 @@
 the API and `flask stock check`."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 from sqlalchemy import func, select, update
 
+from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.models.procurement import OrderLine, PurchaseOrder
 from supplyapp.models.stock import Delivery, StockBalance
@@ -26,8 +27,8 @@ def _receive_form(line_id, **changes):
         "warehouse": "NL-ARN",
         "quantity": "40",
         "lot_number": "L-1",
-        "expiry_date": (date.today() + timedelta(days=600)).isoformat(),
-        "received_on": date.today().isoformat(),
+        "expiry_date": (clock.today() + timedelta(days=600)).isoformat(),
+        "received_on": clock.today().isoformat(),
     }
     data.update(changes)
     return data

@@ -4,9 +4,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from supplyapp import clock
 from supplyapp.i18n import _
 from supplyapp.models import County, Organisation, Role
-from supplyapp.models.base import utcnow
 from supplyapp.permissions import NATIONAL_ROLES, can_see_county, roles_required
 from supplyapp.queries import county as county_queries
 from supplyapp.queries import demand as demand_queries
@@ -58,7 +58,7 @@ def _render(county, board, sharing_form=None, forward_form=None, status=200):
         ],
         county_days=demand_queries.group_days(latest),
         requests=requests,
-        overdue=demand_county.overdue_request_ids(requests, utcnow()),
+        overdue=demand_county.overdue_request_ids(requests, clock.utcnow()),
         sharings=county_queries.sharings(board.id),
         county_requests=county_queries.combined_requests(board.id),
         sharing_form=sharing_form or _sharing_form(county.code),

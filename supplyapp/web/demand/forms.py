@@ -1,13 +1,12 @@
 """Forms for reports, requests, decisions, county coordination and API tokens."""
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from supplyapp import clock
 from supplyapp.i18n import lazy as _l
 from supplyapp.web.forms import optional_text, quantity_range
 
@@ -32,7 +31,7 @@ def report_form_class(items):
     """A report form with a stock and a daily-use field for every item, on one page."""
 
     class ReportForm(FlaskForm):
-        as_of = DateField(_l("As of"), validators=[InputRequired()], default=date.today)
+        as_of = DateField(_l("As of"), validators=[InputRequired()], default=clock.today)
         note = optional_text(_l("Note"), 2000)
         submit = SubmitField(_l("Send report"))
 
@@ -59,7 +58,7 @@ def report_form_class(items):
 
 
 class UploadForm(FlaskForm):
-    upload_as_of = DateField(_l("As of"), validators=[InputRequired()], default=date.today)
+    upload_as_of = DateField(_l("As of"), validators=[InputRequired()], default=clock.today)
     file = FileField(_l("CSV or Excel file"), validators=[FileRequired()])
     upload = SubmitField(_l("Upload report"))
 
@@ -111,7 +110,7 @@ class SharingForm(FlaskForm):
     to_organisation = SelectField(_l("To"), validators=[DataRequired()])
     item = SelectField(_l("Item"), validators=[DataRequired()])
     quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), POSITIVE])
-    shared_on = DateField(_l("Shared on"), validators=[InputRequired()], default=date.today)
+    shared_on = DateField(_l("Shared on"), validators=[InputRequired()], default=clock.today)
     request_id = IntegerField(
         _l("Meets request number (optional)"), validators=[Optional(), NumberRange(min=1)]
     )

@@ -1,12 +1,10 @@
 """Shipments of approved plans: pick, dispatch, send, confirm receipt."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from supplyapp import exports
+from supplyapp import clock, exports
 from supplyapp.formatting import number
 from supplyapp.i18n import _
 from supplyapp.models import OrganisationKind, Role
@@ -131,7 +129,7 @@ def _detail(shipment: Shipment, sent_form=None, receive_form=None, status=200):
     )
     S, national = ShipmentStatus, shipment.kind == LineKind.DISTRIBUTION
     # A picked lot that has expired since must be picked again (replaced) before dispatch.
-    expired = service.expired_parts(shipment, date.today())
+    expired = service.expired_parts(shipment, clock.today())
     picking = shipment.status == S.PLANNED or (shipment.status == S.PICKED and bool(expired))
     return render_template(
         "shipments/shipment_detail.html",

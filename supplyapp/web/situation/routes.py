@@ -1,11 +1,9 @@
 """The national situation picture (lägesbild): per item, per region, on a map, in Excel."""
 
-from datetime import date
-
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from supplyapp import exports
+from supplyapp import clock, exports
 from supplyapp.models import Role
 from supplyapp.permissions import NATIONAL_ROLES, can_see_county, roles_required
 from supplyapp.queries import demand as demand_queries
@@ -62,7 +60,7 @@ def situation_picture():
         trend=charts.trend_lines(points),
         trend_points=points,
         stale_days=demand_queries.stale_days(),
-        today=date.today(),
+        today=clock.today(),
     )
 
 

@@ -1,10 +1,8 @@
 """The national stock: pages to read it, and the warehouse's forms that change it."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from supplyapp import exports
+from supplyapp import clock, exports
 from supplyapp.i18n import _
 from supplyapp.imports import ImportRejected
 from supplyapp.models import Role
@@ -108,7 +106,7 @@ def receive():
     form.warehouse.choices = [(w.code, str(w)) for w in _warehouses()]
     if request.method == "GET":
         form.source.data = request.args.get("source", "")
-        form.received_on.data = date.today()
+        form.received_on.data = clock.today()
     if form.validate_on_submit():
         kind, _sep, source_id = form.source.data.partition(":")
         receipt = stock.Receipt(
