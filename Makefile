@@ -44,7 +44,7 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-test: install system-deps
+test: install system-deps lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -63,5 +63,13 @@ bench: install
 	  echo "== $$bench (SQLite) =="; env -u DATABASE_URL $(PY) $$bench || exit 1; \
 	  echo "== $$bench (PostgreSQL) =="; scripts/with-postgres.sh $(PY) $$bench || exit 1; done
 
+# ruff (lint and format), mypy on both packages, and the layering contracts in .importlinter.
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy allocation supplyapp
+	$(VENV)/bin/lint-imports
+	@! grep -rnE '\b(commit|rollback)\(\)' supplyapp --include=*.py | grep -v '^supplyapp/services/transaction.py:' \
+	  || { echo "commit()/rollback() belong in supplyapp/services/transaction.py only"; exit 1; }
+	@! grep -rnE 'date\.today\(\)|datetime\.(now|utcnow)\(' supplyapp --include=*.py | grep -v '^supplyapp/clock.py:' \
+	  || { echo "the date and time come from supplyapp/clock.py only"; exit 1; }

@@ -42,11 +42,11 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     _register_blueprints(app)
     _register_request_hooks(app)
 
-    from supplyapp import cli, errors, formatting
-    from supplyapp.web import navigation, notifications
+    from supplyapp import cli, errors
+    from supplyapp.web import navigation, notifications, templating
 
     errors.register(app)
-    formatting.register(app)
+    templating.register(app)
     navigation.register(app)
     notifications.register(app)
     cli.register(app)

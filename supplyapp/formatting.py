@@ -8,7 +8,6 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel.numbers import get_group_symbol
-from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from supplyapp import clock
@@ -58,21 +57,3 @@ def audit_value(value):
         except ValueError:
             return value
     return value
-
-
-def register(app: Flask) -> None:
-    from supplyapp.web import labels
-
-    app.jinja_env.add_extension("jinja2.ext.do")
-    app.add_template_global(labels.role_label, "role_label")
-    app.add_template_global(labels.role_description, "role_description")
-    app.add_template_global(labels.kind_label, "kind_label")
-    app.add_template_filter(labels.supply_status, "supply_status")
-    app.add_template_filter(number, "number")
-    app.add_template_filter(short_date, "date")
-    app.add_template_filter(date_time, "datetime")
-    app.add_template_filter(audit_value, "audit_value")
-
-    @app.context_processor
-    def inject_locale():
-        return {"current_locale": str(get_locale())}
