@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from supplyapp.extensions import db
+from supplyapp.extensions import Model
 from supplyapp.models.base import utcnow
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

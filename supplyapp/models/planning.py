@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from supplyapp.extensions import db
+from supplyapp.extensions import Model
 from supplyapp.models.base import created_at_column
 from supplyapp.models.catalog import Item
 from supplyapp.models.places import Organisation, Warehouse
@@ -48,7 +48,7 @@ class LineKind(enum.StrEnum):
     REDISTRIBUTION = "redistribution"  # one organisation's surplus to another (SFS 2020:126 § 4)
 
 
-class AllocationPlan(db.Model):
+class AllocationPlan(Model):
     """One allocation round: its settings, inputs, the model's proposal and the decision."""
 
     __tablename__ = "allocation_plans"
@@ -90,7 +90,7 @@ class AllocationPlan(db.Model):
         return self.status in EDITABLE
 
 
-class PlanLine(db.Model):
+class PlanLine(Model):
     """One movement in a plan: from a warehouse or a donor to a recipient, of one item.
 
     `proposed_quantity` is the model's; `quantity` is what the officer left it at.
@@ -142,7 +142,7 @@ class ShipmentStatus(enum.StrEnum):
     RECEIVED = "received"  # the recipient confirmed receipt
 
 
-class Shipment(db.Model):
+class Shipment(Model):
     """Material on its way from a warehouse or a donor to one recipient, from one plan line."""
 
     __tablename__ = "shipments"
@@ -210,7 +210,7 @@ class Shipment(db.Model):
         return sent - self.received_quantity
 
 
-class ShipmentLot(db.Model):
+class ShipmentLot(Model):
     """Which lot, and how much of it, a national shipment takes (first expiry first)."""
 
     __tablename__ = "shipment_lots"
