@@ -5,6 +5,7 @@ consumed since the report's date, divided by that use. A report older than REPOR
 stale. Every figure keeps its date and source so pages can show its age.
 """
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import pandas as pd
@@ -139,7 +140,7 @@ def of_item(rows: list[dict], item_code: str) -> list[dict]:
     return [row for row in rows if row["item_code"] == item_code]
 
 
-def items() -> list[Item]:
+def items() -> Sequence[Item]:
     return db.session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code)).all()
 
 
@@ -335,7 +336,7 @@ def organisation_latest(organisation: Organisation, today: date | None = None) -
     return [{"item": item, "line": by_code.get(item.code)} for item in items()]
 
 
-def report_history(organisation_id: int, limit: int = 100) -> list[SituationReport]:
+def report_history(organisation_id: int, limit: int = 100) -> Sequence[SituationReport]:
     query = (
         select(SituationReport)
         .where(SituationReport.organisation_id == organisation_id)
@@ -345,7 +346,7 @@ def report_history(organisation_id: int, limit: int = 100) -> list[SituationRepo
     return db.session.scalars(query).all()
 
 
-def history_lines(organisation_id: int, item_code: str | None, limit: int = 500) -> list:
+def history_lines(organisation_id: int, item_code: str | None, limit: int = 500) -> Sequence:
     query = (
         select(ReportLine, SituationReport)
         .join(SituationReport, SituationReport.id == ReportLine.report_id)
@@ -377,7 +378,7 @@ def request_list(
     kind: str | None = None,
     sort: str = "priority",
     limit: int = 1000,
-) -> list[ShortageRequest]:
+) -> Sequence[ShortageRequest]:
     """Requests the caller may see, filtered and sorted (default: most urgent first)."""
     query = (
         select(ShortageRequest)

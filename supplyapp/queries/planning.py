@@ -8,6 +8,7 @@ model's answer), never from today's database, so the page shows what the model s
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cached_property
 
@@ -98,7 +99,7 @@ class PlanView:
         }
 
     @cached_property
-    def lines(self) -> list[PlanLine]:
+    def lines(self) -> Sequence[PlanLine]:
         return db.session.scalars(
             select(PlanLine)
             .where(PlanLine.plan_id == self.plan.id)

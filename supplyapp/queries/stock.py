@@ -6,6 +6,7 @@ contracted and not yet delivered.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -387,7 +388,7 @@ def movements_frame(lot_id: int | None = None, limit: int = 500) -> pd.DataFrame
     return frame
 
 
-def quarantined_lots() -> list[Lot]:
+def quarantined_lots() -> Sequence[Lot]:
     """Lots waiting for quality control, oldest first."""
     return db.session.scalars(
         select(Lot)

@@ -2,6 +2,7 @@
 county board's combined request for the needs it cannot meet within 48 hours.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -191,7 +192,7 @@ def forward_requests(
     return county_request
 
 
-def _forwardable(board: Organisation, request_ids: list[int]) -> list[ShortageRequest]:
+def _forwardable(board: Organisation, request_ids: list[int]) -> Sequence[ShortageRequest]:
     if not request_ids:
         raise InvalidInput({"requests": _("Choose at least one request.")})
     requests = db.session.scalars(
