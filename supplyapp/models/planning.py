@@ -90,6 +90,15 @@ class AllocationPlan(Model):
         return self.status in EDITABLE
 
 
+def _origin_code(row: "PlanLine | Shipment") -> str:
+    """The code of the warehouse or the donor (organisation) the material comes from."""
+    if row.warehouse:
+        return row.warehouse.code
+    if row.donor is None:  # a plan line has one or the other (one_origin); a shipment copies it
+        raise ValueError(f"{type(row).__name__} {row.id} has neither a warehouse nor a donor.")
+    return row.donor.code
+
+
 class PlanLine(Model):
     """One movement in a plan: from a warehouse or a donor to a recipient, of one item.
 
@@ -128,7 +137,15 @@ class PlanLine(Model):
 
     @property
     def origin_code(self) -> str:
-        return self.warehouse.code if self.warehouse else self.donor.code
+        return _origin_code(self)
+
+    @property
+    def origin_id(self) -> int:
+        """The warehouse's id on a distribution line, the donor's on a redistribution line."""
+        origin_id = self.warehouse_id if self.warehouse_id is not None else self.donor_id
+        if origin_id is None:  # the one_origin constraint forbids it
+            raise ValueError(f"Plan line {self.id} has neither a warehouse nor a donor.")
+        return origin_id
 
     @property
     def changed(self) -> bool:
@@ -200,6 +217,10 @@ class Shipment(Model):
     @property
     def origin(self) -> str:
         return str(self.warehouse) if self.warehouse else str(self.donor)
+
+    @property
+    def origin_code(self) -> str:
+        return _origin_code(self)
 
     @property
     def shortfall(self) -> int | None:

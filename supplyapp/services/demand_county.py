@@ -114,7 +114,7 @@ def record_sharing(
             org=giver.name,
             n=given.stock_on_hand if given else 0,
         )
-    if errors:
+    if errors or giver is None or receiver is None or item is None:  # each None added an error
         raise InvalidInput(errors)
     sharing = CountySharing(
         county_board_id=board.id,
