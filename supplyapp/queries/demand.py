@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import Date, String, case, func, literal, select, true, type_coerce, union_all
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.sql.expression import UnaryExpression
 
 from supplyapp.config import setting
 from supplyapp.extensions import db
@@ -360,7 +361,7 @@ def history_lines(organisation_id: int, item_code: str | None, limit: int = 500)
     return db.session.execute(query).all()
 
 
-REQUEST_SORTS = {
+REQUEST_SORTS: dict[str, UnaryExpression] = {
     "created": ShortageRequest.created_at.desc(),
     "needed_by": ShortageRequest.needed_by.asc(),
     "quantity": ShortageRequest.quantity.desc(),

@@ -16,7 +16,7 @@ def reference_records(entity: str, kind: str | None = None) -> Sequence:
     model = MODELS[entity]
     query = select(model).order_by(model.code)
     if entity == "organisations" and kind in {k.value for k in OrganisationKind}:
-        query = query.where(model.kind == kind)
+        query = query.where(Organisation.kind == kind)
     return db.session.scalars(query).all()
 
 

@@ -250,8 +250,8 @@ def pipeline_by_week(item_code: str | None = None) -> pd.DataFrame:
 
 
 def national_stock_frame() -> pd.DataFrame:
-    names = dict(db.session.execute(select(Item.code, Item.name_sv)).all())
-    units = dict(db.session.execute(select(Item.code, Item.unit)).all())
+    names = dict(db.session.execute(select(Item.code, Item.name_sv)).tuples().all())
+    units = dict(db.session.execute(select(Item.code, Item.unit)).tuples().all())
     rows = [
         {"item": code, "name": names.get(code, code), "unit": units.get(code, ""), **values}
         for code, values in national_stock_by_item().items()
