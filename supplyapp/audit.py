@@ -10,9 +10,10 @@ import decimal
 import enum
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from supplyapp.clock import utcnow
 from supplyapp.models.audit import AuditEvent
@@ -74,7 +75,7 @@ def give_reason(reason: str | None) -> None:
 
 
 def record(
-    session: Session,
+    session: Session | scoped_session[Any],
     action: str,
     entity: str,
     key: str,
@@ -162,7 +163,7 @@ def _row(action, entity, key, before, after, reason=None) -> dict:
     }
 
 
-def _insert(session: Session, rows: list[dict]) -> None:
+def _insert(session: Session | scoped_session[Any], rows: list[dict]) -> None:
     if rows:
         session.connection().execute(insert(AuditEvent.__table__), rows)
 

@@ -17,7 +17,7 @@ def select_locale() -> str:
     if not has_request_context():
         return "en"  # the command line speaks the code's language
     chosen = session.get("lang")
-    if chosen in languages:
+    if isinstance(chosen, str) and chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale

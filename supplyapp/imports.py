@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
+from typing import Any
 
 import pandas as pd
 
@@ -179,7 +180,7 @@ def _parse_bool(text: str) -> bool:
     raise ValueError(text)
 
 
-_PARSERS = {
+_PARSERS: dict[str, Callable[[str], Any]] = {
     "str": str,
     "int": _parse_int,
     "float": _parse_float,

@@ -50,6 +50,8 @@ def _principal_from_token() -> Principal:
         user = record.user
         return Principal(user.username, user.role, user.organisation)
     organisation = record.organisation
+    if organisation is None:  # the one_owner constraint forbids it
+        raise ValueError(f"Token {record.prefix} has neither a user nor an organisation.")
     role = Role.COUNTY if organisation.kind == "county_board" else Role.REQUESTER
     return Principal(f"token:{record.prefix}", role, organisation)
 
@@ -156,7 +158,8 @@ def http_error(error: HTTPException):
         401: "A valid bearer token is needed: Authorization: Bearer <token>.",
         403: "This token may not do that.",
     }
-    return error_response(error.code or 500, messages.get(error.code, error.description))
+    code = error.code or 500
+    return error_response(code, messages.get(code, error.description or error.name))
 
 
 @bp.errorhandler(InvalidInput)

@@ -193,7 +193,7 @@ def _organisation_code(data: dict) -> str:
     return principal.organisation.code
 
 
-def _date(value, field: str) -> date:
+def _date(value, field: str) -> date | None:
     try:
         return date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:

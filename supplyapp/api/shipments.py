@@ -77,7 +77,7 @@ def shipment_json(s: Shipment) -> dict:
         "kind": s.kind.value,
         "item": s.item.code,
         "quantity": s.quantity,
-        "from": s.warehouse.code if s.warehouse else s.donor.code,
+        "from": s.origin_code,
         "to": s.recipient.code,
         "destination": s.destination,
         "via_reloading_point": s.via_reloading_point,

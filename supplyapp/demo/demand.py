@@ -110,7 +110,7 @@ def load_demo_demand(today: date | None = None, seed: int = 2020) -> int:
         .where(Organisation.kind.in_(REQUESTING_KINDS))
         .order_by(Organisation.code)
     ).all()
-    latest = {}
+    latest: dict[tuple[int, int], dict] = {}
     lines = _insert_reports(organisations, items, rng, today, latest)
     db.session.execute(insert(LatestReportLine), list(latest.values()))
     requests = _insert_requests(organisations, items, latest, rng, today)

@@ -6,10 +6,10 @@ from sqlalchemy import JSON, DateTime, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from supplyapp.clock import utcnow
-from supplyapp.extensions import db
+from supplyapp.extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

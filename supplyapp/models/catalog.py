@@ -6,11 +6,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from supplyapp.extensions import db
+from supplyapp.extensions import Model
 from supplyapp.models.base import created_at_column
 
 
-class Item(db.Model):
+class Item(Model):
     """A kind of protective equipment or supply, counted in its unit."""
 
     __tablename__ = "items"
@@ -47,7 +47,7 @@ class SupplierKind(enum.StrEnum):
     DONOR = "donor"
 
 
-class Supplier(db.Model):
+class Supplier(Model):
     """Someone material comes from: a seller, a producer, the EU, a donor."""
 
     __tablename__ = "suppliers"

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from supplyapp.extensions import db
+from supplyapp.extensions import Model
 from supplyapp.models.base import created_at_column
 from supplyapp.models.catalog import Item
 from supplyapp.models.places import Organisation
@@ -30,7 +30,7 @@ class ReportSource(enum.StrEnum):
     SHIPMENT = "shipment"  # an allocation's shipment was sent or received
 
 
-class SituationReport(db.Model):
+class SituationReport(Model):
     """One organisation's report of its stock and use of some items, as of a date."""
 
     __tablename__ = "situation_reports"
@@ -52,7 +52,7 @@ class SituationReport(db.Model):
         return f"report-{self.id}"
 
 
-class ReportLine(db.Model):
+class ReportLine(Model):
     """Stock on hand and average daily use of one item in one report."""
 
     __tablename__ = "report_lines"
@@ -75,7 +75,7 @@ class ReportLine(db.Model):
     item: Mapped[Item] = relationship()
 
 
-class LatestReportLine(db.Model):
+class LatestReportLine(Model):
     """The line that counts: the newest report of one item by one organisation."""
 
     __tablename__ = "latest_report_lines"
@@ -124,7 +124,7 @@ OPEN_STATUSES = (
 )
 
 
-class CountyRequest(db.Model):
+class CountyRequest(Model):
     """A county board's combined request: the needs it could not meet within 48 hours."""
 
     __tablename__ = "county_requests"
@@ -144,7 +144,7 @@ class CountyRequest(db.Model):
         return f"county-request-{self.id}"
 
 
-class ShortageRequest(db.Model):
+class ShortageRequest(Model):
     """A request for national support (behovsanmälan): how much of an item, by when, and why.
 
     A county board's combined request has one such line per item, and each source request
@@ -207,7 +207,7 @@ class ShortageRequest(db.Model):
         return self.status in OPEN_STATUSES
 
 
-class RequestStatusChange(db.Model):
+class RequestStatusChange(Model):
     """One step of a request's lifecycle: who moved it, when, and why."""
 
     __tablename__ = "request_status_changes"
@@ -222,7 +222,7 @@ class RequestStatusChange(db.Model):
     request: Mapped[ShortageRequest] = relationship(back_populates="history")
 
 
-class CountySharing(db.Model):
+class CountySharing(Model):
     """Material handed from one organisation to another within a county (§ 3 a)."""
 
     __tablename__ = "county_sharings"

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from supplyapp.extensions import db
+from supplyapp.extensions import Model
 from supplyapp.models.base import created_at_column
 
 
@@ -17,7 +17,7 @@ class OrganisationKind(enum.StrEnum):
     COUNTY_BOARD = "county_board"
 
 
-class County(db.Model):
+class County(Model):
     """A län: the area shared by one region and one county administrative board."""
 
     __tablename__ = "counties"
@@ -36,7 +36,7 @@ class County(db.Model):
     organisations: Mapped[list["Organisation"]] = relationship(back_populates="county")
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """A region, a municipality, a care provider or a county administrative board."""
 
     __tablename__ = "organisations"
@@ -64,7 +64,7 @@ class Organisation(db.Model):
         return f"{self.name} ({self.code})"
 
 
-class Warehouse(db.Model):
+class Warehouse(Model):
     """A national warehouse, where the national stock lies."""
 
     __tablename__ = "warehouses"

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from supplyapp.extensions import db
+from supplyapp.extensions import Model
 from supplyapp.models.base import created_at_column
 from supplyapp.models.catalog import Item
 from supplyapp.models.places import Organisation, Warehouse
@@ -48,7 +48,7 @@ class LineKind(enum.StrEnum):
     REDISTRIBUTION = "redistribution"  # one organisation's surplus to another (SFS 2020:126 § 4)
 
 
-class AllocationPlan(db.Model):
+class AllocationPlan(Model):
     """One allocation round: its settings, inputs, the model's proposal and the decision."""
 
     __tablename__ = "allocation_plans"
@@ -90,7 +90,16 @@ class AllocationPlan(db.Model):
         return self.status in EDITABLE
 
 
-class PlanLine(db.Model):
+def _origin_code(row: "PlanLine | Shipment") -> str:
+    """The code of the warehouse or the donor (organisation) the material comes from."""
+    if row.warehouse:
+        return row.warehouse.code
+    if row.donor is None:  # a plan line has one or the other (one_origin); a shipment copies it
+        raise ValueError(f"{type(row).__name__} {row.id} has neither a warehouse nor a donor.")
+    return row.donor.code
+
+
+class PlanLine(Model):
     """One movement in a plan: from a warehouse or a donor to a recipient, of one item.
 
     `proposed_quantity` is the model's; `quantity` is what the officer left it at.
@@ -128,7 +137,15 @@ class PlanLine(db.Model):
 
     @property
     def origin_code(self) -> str:
-        return self.warehouse.code if self.warehouse else self.donor.code
+        return _origin_code(self)
+
+    @property
+    def origin_id(self) -> int:
+        """The warehouse's id on a distribution line, the donor's on a redistribution line."""
+        origin_id = self.warehouse_id if self.warehouse_id is not None else self.donor_id
+        if origin_id is None:  # the one_origin constraint forbids it
+            raise ValueError(f"Plan line {self.id} has neither a warehouse nor a donor.")
+        return origin_id
 
     @property
     def changed(self) -> bool:
@@ -142,7 +159,7 @@ class ShipmentStatus(enum.StrEnum):
     RECEIVED = "received"  # the recipient confirmed receipt
 
 
-class Shipment(db.Model):
+class Shipment(Model):
     """Material on its way from a warehouse or a donor to one recipient, from one plan line."""
 
     __tablename__ = "shipments"
@@ -202,6 +219,10 @@ class Shipment(db.Model):
         return str(self.warehouse) if self.warehouse else str(self.donor)
 
     @property
+    def origin_code(self) -> str:
+        return _origin_code(self)
+
+    @property
     def shortfall(self) -> int | None:
         """Units sent that did not arrive in good order."""
         if self.received_quantity is None:
@@ -210,7 +231,7 @@ class Shipment(db.Model):
         return sent - self.received_quantity
 
 
-class ShipmentLot(db.Model):
+class ShipmentLot(Model):
     """Which lot, and how much of it, a national shipment takes (first expiry first)."""
 
     __tablename__ = "shipment_lots"

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from supplyapp.extensions import db
+from supplyapp.extensions import Model
 from supplyapp.models.base import created_at_column
 from supplyapp.models.catalog import Item, Supplier
 
@@ -40,7 +40,7 @@ class OrderStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class PurchaseOrder(db.Model):
+class PurchaseOrder(Model):
     """An order on the open market with one or more lines."""
 
     __tablename__ = "purchase_orders"
@@ -64,7 +64,7 @@ class PurchaseOrder(db.Model):
         return self.code
 
 
-class OrderLine(db.Model):
+class OrderLine(Model):
     __tablename__ = "order_lines"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
@@ -89,7 +89,7 @@ class OrderLine(db.Model):
         return max(self.quantity - self.delivered_quantity, 0)
 
 
-class FrameworkContract(db.Model):
+class FrameworkContract(Model):
     """An EU commission joint-procurement framework contract."""
 
     __tablename__ = "framework_contracts"
@@ -110,7 +110,7 @@ class FrameworkContract(db.Model):
         return self.code
 
 
-class FrameworkShare(db.Model):
+class FrameworkShare(Model):
     """Sweden's share of one item under a framework contract: the most it may call off."""
 
     __tablename__ = "framework_shares"
@@ -137,7 +137,7 @@ class CallOffStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class CallOff(db.Model):
+class CallOff(Model):
     """Sweden calls off part of its share; deliveries are received against it."""
 
     __tablename__ = "call_offs"
@@ -182,7 +182,7 @@ class DonationStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class Donation(db.Model):
+class Donation(Model):
     """Material given free: from rescEU or from a company's approved offer."""
 
     __tablename__ = "donations"
@@ -213,7 +213,7 @@ class Donation(db.Model):
         return max(self.quantity - self.delivered_quantity, 0)
 
 
-class DomesticContract(db.Model):
+class DomesticContract(Model):
     """A domestic producer commits to a weekly quantity of one item over a period."""
 
     __tablename__ = "domestic_contracts"
@@ -264,7 +264,7 @@ class OfferStatus(enum.StrEnum):
     CONVERTED = "converted"  # became an order or a donation
 
 
-class Offer(db.Model):
+class Offer(Model):
     """A company's offer to sell or give material; vetted before anything is bought."""
 
     __tablename__ = "offers"

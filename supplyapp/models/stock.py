@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplyapp.clock import utcnow
-from supplyapp.extensions import db
+from supplyapp.extensions import Model
 from supplyapp.models.base import created_at_column
 from supplyapp.models.catalog import Item, Supplier
 from supplyapp.models.places import Warehouse
@@ -40,7 +40,7 @@ class SourceKind(enum.StrEnum):
     DONATION = "donation"
 
 
-class Delivery(db.Model):
+class Delivery(Model):
     """Goods received at a national warehouse against one supply line, as one lot."""
 
     __tablename__ = "deliveries"
@@ -83,7 +83,7 @@ class Delivery(db.Model):
         return None if self.due_date is None else self.received_on <= self.due_date
 
 
-class Lot(db.Model):
+class Lot(Model):
     """A batch of one item in one warehouse, with the maker's lot number and expiry date."""
 
     __tablename__ = "lots"
@@ -103,7 +103,7 @@ class Lot(db.Model):
     balance: Mapped["StockBalance"] = relationship(uselist=False, back_populates="lot")
 
 
-class StockBalance(db.Model):
+class StockBalance(Model):
     """The stored balance of one lot; always equal to the sum of its ledger rows."""
 
     __tablename__ = "stock_balances"
@@ -132,7 +132,7 @@ class Conformity(enum.StrEnum):
     NONE = "none"
 
 
-class Inspection(db.Model):
+class Inspection(Model):
     """Quality control of a quarantined lot: how much is approved, how much rejected, and why."""
 
     __tablename__ = "inspections"
@@ -167,7 +167,7 @@ class MovementKind(enum.StrEnum):
     WRITTEN_OFF = "written_off"  # - available: damaged, lost
 
 
-class StockMovement(db.Model):
+class StockMovement(Model):
     """One row of the stock ledger. Written once, never changed or deleted."""
 
     __tablename__ = "stock_movements"

@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from supplyapp.extensions import db
+from supplyapp.extensions import Model
 from supplyapp.models.base import created_at_column
 from supplyapp.models.places import Organisation
 from supplyapp.models.users import User
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     __tablename__ = "api_tokens"
     __table_args__ = (
         CheckConstraint("(user_id IS NULL) <> (organisation_id IS NULL)", name="one_owner"),

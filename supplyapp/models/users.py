@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import DateTime, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from supplyapp.extensions import db
+from supplyapp.extensions import Model
 from supplyapp.models.base import created_at_column
 from supplyapp.models.places import Organisation
 
@@ -28,7 +28,7 @@ ORGANISATION_KINDS_BY_ROLE = {
 }
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60), unique=True)
@@ -58,7 +58,7 @@ class User(UserMixin, db.Model):
         return self.username
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """One failed sign-in; recent ones lock the name and the address for a while."""
 
     __tablename__ = "login_failures"

@@ -1,5 +1,7 @@
 """Read-only queries: the audit log."""
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
 from supplyapp.extensions import db
@@ -8,7 +10,7 @@ from supplyapp.models import AuditEvent
 
 def audit_events(
     entity: str | None = None, actor: str | None = None, key: str | None = None, limit: int = 500
-) -> list[AuditEvent]:
+) -> Sequence[AuditEvent]:
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
     if entity:
         query = query.where(AuditEvent.entity == entity)
@@ -19,6 +21,6 @@ def audit_events(
     return db.session.scalars(query).all()
 
 
-def audit_entities() -> list[str]:
+def audit_entities() -> Sequence[str]:
     query = select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)
     return db.session.scalars(query).all()

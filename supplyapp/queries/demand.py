@@ -5,11 +5,13 @@ consumed since the report's date, divided by that use. A report older than REPOR
 stale. Every figure keeps its date and source so pages can show its age.
 """
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import Date, String, case, func, literal, select, true, type_coerce, union_all
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.sql.expression import UnaryExpression
 
 from supplyapp import clock, measures
 from supplyapp.config import setting
@@ -137,7 +139,7 @@ def of_item(rows: list[dict], item_code: str) -> list[dict]:
     return [row for row in rows if row["item_code"] == item_code]
 
 
-def items() -> list[Item]:
+def items() -> Sequence[Item]:
     return db.session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code)).all()
 
 
@@ -333,7 +335,7 @@ def organisation_latest(organisation: Organisation, today: date | None = None) -
     return [{"item": item, "line": by_code.get(item.code)} for item in items()]
 
 
-def report_history(organisation_id: int, limit: int = 100) -> list[SituationReport]:
+def report_history(organisation_id: int, limit: int = 100) -> Sequence[SituationReport]:
     query = (
         select(SituationReport)
         .where(SituationReport.organisation_id == organisation_id)
@@ -343,7 +345,7 @@ def report_history(organisation_id: int, limit: int = 100) -> list[SituationRepo
     return db.session.scalars(query).all()
 
 
-def history_lines(organisation_id: int, item_code: str | None, limit: int = 500) -> list:
+def history_lines(organisation_id: int, item_code: str | None, limit: int = 500) -> Sequence:
     query = (
         select(ReportLine, SituationReport)
         .join(SituationReport, SituationReport.id == ReportLine.report_id)
@@ -357,7 +359,7 @@ def history_lines(organisation_id: int, item_code: str | None, limit: int = 500)
     return db.session.execute(query).all()
 
 
-REQUEST_SORTS = {
+REQUEST_SORTS: dict[str, UnaryExpression] = {
     "created": ShortageRequest.created_at.desc(),
     "needed_by": ShortageRequest.needed_by.asc(),
     "quantity": ShortageRequest.quantity.desc(),
@@ -375,7 +377,7 @@ def request_list(
     kind: str | None = None,
     sort: str = "priority",
     limit: int = 1000,
-) -> list[ShortageRequest]:
+) -> Sequence[ShortageRequest]:
     """Requests the caller may see, filtered and sorted (default: most urgent first)."""
     query = (
         select(ShortageRequest)

@@ -30,7 +30,7 @@ class Attention(NamedTuple):
     more_plans, pick, dispatch."""
 
     kind: str
-    count: int
+    how_many: int  # not `count`, which would hide tuple.count
     shipment: Shipment | None = None
     plan: AllocationPlan | None = None
     units: int = 0

@@ -8,8 +8,10 @@ model's answer), never from today's database, so the page shows what the model s
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -29,7 +31,9 @@ def plans(status: str | None = None, limit: int = 500) -> list[dict]:
     if status in {s.value for s in PlanStatus}:
         query = query.where(AllocationPlan.status == PlanStatus(status))
     found = db.session.scalars(query).all()
-    totals = defaultdict(lambda: {"items": [], "lines": 0, "units": 0})
+    totals: defaultdict[int, dict[str, Any]] = defaultdict(
+        lambda: {"items": [], "lines": 0, "units": 0}
+    )
     if found:
         rows = db.session.execute(
             select(PlanLine.plan_id, Item.code, func.count(), func.sum(PlanLine.quantity))
@@ -95,7 +99,7 @@ class PlanView:
         }
 
     @cached_property
-    def lines(self) -> list[PlanLine]:
+    def lines(self) -> Sequence[PlanLine]:
         return db.session.scalars(
             select(PlanLine)
             .where(PlanLine.plan_id == self.plan.id)
@@ -111,11 +115,12 @@ class PlanView:
     @cached_property
     def flows(self) -> tuple[dict, dict]:
         """Per (organisation, item): units received and given as the lines now stand."""
-        received, given = defaultdict(int), defaultdict(int)
+        received: defaultdict[tuple[str, str], int] = defaultdict(int)
+        given: defaultdict[tuple[str, str], int] = defaultdict(int)
         for line in self.lines:
             received[line.recipient.code, line.item.code] += line.quantity
             if line.kind == LineKind.REDISTRIBUTION:
-                given[line.donor.code, line.item.code] += line.quantity
+                given[line.origin_code, line.item.code] += line.quantity
         return received, given
 
     @cached_property
@@ -137,7 +142,7 @@ class PlanView:
 
     def item_summaries(self) -> list[dict]:
         """Per item: available, given out now against the model, unmet, the water level."""
-        now = defaultdict(int)
+        now: defaultdict[tuple[str, LineKind], int] = defaultdict(int)
         for line in self.lines:
             now[line.item.code, line.kind] += line.quantity
         result = []
@@ -239,7 +244,9 @@ class PlanView:
 
     def county_totals(self, item: str) -> dict[str, dict]:
         """County code -> units of the item the plan sends there, and to how many recipients."""
-        totals = defaultdict(lambda: {"units": 0, "recipients": set()})
+        totals: defaultdict[str, dict[str, Any]] = defaultdict(
+            lambda: {"units": 0, "recipients": set()}
+        )
         for line in self.lines:
             if line.item.code == item and line.quantity > 0:
                 entry = totals[line.recipient.county_code]

@@ -1,5 +1,7 @@
 """Read-only queries: reference records and the organisations a user may see."""
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
 from supplyapp.extensions import db
@@ -10,15 +12,15 @@ from supplyapp.permissions import visible_organisations_filter
 from supplyapp.services.reference import MODELS
 
 
-def reference_records(entity: str, kind: str | None = None) -> list:
+def reference_records(entity: str, kind: str | None = None) -> Sequence:
     model = MODELS[entity]
     query = select(model).order_by(model.code)
     if entity == "organisations" and kind in {k.value for k in OrganisationKind}:
-        query = query.where(model.kind == kind)
+        query = query.where(Organisation.kind == kind)
     return db.session.scalars(query).all()
 
 
-def visible_organisations(user, kind: str | None = None) -> list[Organisation]:
+def visible_organisations(user, kind: str | None = None) -> Sequence[Organisation]:
     query = (
         select(Organisation)
         .where(visible_organisations_filter(user))

@@ -6,6 +6,7 @@ contracted and not yet delivered.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -250,8 +251,8 @@ def pipeline_by_week(item_code: str | None = None) -> pd.DataFrame:
 
 
 def national_stock_frame() -> pd.DataFrame:
-    names = dict(db.session.execute(select(Item.code, Item.name_sv)).all())
-    units = dict(db.session.execute(select(Item.code, Item.unit)).all())
+    names = dict(db.session.execute(select(Item.code, Item.name_sv)).tuples().all())
+    units = dict(db.session.execute(select(Item.code, Item.unit)).tuples().all())
     rows = [
         {"item": code, "name": names.get(code, code), "unit": units.get(code, ""), **values}
         for code, values in national_stock_by_item().items()
@@ -385,7 +386,7 @@ def movements_frame(lot_id: int | None = None, limit: int = 500) -> pd.DataFrame
     return frame
 
 
-def quarantined_lots() -> list[Lot]:
+def quarantined_lots() -> Sequence[Lot]:
     """Lots waiting for quality control, oldest first."""
     return db.session.scalars(
         select(Lot)

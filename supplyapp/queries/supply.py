@@ -33,7 +33,7 @@ def active_suppliers(kinds=()) -> list[Supplier]:
 def orders_frame() -> pd.DataFrame:
     rows = []
     for order in db.session.scalars(select(PurchaseOrder).order_by(PurchaseOrder.id.desc())):
-        for line in order.lines or [None]:
+        for line in order.lines or (None,):
             rows.append(
                 {
                     "order": order.code,

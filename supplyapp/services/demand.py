@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -152,6 +153,7 @@ def store_report(
 
 def _upsert_latest(rows: list[dict]) -> None:
     """Insert or replace the latest line per organisation and item, unless it is older."""
+    statement: postgresql.Insert | sqlite.Insert
     if db.session.get_bind().dialect.name == "postgresql":
         statement = pg_insert(LatestReportLine)
     else:

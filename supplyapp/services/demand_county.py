@@ -2,6 +2,7 @@
 county board's combined request for the needs it cannot meet within 48 hours.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -110,7 +111,7 @@ def record_sharing(
             org=giver.name,
             n=given.stock_on_hand if given else 0,
         )
-    if errors:
+    if errors or giver is None or receiver is None or item is None:  # each None added an error
         raise InvalidInput(errors)
     sharing = CountySharing(
         county_board_id=board.id,
@@ -188,7 +189,7 @@ def forward_requests(
     return county_request
 
 
-def _forwardable(board: Organisation, request_ids: list[int]) -> list[ShortageRequest]:
+def _forwardable(board: Organisation, request_ids: list[int]) -> Sequence[ShortageRequest]:
     if not request_ids:
         raise InvalidInput({"requests": _("Choose at least one request.")})
     requests = db.session.scalars(

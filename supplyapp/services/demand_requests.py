@@ -169,6 +169,8 @@ def move_status(
     if to == S.MET:
         request.met_quantity = request.quantity
     elif to == S.PARTLY_MET:
+        if met_quantity is None:
+            raise ValueError("A partly met request needs the quantity met.")
         request.met_quantity = met_quantity
     if to == S.DECLINED:
         request.decline_reason = reason

@@ -343,7 +343,7 @@ def _pick_lots(lines: list[PlanLine], today: date, problems: list[str]) -> dict:
     needed: dict[tuple[int, int], list[PlanLine]] = defaultdict(list)
     for line in lines:
         if line.kind == LineKind.DISTRIBUTION:
-            needed[line.item_id, line.warehouse_id].append(line)
+            needed[line.item_id, line.origin_id].append(line)
     picks: dict[int, list[tuple[StockBalance, int]]] = {}
     for (item_id, warehouse_id), group in sorted(needed.items()):
         balances = allocatable_balances(item_id, warehouse_id, today)
@@ -355,7 +355,7 @@ def _pick_lots(lines: list[PlanLine], today: date, problems: list[str]) -> dict:
                 _(
                     "%(warehouse)s now holds %(available)s %(item)s that can be allocated, the "
                     "plan needs %(needed)s",
-                    warehouse=line.warehouse.code,
+                    warehouse=line.origin_code,
                     available=number(sum(left.values())),
                     item=line.item.code,
                     needed=number(total),
@@ -385,12 +385,12 @@ def _check_donors(plan: AllocationPlan, lines: list[PlanLine], problems: list[st
     given: dict[tuple[int, int], int] = defaultdict(int)
     for line in lines:
         if line.kind == LineKind.REDISTRIBUTION:
-            given[line.donor_id, line.item_id] += line.quantity
+            given[line.origin_id, line.item_id] += line.quantity
     for (donor_id, item_id), quantity in given.items():
         latest = latest_line(donor_id, item_id)
         held = latest.stock_on_hand if latest else 0
         if held < quantity:
-            donor = db.session.get(Organisation, donor_id)
+            donor = db.session.get_one(Organisation, donor_id)
             problems.append(
                 _(
                     "%(donor)s now reports %(held)s, less than the %(quantity)s it "

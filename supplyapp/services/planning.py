@@ -9,10 +9,12 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from sqlalchemy import func, insert, select
 
 import allocation
+from allocation.problem import PolicyName
 from supplyapp import audit, clock, measures
 from supplyapp.config import setting
 from supplyapp.extensions import db
@@ -260,7 +262,7 @@ def build_problem(settings: RoundSettings, today: date | None = None) -> BuiltPr
             if settings.keep_reserve and i.national_reserve
         },
         policy=allocation.Policy(
-            name=settings.policy,
+            name=cast(PolicyName, settings.policy),  # one of POLICIES: see _check_settings
             donor_floor_days=float(settings.donor_floor_days),
             redistribute=settings.redistribute,
             whole_packs=settings.whole_packs,

@@ -8,6 +8,7 @@ Each public function is one use case and one transaction.
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Literal, overload
 
 from sqlalchemy import func, select
 
@@ -34,7 +35,7 @@ from supplyapp.models.procurement import (
     PurchaseOrder,
 )
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
-from supplyapp.services.stock import begin_write, locked
+from supplyapp.services.stock import begin_write, locked, locked_existing
 from supplyapp.services.transaction import use_case
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -50,6 +51,10 @@ ORDER_TRANSITIONS = {
 }
 
 
+@overload
+def _text(value, field: str, max_length: int, required: Literal[True]) -> str: ...
+@overload
+def _text(value, field: str, max_length: int, required: bool = False) -> str | None: ...
 def _text(value, field: str, max_length: int, required: bool = False) -> str | None:
     value = (value or "").strip() if isinstance(value, str) or value is None else str(value)
     if not value:
@@ -86,7 +91,7 @@ def _currency(value, field: str = "currency") -> str:
     return value
 
 
-def item(code: str, field: str = "item") -> Item:
+def item(code: str | None, field: str = "item") -> Item:
     found = db.session.scalar(select(Item).where(Item.code == (code or "").strip()))
     if found is None or not found.active:
         raise InvalidInput({field: _("Unknown item %(code)s.", code=code)})
@@ -155,8 +160,8 @@ def create_order(
 
 def _add_line(
     order: PurchaseOrder,
-    item_code: str,
-    quantity: int,
+    item_code: str | None,
+    quantity: int | None,
     unit_price,
     promised_date: date | None = None,
 ) -> OrderLine:
@@ -198,7 +203,7 @@ def set_order_status(order_code: str, status: str, reason: str | None = None) ->
     """Place, confirm or cancel an order (delivery states follow from receipts)."""
     begin_write()
     order = get_order(order_code)
-    order = locked(PurchaseOrder, order.id)
+    order = locked_existing(PurchaseOrder, order.id)
     try:
         new = OrderStatus(status)
     except ValueError as error:
@@ -413,7 +418,7 @@ def get_offer(code: str) -> Offer:
 
 def _vettable(code: str) -> Offer:
     begin_write()
-    offer = locked(Offer, get_offer(code).id)
+    offer = locked_existing(Offer, get_offer(code).id)
     if offer.status != OfferStatus.NEW:
         raise InvalidInput({"status": _("The offer has been vetted already.")})
     # Four eyes: whoever logged an offer does not vet it.
@@ -453,7 +458,7 @@ def convert_offer(
 ) -> Offer:
     """An approved offer becomes a draft order (a sale) or an expected donation."""
     begin_write()
-    offer = locked(Offer, get_offer(code).id)
+    offer = locked_existing(Offer, get_offer(code).id)
     if offer.status != OfferStatus.APPROVED:
         raise InvalidInput(
             {"status": _("Only an approved offer can become an order or a donation.")}

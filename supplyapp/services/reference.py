@@ -1,6 +1,8 @@
 """Reference data: items, suppliers, warehouses, organisations, counties. Create and edit."""
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import select
 
@@ -10,7 +12,7 @@ from supplyapp.models import County, Item, Organisation, OrganisationKind, Suppl
 from supplyapp.services.errors import InvalidInput, NotFound
 from supplyapp.services.transaction import use_case
 
-MODELS = {
+MODELS: dict[str, type[Item | Supplier | Warehouse | Organisation | County]] = {
     "items": Item,
     "suppliers": Supplier,
     "warehouses": Warehouse,
@@ -91,4 +93,7 @@ def _check_warehouse(values: dict, record: Warehouse) -> None:
         )
 
 
-_CHECKS = {"organisations": _check_organisation, "warehouses": _check_warehouse}
+_CHECKS: dict[str, Callable[[dict, Any], None]] = {
+    "organisations": _check_organisation,
+    "warehouses": _check_warehouse,
+}

@@ -107,12 +107,14 @@ def _replace_expired(shipment: Shipment, today: date) -> None:
         return
     reason = _("Expired before dispatch: replaced in shipment %(code)s", code=shipment.code)
     missing = 0
-    for part in expired:
-        stock.release(part.lot_id, part.quantity, reason=reason, reference=shipment.code)
-        missing += part.quantity
-        db.session.delete(part)
+    for stale in expired:
+        stock.release(stale.lot_id, stale.quantity, reason=reason, reference=shipment.code)
+        missing += stale.quantity
+        db.session.delete(stale)
     shipment.lots = [p for p in shipment.lots if p not in expired]
-    fresh = allocatable_balances(shipment.item_id, shipment.warehouse_id, today)
+    if shipment.warehouse is None:  # only a shipment from a warehouse carries lots
+        raise ValueError(f"Shipment {shipment.code} carries lots but comes from no warehouse.")
+    fresh = allocatable_balances(shipment.item_id, shipment.warehouse.id, today)
     if sum(b.available for b in fresh) < missing:
         raise WrongStep(
             _(

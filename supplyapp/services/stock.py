@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from supplyapp import audit, clock, validation
 from supplyapp.database import is_sqlite
-from supplyapp.extensions import db
+from supplyapp.extensions import Base, db
 from supplyapp.i18n import _
 from supplyapp.models import Item, Warehouse
 from supplyapp.models.procurement import (
@@ -69,17 +69,28 @@ def begin_write() -> None:
     if not is_sqlite():
         return
     connection = db.session.connection()
-    if not connection.connection.driver_connection.in_transaction:
+    driver_connection = connection.connection.driver_connection
+    if driver_connection is None:
+        raise RuntimeError("The database connection has been invalidated.")
+    if not driver_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def locked(model, key) -> object | None:
+def locked[M: Base](model: type[M], key) -> M | None:
     """The row with this primary key, freshly read and locked for the rest of the transaction."""
     column = model.__mapper__.primary_key[0]
     query = select(model).where(column == key).execution_options(populate_existing=True)
     if not is_sqlite():
         query = query.with_for_update()
     return db.session.scalar(query)
+
+
+def locked_existing[M: Base](model: type[M], key) -> M:
+    """`locked`, for a row known to exist (just read, or named by a foreign key)."""
+    row = locked(model, key)
+    if row is None:
+        raise LookupError(f"{model.__name__} {key} does not exist, though it was just referred to.")
+    return row
 
 
 def locked_rows(model, keys) -> list:
@@ -276,7 +287,7 @@ class Source:
     """What a delivery is received against, resolved and locked."""
 
     kind: SourceKind
-    row: object
+    row: OrderLine | CallOff | Donation | DomesticContract
     item_id: int
     supplier_id: int
     outstanding: int
@@ -290,7 +301,7 @@ def _lock_source(kind: SourceKind, source_id: int) -> Source:
         line = locked(OrderLine, source_id)
         if line is None:
             raise InvalidInput({"source": _("No such order line.")})
-        order = locked(PurchaseOrder, line.order_id)
+        order = locked_existing(PurchaseOrder, line.order_id)
         if order.status in (OrderStatus.DRAFT, OrderStatus.CANCELLED):
             raise InvalidInput(
                 {
@@ -422,7 +433,7 @@ def _check_receipt(receipt: Receipt) -> tuple[SourceKind, Warehouse]:
         errors["expiry_date"] = _("The goods have expired already.")
     if not receipt.idempotency_key or len(receipt.idempotency_key) > 64:
         errors["idempotency_key"] = _("The form has expired: open it again.")
-    if errors:
+    if errors or kind is None or warehouse is None:  # each None has added an error
         raise InvalidInput(errors)
     return kind, warehouse
 
@@ -542,7 +553,7 @@ def inspect_lot(
     rejection_reason: str | None = None,
 ) -> Inspection:
     """Decide on quarantined goods: approved become available, rejected are written off."""
-    errors = {}
+    errors: dict[str, str] = {}
     for field, value in (("approved", approved), ("rejected", rejected)):
         validation.check_quantity(value, field, errors)
     if not errors and approved + rejected == 0:

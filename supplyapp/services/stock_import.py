@@ -10,6 +10,8 @@ row, about 3 s of 5 s for 100,000 deliveries).
 
 import hashlib
 import time
+import typing
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 
@@ -252,11 +254,11 @@ def _validate_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
     _missing_columns(frame, DELIVERY_REQUIRED)
     check = Checker(frame)
     warehouses = dict(
-        db.session.execute(
-            select(Warehouse.code, Warehouse.id).where(Warehouse.active.is_(True))
-        ).all()
+        db.session.execute(select(Warehouse.code, Warehouse.id).where(Warehouse.active.is_(True)))
+        .tuples()
+        .all()
     )
-    items = dict(db.session.execute(select(Item.code, Item.id)).all())
+    items = dict(db.session.execute(select(Item.code, Item.id)).tuples().all())
     good = pd.DataFrame(index=frame.index)
     good["warehouse_id"] = check.code("warehouse", warehouses, "warehouse")
     good["item_id"] = check.code("item", items, "item")
@@ -296,7 +298,7 @@ def _validate_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 _KIND_NAMES = {kind.value: kind.name for kind in SourceKind}
-MODELS = {
+MODELS: dict[str, type[OrderLine | CallOff | Donation | DomesticContract]] = {
     SourceKind.ORDER_LINE.value: OrderLine,
     SourceKind.CALL_OFF.value: CallOff,
     SourceKind.DONATION.value: Donation,
@@ -308,7 +310,7 @@ def _check_outstanding(good: pd.DataFrame) -> None:
     """Under the lock: more than is outstanding on a line needs a reason, row by row in order."""
     outstanding = []
     for kind, ids in good.groupby("kind")["source_id"]:
-        for row in _locked_rows(kind, sorted({int(i) for i in ids})):
+        for row in _locked_rows(str(kind), sorted({int(i) for i in ids})):
             outstanding.append((kind, row.id, row.outstanding))
     left = good[["kind", "source_id"]].merge(
         pd.DataFrame(outstanding, columns=["kind", "source_id", "left"]), how="left"
@@ -332,7 +334,7 @@ def _check_outstanding(good: pd.DataFrame) -> None:
 def _locked_rows(kind: str, ids: list[int]) -> list:
     """The supply lines with these ids, freshly read and locked (see stock.locked), by id."""
     model = MODELS[kind]
-    rows = []
+    rows: list = []
     for start in range(0, len(ids), 1000):
         query = (
             select(model)
@@ -371,7 +373,7 @@ def import_deliveries(data: bytes, filename: str) -> ImportResult:
 class _Stages:
     """Seconds spent per stage of an import, for the benchmark."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.stages: dict[str, float] = {}
         self.last = time.perf_counter()
 
@@ -437,7 +439,7 @@ def _write_deliveries(good: pd.DataFrame, key: str, filename: str, clock: _Stage
     clock.lap("write_lots")
     _derive_balances_and_ledger(lot_ids, key, actor, now, clock)
     _raise_delivered(good)
-    by_kind = good["kind"].value_counts().to_dict()
+    by_kind = typing.cast(dict[str, int], good["kind"].value_counts().to_dict())
     audit.record(
         db.session,
         "import",
@@ -550,13 +552,15 @@ def _bulk_insert(table, columns: dict[str, list | range | _Same], count: int) ->
     connection = db.session.connection()
     if is_sqlite():
         compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
-        values = [
+        if compiled.positiontup is None:  # SQLite's parameters are positional
+            raise RuntimeError("A compiled SQLite statement has no positional parameters.")
+        stored = [
             _sqlite_column(
                 columns[key], _SQLITE_STORAGE.get(type(table.c[key].type).__name__), count
             )
             for key in compiled.positiontup
         ]
-        connection.exec_driver_sql(compiled.string, list(zip(*values, strict=True)))
+        connection.exec_driver_sql(compiled.string, list(zip(*stored, strict=True)))
         return
     keys = list(columns)
     template, variable = [], []
@@ -571,7 +575,10 @@ def _bulk_insert(table, columns: dict[str, list | range | _Same], count: int) ->
     row = "\t".join(template) + "\n"
     buffer = "".join([row % values for values in zip(*variable, strict=True)])
     # COPY through the session's own connection: inside the same transaction.
-    cursor = connection.connection.driver_connection.cursor()
+    driver_connection = connection.connection.driver_connection
+    if driver_connection is None:
+        raise RuntimeError("The database connection has been invalidated.")
+    cursor = driver_connection.cursor()
     with cursor, cursor.copy(f"COPY {table.name} ({', '.join(keys)}) FROM STDIN") as copy:
         copy.write(buffer)
 
@@ -609,7 +616,7 @@ def _nulls(values):
     )
 
 
-def _escaped(values: list) -> list:
+def _escaped(values: Sequence) -> list:
     """Texts for COPY: backslash, tab and line breaks escaped (rare: looked for first)."""
     joined = "".join(filter(None, values))
     if any(mark in joined for mark in "\\\t\n\r"):
@@ -634,7 +641,7 @@ def _new_ids(table, count: int) -> range:
     """
     connection = db.session.connection()
     if is_sqlite():
-        start = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar()
+        start = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
         return range(start + 1, start + 1 + count)
     # Nobody else may insert into the table until this import commits (an ORM insert waits
     # for the lock before it draws its id), so one block of the sequence can be taken at once.
@@ -645,7 +652,7 @@ def _new_ids(table, count: int) -> range:
             "nextval(pg_get_serial_sequence(:table, 'id')) + :count - 1)"
         ),
         {"table": table.name, "count": count},
-    ).scalar()
+    ).scalar_one()
     return range(last - count + 1, last + 1)
 
 
@@ -677,7 +684,7 @@ def _raise_delivered(good: pd.DataFrame) -> None:
 
 def _update_statuses(kind: str, ids: list[int]) -> None:
     model = MODELS[kind]
-    rows = db.session.scalars(
+    rows: Sequence[typing.Any] = db.session.scalars(
         select(model).where(model.id.in_(ids)).execution_options(populate_existing=True)
     ).all()
     if kind == SourceKind.ORDER_LINE.value:
@@ -701,9 +708,13 @@ def import_order_lines(data: bytes, filename: str, status: str = "placed") -> Im
                 Supplier.active.is_(True),
                 Supplier.kind.in_((SupplierKind.MARKET, SupplierKind.DOMESTIC_PRODUCER)),
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
-    items = dict(db.session.execute(select(Item.code, Item.id).where(Item.active.is_(True))).all())
+    items = dict(
+        db.session.execute(select(Item.code, Item.id).where(Item.active.is_(True))).tuples().all()
+    )
     good = pd.DataFrame(index=frame.index)
     good["order"] = check.text("order", True, 30)
     good["supplier_id"] = check.code("supplier", suppliers, "supplier")

@@ -75,7 +75,7 @@ def fill_form(form_class, values: dict[str, str], obj=None) -> FlaskForm:
 
     With a record, its current values are the starting point and the given values go on top.
     """
-    merged = MultiDict()
+    merged: MultiDict[str, str] = MultiDict()
     if obj is not None:
         current = form_class(formdata=None, obj=obj, meta={"csrf": False})
         for name, field in current._fields.items():

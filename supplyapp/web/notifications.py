@@ -19,13 +19,14 @@ from supplyapp.queries.notifications import Attention, notification_count, notif
 class Notification(NamedTuple):
     message: str
     url: str
-    count: int
+    how_many: int  # not `count`, which would hide tuple.count
 
 
 def notifications(user) -> list[Notification]:
     """The start page's entries for this user, worded and linked."""
     return [
-        Notification(_message(entry), _url(entry), entry.count) for entry in notifications_for(user)
+        Notification(_message(entry), _url(entry), entry.how_many)
+        for entry in notifications_for(user)
     ]
 
 
@@ -76,7 +77,7 @@ def _message(entry: Attention) -> str:
 
 
 def _count_message(entry: Attention) -> str:
-    n, units = entry.count, number(entry.units)
+    n, units = entry.how_many, number(entry.units)
     if entry.kind == "more_shipments":
         return ngettext(
             "%(num)d more shipment to send or receive.",

@@ -18,7 +18,7 @@ KIND_ORDER = {"region": 0, "municipality": 1, "care_provider": 2}
 def _item_code(items) -> str:
     codes = [item.code for item in items]
     chosen = request.args.get("item")
-    if chosen in codes:
+    if chosen is not None and chosen in codes:
         return chosen
     return "ffp2" if "ffp2" in codes else (codes[0] if codes else "")
 
