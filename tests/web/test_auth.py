@@ -53,7 +53,7 @@ def test_the_session_cookie_is_http_only_and_same_site(client, users):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-POST_ROUTES = sorted({url for method, url, _, _ in ROUTES if method == "POST"})
+POST_ROUTES = sorted({url for method, url, *_ in ROUTES if method == "POST"})
 
 
 @pytest.mark.parametrize("url", POST_ROUTES)

@@ -10,7 +10,9 @@ from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.models import ApiToken
 from supplyapp.models.demand import ReportLine, RequestStatus, ShortageRequest, SituationReport
+from supplyapp.services import demand_requests
 from tests.conftest import login
+from tests.downloads import csv_rows, workbook_rows
 
 
 def count(model) -> int:
@@ -170,6 +172,32 @@ def test_an_officer_filters_the_requests_and_declines_one_with_a_reason(client, 
     export = client.get("/demand/requests/export.xlsx?status=")
     assert export.status_code == 200
     assert export.mimetype.endswith("spreadsheetml.sheet")
+
+
+def test_the_request_list_exports_organisation_and_county_codes_as_text(client, users):
+    for code, priority in (("0380", "critical"), ("01", "high")):
+        demand_requests.file_request(
+            code,
+            "ffp2",
+            100,
+            clock.today() + timedelta(days=3),
+            priority,
+            "Export",
+            "tester",
+            stock_on_hand=10,
+            daily_use=5,
+        )
+    login(client, "officer")
+    excel = client.get("/demand/requests/export.xlsx")
+    assert excel.status_code == 200 and excel.mimetype.endswith("spreadsheetml.sheet")
+    # Uppsala kommun 0380 in Uppsala län 03 (critical, so first), Region Stockholm 01 in 01.
+    expected = [("0380", "03", "ffp2"), ("01", "01", "ffp2")]
+    rows = workbook_rows(excel.data)
+    assert [(r["organisation"], r["county"], r["item"]) for r in rows] == expected
+    download = client.get("/demand/requests/export.csv")
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    rows = csv_rows(download.data)
+    assert [(r["organisation"], r["county"], r["item"]) for r in rows] == expected
 
 
 def test_another_organisation_cannot_see_or_withdraw_the_request(client, users):

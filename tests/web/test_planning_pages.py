@@ -18,6 +18,7 @@ from supplyapp.extensions import db
 from supplyapp.models.planning import AllocationPlan, PlanLine, PlanStatus, Shipment
 from supplyapp.services import plan_review, stock
 from tests.conftest import login
+from tests.downloads import workbook_rows
 from tests.planning_factories import run, shortage_scenario
 
 
@@ -354,6 +355,14 @@ def test_the_decision_workbook_opens_with_pandas(client, users):
     lines = sheets["Rader"]
     assert sorted(lines["Quantity"]) == [180, 260, 280, 720]
     assert sorted(lines["Model's proposal"]) == [180, 280, 280, 720]
+    # Organisation codes stay text with their leading zeros: Upplands Väsby 0114, Uppsala 0380.
+    rows = workbook_rows(response.data, sheet="Rader")
+    assert sorted((r["From"], r["To"], r["Quantity"]) for r in rows) == [
+        ("0114", "0180", 260),
+        ("0114", "0380", 180),
+        ("NL-ARN", "0180", 720),
+        ("NL-ARN", "0380", 280),
+    ]
     inputs = dict(zip(sheets["Indata"]["Input"], sheets["Indata"]["Value"], strict=True))
     assert (
         inputs["SHA-256 of the problem"]

@@ -12,6 +12,7 @@ from supplyapp.services import accounts, plan_review, shipments
 from supplyapp.services.demand import latest_line
 from tests.conftest import PASSWORD
 from tests.conftest import login as sign_in
+from tests.downloads import csv_rows, workbook_rows
 from tests.planning_factories import run, shortage_scenario
 
 
@@ -135,10 +136,17 @@ def test_the_list_filters_and_downloads(client, users):
     assert shipment_to("0380").code in page and shipment_to("0180").code not in page
     download = client.get("/shipments/?status=in_transit&format=csv")
     assert download.status_code == 200 and download.mimetype == "text/csv"
-    body = download.data.decode("utf-8-sig")
-    assert body.splitlines()[0].startswith("shipment;plan;kind;item")
-    assert shipment_to("0380").code in body and shipment_to("0180").code not in body
-    assert client.get("/shipments/?format=xlsx").status_code == 200
+    assert download.data.decode("utf-8-sig").startswith("shipment;plan;kind;item;")
+    rows = csv_rows(download.data)
+    assert [(r["shipment"], r["to"], r["status"]) for r in rows] == [
+        (shipment_to("0380").code, "Uppsala (0380)", "in_transit")
+    ]
+    excel = client.get("/shipments/?format=xlsx")
+    assert excel.status_code == 200
+    assert sorted((r["to"], r["status"]) for r in workbook_rows(excel.data)) == [
+        ("Stockholm (0180)", "planned"),
+        ("Uppsala (0380)", "in_transit"),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,14 +1,12 @@
 """The national situation picture: the table per item, the map, charts, drill-down, export."""
 
 from datetime import timedelta
-from io import BytesIO
-
-import pandas as pd
 
 from supplyapp import clock
 from supplyapp.models.demand import ReportSource
 from supplyapp.services import demand, demand_requests
 from tests.conftest import login
+from tests.downloads import csv_rows, workbook_rows
 
 
 def reported(code, stock, use, as_of=None, item="ffp2"):
@@ -63,14 +61,25 @@ def test_the_county_board_sees_only_its_own_county(client, users):
     assert client.get("/situation/").status_code == 403
 
 
-def test_the_picture_exports_to_excel(client, users):
+def test_the_picture_exports_to_excel_and_csv_with_codes_as_text(client, users):
     reported("0380", 50, 10)
+    reported("01", 1000, 100)
     login(client, "viewer")
     response = client.get("/situation/export.xlsx")
     assert response.status_code == 200
-    frame = pd.read_excel(BytesIO(response.data))
-    assert frame.loc[0, "org_code"] == 380 or str(frame.loc[0, "org_code"]) in {"0380", "380"}
-    assert frame.loc[0, "days_left"] == 5
+    rows = workbook_rows(response.data)
+    # The leading zeros stay: Uppsala kommun is 0380 in Uppsala län 03, Region Stockholm 01.
+    assert [(r["county_code"], r["org_code"], r["item_code"]) for r in rows] == [
+        ("01", "01", "ffp2"),
+        ("03", "0380", "ffp2"),
+    ]
+    assert [r["days_left"] for r in rows] == [10, 5]
+    download = client.get("/situation/export.csv")
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert [(r["county_code"], r["org_code"], r["days_left"]) for r in csv_rows(download.data)] == [
+        ("01", "01", "10.0"),
+        ("03", "0380", "5.0"),
+    ]
 
 
 def test_an_empty_picture_still_renders(client, users):
