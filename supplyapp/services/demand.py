@@ -179,7 +179,7 @@ def _upsert_latest(rows: list[dict]) -> None:
 
 def _known_item(items: dict[str, Item]):
     def check(value) -> str | None:
-        return None if value in items else f"unknown item code {value!r}"
+        return None if value in items else _("unknown item code %(value)s", value=repr(value))
 
     return check
 
@@ -200,7 +200,10 @@ def import_report(
                 RowError(
                     None,
                     None,
-                    f"the file is larger than {limit // 1024} kB; a report has one row per item",
+                    _(
+                        "the file is larger than %(kb)s kB; a report has one row per item",
+                        kb=limit // 1024,
+                    ),
                 )
             ]
         )
@@ -208,7 +211,7 @@ def import_report(
     frame = read_table(data, filename)
     if len(frame) > 10 * len(items) + 10:
         raise ImportRejected(
-            [RowError(None, None, f"{len(frame)} rows: a report has one row per item")]
+            [RowError(None, None, _("%(n)s rows: a report has one row per item", n=len(frame)))]
         )
     columns = [
         Column("item", check=_known_item(items), max_length=30),

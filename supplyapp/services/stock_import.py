@@ -24,7 +24,15 @@ from supplyapp import audit, clock
 from supplyapp.clock import utcnow
 from supplyapp.database import is_sqlite
 from supplyapp.extensions import db
-from supplyapp.imports import ImportRejected, RowError, read_table
+from supplyapp.i18n import _
+from supplyapp.imports import (
+    Checker,
+    ImportRejected,
+    RowError,
+    per_value,
+    read_table,
+    require_columns,
+)
 from supplyapp.models import Item, Supplier, Warehouse
 from supplyapp.models.catalog import SupplierKind
 from supplyapp.models.procurement import (
@@ -49,7 +57,6 @@ from supplyapp.models.stock import (
 )
 from supplyapp.services.stock import begin_write, settle_status
 from supplyapp.services.transaction import one_transaction
-from supplyapp.validation import MAX_QUANTITY
 
 DELIVERY_COLUMNS = [
     "warehouse",
@@ -85,111 +92,16 @@ class ImportResult:
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
 
-# ---------------------------------------------------------------------------------------------
-# Vectorised column checks: each returns the converted Series and adds RowErrors
+def _unknown_warehouse(value) -> str:
+    return _("unknown warehouse %(value)s", value=repr(value))
 
 
-class Checker:
-    """Collects every bad cell of a frame; row numbers as a spreadsheet shows them.
-
-    Conversions run once per distinct value of a column and are spread back over the rows: a
-    file repeats the same warehouses, sources, items, quantities and dates on every row.
-    """
-
-    def __init__(self, frame: pd.DataFrame):
-        self.frame = frame
-        self.errors: list[RowError] = []
-        self.rows = pd.Series(frame.index + 2, index=frame.index)
-
-    def fail(self, mask: pd.Series, column: str, reason) -> None:
-        if not mask.any():
-            return
-        values = self.frame.loc[mask, column] if column in self.frame else [""] * int(mask.sum())
-        for row, value in zip(self.rows[mask], values, strict=True):
-            text = reason(value) if callable(reason) else reason
-            self.errors.append(RowError(int(row), column, text))
-
-    def text(self, column: str, required: bool, max_length: int) -> pd.Series:
-        if column not in self.frame:
-            values = pd.Series("", index=self.frame.index)
-        else:
-            values = _per_value(self.frame[column], lambda v: v.fillna("").astype(str).str.strip())
-        if required:
-            self.fail(values == "", column, "a value is required")
-        self.fail(
-            _per_value(values, lambda v: v.str.len() > max_length),
-            column,
-            f"longer than {max_length} characters",
-        )
-        return values
-
-    def whole(self, column: str) -> pd.Series:
-        raw = self.text(column, True, 40)
-        number = _per_value(
-            raw,
-            lambda v: pd.to_numeric(
-                v.str.replace("\xa0", "", regex=False)
-                .str.replace(" ", "", regex=False)
-                .str.replace(",", ".", regex=False),
-                errors="coerce",
-            ),
-        )
-        not_number = (raw != "") & (number.isna() | (number % 1 != 0))
-        self.fail(not_number, column, lambda v: f"{v!r} is not a whole number")
-        bad_size = ~not_number & (raw != "") & ((number <= 0) | (number > MAX_QUANTITY))
-        self.fail(bad_size, column, lambda v: f"{v} must be above zero")
-        return number.where(~(not_number | bad_size)).fillna(0).astype("int64")
-
-    def price(self, column: str) -> pd.Series:
-        raw = self.text(column, True, 40)
-        number = _per_value(
-            raw,
-            lambda v: pd.to_numeric(
-                v.str.replace(",", ".", regex=False).str.replace(" ", "", regex=False),
-                errors="coerce",
-            ),
-        )
-        bad = (raw != "") & (number.isna() | (number < 0))
-        self.fail(bad, column, lambda v: f"{v!r} is not a price of zero or more")
-        return number.round(2)
-
-    def day(self, column: str, required: bool) -> pd.Series:
-        raw = self.text(column, required, 40)
-        days = _per_value(raw, _dates)
-        self.fail((raw != "") & days.isna(), column, lambda v: f"{v!r} is not a date (YYYY-MM-DD)")
-        return days
-
-    def code(self, column: str, known: dict, what: str) -> pd.Series:
-        raw = self.text(column, True, 60)
-        ids = _per_value(raw, lambda v: v.map(known))
-        self.fail((raw != "") & ids.isna(), column, lambda v: f"unknown {what} {v!r}")
-        return ids
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            self.errors.sort(key=lambda e: (e.row or 0, e.column or ""))
-            raise ImportRejected(self.errors)
+def _unknown_item(value) -> str:
+    return _("unknown item %(value)s", value=repr(value))
 
 
-def _per_value(values: pd.Series, convert) -> pd.Series:
-    """`convert` (Series -> Series of the same length) applied once per distinct value."""
-    codes, distinct = pd.factorize(values, use_na_sentinel=False)
-    if len(distinct) == len(values):
-        return convert(values)
-    converted = convert(pd.Series(distinct))
-    return pd.Series(converted.array.take(codes), index=values.index, name=values.name)
-
-
-def _dates(values: pd.Series) -> pd.Series:
-    """Dates (datetime.date) of YYYY-MM-DD texts; None where there is none."""
-    parsed = pd.to_datetime(values.str[:10], format="%Y-%m-%d", errors="coerce")
-    return parsed.dt.date.where(parsed.notna(), None)
-
-
-def _missing_columns(frame: pd.DataFrame, required: list[str]) -> None:
-    missing = [name for name in required if name not in frame.columns]
-    if missing:
-        raise ImportRejected([RowError(None, name, "the column is missing") for name in missing])
+def _unknown_supplier(value) -> str:
+    return _("unknown supplier %(value)s", value=repr(value))
 
 
 def _key(data: bytes) -> str:
@@ -251,7 +163,7 @@ def _source_table() -> pd.DataFrame:
 
 
 def _validate_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
-    _missing_columns(frame, DELIVERY_REQUIRED)
+    require_columns(frame, DELIVERY_REQUIRED)
     check = Checker(frame)
     warehouses = dict(
         db.session.execute(select(Warehouse.code, Warehouse.id).where(Warehouse.active.is_(True)))
@@ -260,8 +172,8 @@ def _validate_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
     )
     items = dict(db.session.execute(select(Item.code, Item.id)).tuples().all())
     good = pd.DataFrame(index=frame.index)
-    good["warehouse_id"] = check.code("warehouse", warehouses, "warehouse")
-    good["item_id"] = check.code("item", items, "item")
+    good["warehouse_id"] = check.code("warehouse", warehouses, _unknown_warehouse)
+    good["item_id"] = check.code("item", items, _unknown_item)
     good["item"] = check.text("item", True, 30)
     good["source"] = check.text("source", True, 30)
     good["quantity"] = check.whole("quantity")
@@ -270,11 +182,11 @@ def _validate_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
     good["received_on"] = check.day("received_on", True)
     good["reason"] = check.text("over_delivery_reason", False, 1000)
     good["note"] = check.text("note", False, 1000)
-    received = _per_value(good["received_on"], lambda v: pd.to_datetime(v, errors="coerce"))
-    check.fail(received > pd.Timestamp(clock.today()), "received_on", "a day in the future")
-    expiry = _per_value(good["expiry_date"], lambda v: pd.to_datetime(v, errors="coerce"))
+    received = per_value(good["received_on"], lambda v: pd.to_datetime(v, errors="coerce"))
+    check.fail(received > pd.Timestamp(clock.today()), "received_on", _("a day in the future"))
+    expiry = per_value(good["expiry_date"], lambda v: pd.to_datetime(v, errors="coerce"))
     check.fail(
-        expiry.notna() & (expiry <= received), "expiry_date", "the goods have expired already"
+        expiry.notna() & (expiry <= received), "expiry_date", _("the goods have expired already")
     )
     sources = _source_table()
     merged = (
@@ -287,7 +199,9 @@ def _validate_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
     check.fail(
         unknown,
         "source",
-        lambda v: f"no open order, call-off, contract or donation {v!r} for this item",
+        lambda v: _(
+            "no open order, call-off, contract or donation %(value)s for this item", value=repr(v)
+        ),
     )
     check.raise_if_any()
     for column in ("kind", "source_id", "supplier_id", "due_date"):
@@ -326,7 +240,7 @@ def _check_outstanding(good: pd.DataFrame) -> None:
     check.fail(
         (good["over"] > 0) & (good["reason"] == ""),
         "over_delivery_reason",
-        lambda v: "more than is still to come on this line: give a reason",
+        _("more than is still to come on this line: give a reason"),
     )
     check.raise_if_any()
 
@@ -356,7 +270,7 @@ def import_deliveries(data: bytes, filename: str) -> ImportResult:
     frame = read_table(data, filename)
     key = _key(data)
     if db.session.scalar(select(Delivery.id).where(Delivery.idempotency_key == f"imp:{key}:2")):
-        raise ImportRejected([RowError(None, None, "this file has been imported already")])
+        raise ImportRejected([RowError(None, None, _("this file has been imported already"))])
     clock.lap("read")
     good = _validate_deliveries(frame)
     clock.lap("validate")
@@ -700,7 +614,7 @@ def _update_statuses(kind: str, ids: list[int]) -> None:
 def import_order_lines(data: bytes, filename: str, status: str = "placed") -> ImportResult:
     """New orders from a file of lines: one order per value of the `order` column."""
     frame = read_table(data, filename)
-    _missing_columns(frame, ORDER_REQUIRED)
+    require_columns(frame, ORDER_REQUIRED)
     check = Checker(frame)
     suppliers = dict(
         db.session.execute(
@@ -717,15 +631,15 @@ def import_order_lines(data: bytes, filename: str, status: str = "placed") -> Im
     )
     good = pd.DataFrame(index=frame.index)
     good["order"] = check.text("order", True, 30)
-    good["supplier_id"] = check.code("supplier", suppliers, "supplier")
-    good["item_id"] = check.code("item", items, "item")
+    good["supplier_id"] = check.code("supplier", suppliers, _unknown_supplier)
+    good["item_id"] = check.code("item", items, _unknown_item)
     good["quantity"] = check.whole("quantity")
     good["unit_price"] = check.price("unit_price")
     currency = check.text("currency", False, 3).str.upper().replace("", "SEK")
     check.fail(
         ~currency.str.fullmatch(r"[A-Z]{3}"),
         "currency",
-        lambda v: f"{v!r} is not a three-letter currency code",
+        lambda v: _("%(value)s is not a three-letter currency code", value=repr(v)),
     )
     good["currency"] = currency
     good["promised_date"] = check.day("promised_date", False)
@@ -737,12 +651,16 @@ def import_order_lines(data: bytes, filename: str, status: str = "placed") -> Im
             )
         )
     )
-    check.fail(good["order"].isin(existing), "order", lambda v: f"order {v!r} exists already")
+    check.fail(
+        good["order"].isin(existing),
+        "order",
+        lambda v: _("order %(value)s exists already", value=repr(v)),
+    )
     mixed = good.groupby("order")[["supplier_id", "currency"]].transform("nunique")
     check.fail(
         (mixed["supplier_id"] > 1) | (mixed["currency"] > 1),
         "order",
-        "one order, one supplier and one currency",
+        _("one order, one supplier and one currency"),
     )
     check.raise_if_any()
     with one_transaction():

@@ -147,7 +147,7 @@ def test_an_excel_upload_is_a_report(places):
 @pytest.mark.parametrize(
     "content,reason",
     [
-        ("item,stock_on_hand,daily_use\nffp2,-5,1\n", "below the minimum"),
+        ("item,stock_on_hand,daily_use\nffp2,-5,1\n", "-5 must be zero or more"),
         ("item,stock_on_hand,daily_use\nfoo,5,1\n", "unknown item code"),
         ("item,stock_on_hand,daily_use\nffp2,many,1\n", "not a whole number"),
         ("item,stock\nffp2,5\n", "missing"),
