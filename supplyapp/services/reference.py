@@ -10,6 +10,7 @@ from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import County, Item, Organisation, OrganisationKind, Supplier, Warehouse
 from supplyapp.services.errors import InvalidInput, NotFound
+from supplyapp.services.reference_fields import check_values, defaults
 from supplyapp.services.transaction import use_case
 
 MODELS: dict[str, type[Item | Supplier | Warehouse | Organisation | County]] = {
@@ -32,9 +33,11 @@ def get_record(entity: str, code: str):
 
 @use_case
 def save_record(entity: str, values: dict, code: str | None = None):
-    """Create (code None) or update the record; check what the form cannot; commit."""
+    """Create (code None) or update the record; every value is checked against its field's
+    rule (reference_fields.py) and the cross-field and database rules below."""
     model = MODELS[entity]
-    values = dict(values)
+    creating = code is None
+    values = check_values(entity, {**(defaults(entity) if creating else {}), **values}, creating)
     if code is None:
         if entity not in CREATABLE:
             raise InvalidInput({"code": _("New records of this kind cannot be created.")})

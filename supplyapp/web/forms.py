@@ -2,7 +2,6 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from werkzeug.datastructures import MultiDict
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
@@ -68,28 +67,6 @@ def optional_text(label, max_length: int) -> StringField:
 def form_values(form: FlaskForm, exclude: tuple[str, ...] = ("submit", "csrf_token")) -> dict:
     """The form's typed data, less buttons and the CSRF token."""
     return {k: v for k, v in form.data.items() if k not in exclude}
-
-
-def fill_form(form_class, values: dict[str, str], obj=None) -> FlaskForm:
-    """Validate values given outside a web request (CLI, imports) with the same form.
-
-    With a record, its current values are the starting point and the given values go on top.
-    """
-    merged: MultiDict[str, str] = MultiDict()
-    if obj is not None:
-        current = form_class(formdata=None, obj=obj, meta={"csrf": False})
-        for name, field in current._fields.items():
-            if field.data is not None:
-                merged[name] = _as_text(field.data)
-    for key, value in values.items():
-        merged[key] = value
-    return form_class(formdata=merged or None, meta={"csrf": False})
-
-
-def _as_text(value) -> str:
-    if isinstance(value, bool):
-        return "y" if value else ""
-    return str(value.value if hasattr(value, "value") else value)
 
 
 SEARCH_HINT = _l("Filter the table")

@@ -21,7 +21,7 @@ ENTITIES = {
         Entity(
             "items",
             _l("Item catalogue"),
-            forms.ItemForm,
+            forms.record_form("items"),
             (
                 ("code", _l("Code")),
                 ("name_sv", _l("Name in Swedish")),
@@ -37,7 +37,7 @@ ENTITIES = {
         Entity(
             "suppliers",
             _l("Suppliers"),
-            forms.SupplierForm,
+            forms.record_form("suppliers"),
             (
                 ("code", _l("Code")),
                 ("name", _l("Name")),
@@ -50,7 +50,7 @@ ENTITIES = {
         Entity(
             "warehouses",
             _l("National warehouses"),
-            forms.WarehouseForm,
+            forms.record_form("warehouses"),
             (
                 ("code", _l("Code")),
                 ("name", _l("Name")),
@@ -62,7 +62,7 @@ ENTITIES = {
         Entity(
             "organisations",
             _l("Organisations"),
-            forms.OrganisationForm,
+            forms.record_form("organisations"),
             (
                 ("code", _l("Code")),
                 ("name", _l("Name")),
@@ -76,7 +76,7 @@ ENTITIES = {
         Entity(
             "counties",
             _l("Counties"),
-            forms.CountyForm,
+            forms.record_form("counties"),
             (
                 ("code", _l("Code")),
                 ("name", _l("Name")),
