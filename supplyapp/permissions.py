@@ -6,6 +6,7 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from supplyapp.models import Organisation, OrganisationKind, Role, User
+from supplyapp.models.intensive_care import IcuUnit
 
 NATIONAL_ROLES = (Role.ADMIN, Role.LOGISTICS, Role.OFFICER, Role.VIEWER)
 ALL_ROLES = tuple(Role)
@@ -55,6 +56,28 @@ def may_keep_tokens_of(user: User, organisation: Organisation) -> bool:
     return user.role == Role.ADMIN or user.organisation_id == organisation.id
 
 
+def can_report_for_unit(user: User, unit: IcuUnit) -> bool:
+    """An ICU reporter for its unit; a region's users for its units; a private provider's users
+    for its own; admins for any."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.ICU_REPORTER:
+        return user.icu_unit_id == unit.id
+    if user.role == Role.REQUESTER and user.organisation_id is not None:
+        return user.organisation_id in (unit.region_id, unit.provider_id)
+    return False
+
+
+def can_see_unit(user: User, unit: IcuUnit) -> bool:
+    """National roles see every unit; a county board its county's; the others the units they
+    report for."""
+    if user.role in NATIONAL_ROLES:
+        return True
+    if user.role == Role.COUNTY and user.organisation is not None:
+        return unit.region.county_code == user.organisation.county_code
+    return can_report_for_unit(user, unit)
+
+
 def visible_organisations_filter(user: User):
     """A SQL condition limiting organisations to those the user may see."""
     if user.role in NATIONAL_ROLES:
@@ -72,7 +95,7 @@ def require_organisation_access(organisation: Organisation) -> None:
 
 
 def is_bound(role: Role) -> bool:
-    return role in (Role.REQUESTER, Role.COUNTY)
+    return role in (Role.REQUESTER, Role.COUNTY, Role.ICU_REPORTER)
 
 
 REQUESTING_KINDS = (

@@ -7,6 +7,7 @@ from supplyapp.demo.planning import load_demo_planning
 from supplyapp.demo.reference_data import (
     load_demo_places,
     load_demo_users,
+    load_icu_units,
     load_items,
     load_places,
 )
@@ -18,6 +19,7 @@ def load_demo() -> dict:
     with audit.acting_as("system:demo"):
         counts = {"organisations": load_places(), "items": load_items()}
         load_demo_places()
+        counts["icu_units"] = load_icu_units()
         counts["users"] = len(load_demo_users())
         counts["report_lines"] = load_demo_demand()
         counts["lots"] = load_demo_supply()

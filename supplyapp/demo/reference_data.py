@@ -8,6 +8,7 @@ from sqlalchemy import func, insert, select
 from supplyapp import audit
 from supplyapp.extensions import db
 from supplyapp.models import County, Item, Organisation, Supplier, User, Warehouse
+from supplyapp.models.intensive_care import IcuUnit, UnitKind
 from supplyapp.services import accounts
 from supplyapp.services.transaction import use_case
 
@@ -195,3 +196,48 @@ def load_demo_users(password: str = DEMO_PASSWORD) -> list[str]:
             accounts.create_user(username, full_name, role, password, org)
             created.append(username)
     return created
+
+
+@use_case
+def load_icu_units() -> int:
+    """The 82 intensive care units of SIR's lists (data/icu_units.csv), bound to their region
+    and, when privately run, to the care provider of their hospital; idempotent.
+
+    Where SIR gives no staffed-place figure the unit gets none here: the demo adds its own,
+    marked as a demo figure."""
+    if db.session.scalar(select(func.count()).select_from(IcuUnit)):
+        return 0
+    regions = dict(
+        db.session.execute(
+            select(Organisation.code, Organisation.id).where(Organisation.kind == "region")
+        )
+        .tuples()
+        .all()
+    )
+    providers = dict(
+        db.session.execute(
+            select(Organisation.name, Organisation.id).where(Organisation.kind == "care_provider")
+        )
+        .tuples()
+        .all()
+    )
+    rows = [
+        {
+            "code": r.unit_code,
+            "name": r["name"],
+            "hospital": r.hospital,
+            "town": r.town,
+            "region_id": regions[r.region_code],
+            "provider_id": providers.get(r.hospital) if r.owner == "private" else None,
+            "is_private": r.owner == "private",
+            "category": r.category or None,
+            "kind": UnitKind(r.kind),
+            "has_ecmo": r.ecmo == "1",
+            "lat": float(r.lat) if r.lat else None,
+            "lon": float(r.lon) if r.lon else None,
+            "reference_places": int(r.staffed_beds_2020) if r.staffed_beds_2020 else None,
+        }
+        for _, r in _csv(DATA / "icu_units.csv").iterrows()
+    ]
+    db.session.execute(insert(IcuUnit), rows)
+    return len(rows)

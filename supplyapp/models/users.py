@@ -2,6 +2,7 @@
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import DateTime, Enum, ForeignKey, String
@@ -11,6 +12,9 @@ from supplyapp.extensions import Model
 from supplyapp.models.base import created_at_column
 from supplyapp.models.places import Organisation
 
+if TYPE_CHECKING:
+    from supplyapp.models.intensive_care import IcuUnit
+
 
 class Role(enum.StrEnum):
     ADMIN = "admin"
@@ -19,6 +23,7 @@ class Role(enum.StrEnum):
     REQUESTER = "requester"  # bound to a region, a municipality or a care provider
     COUNTY = "county"  # bound to a county administrative board
     VIEWER = "viewer"
+    ICU_REPORTER = "icu_reporter"  # bound to one intensive care unit
 
 
 # Roles that act for one organisation, and which kinds of organisation fit them.
@@ -39,12 +44,15 @@ class User(UserMixin, Model):
         Enum(Role, native_enum=False, length=20, validate_strings=True)
     )
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    # An ICU reporter's unit (the organisation is then the unit's region or provider).
+    icu_unit_id: Mapped[int | None] = mapped_column(ForeignKey("icu_units.id"))
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at_column()
 
     organisation: Mapped[Organisation | None] = relationship()
+    icu_unit: Mapped["IcuUnit | None"] = relationship()
 
     # Flask-Login: a disabled user is signed out at the next request.
     @property

@@ -13,6 +13,7 @@ from supplyapp.config import setting
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import LoginFailure, Organisation, Role, User
+from supplyapp.models.intensive_care import IcuUnit
 from supplyapp.models.users import ORGANISATION_KINDS_BY_ROLE
 from supplyapp.services.errors import InvalidInput, LoginRefused, LoginThrottled, NotFound
 from supplyapp.services.transaction import use_case
@@ -119,6 +120,18 @@ def find_user(username: str) -> User:
     return user
 
 
+def _binding_for(role: Role, code: str | None) -> tuple[Organisation | None, IcuUnit | None]:
+    """What a user of this role is bound to: an organisation, or (an ICU reporter) a unit and
+    the unit's provider or region."""
+    if role != Role.ICU_REPORTER:
+        return _organisation_for(role, code), None
+    code = (code or "").strip()
+    unit = db.session.scalar(select(IcuUnit).where(IcuUnit.code == code)) if code else None
+    if unit is None:
+        raise InvalidInput({"organisation": _("Give the code of the reporter's ICU unit.")})
+    return unit.provider or unit.region, unit
+
+
 def _organisation_for(role: Role, organisation_code: str | None) -> Organisation | None:
     kinds = ORGANISATION_KINDS_BY_ROLE.get(role)
     code = (organisation_code or "").strip()
@@ -159,13 +172,14 @@ def create_user(
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise InvalidInput({"username": _("The user name %(name)s is taken.", name=username)})
     check_password_rules(password)
-    organisation = _organisation_for(role, organisation_code)
+    organisation, unit = _binding_for(role, organisation_code)
     user = User(
         username=username,
         full_name=full_name.strip(),
         role=role,
         email=email or None,
         organisation=organisation,
+        icu_unit=unit,
         password_hash=hash_password(password),
     )
     db.session.add(user)
@@ -182,7 +196,7 @@ def update_user(
     active: bool,
 ) -> User:
     role = Role(role)
-    user.organisation = _organisation_for(role, organisation_code)
+    user.organisation, user.icu_unit = _binding_for(role, organisation_code)
     user.full_name, user.role, user.active = full_name.strip(), role, active
     user.email = email or None
     return user

@@ -9,6 +9,7 @@ ROLE_LABELS = {
     "requester": _l("Requester"),
     "county": _l("County administrative board"),
     "viewer": _l("Viewer"),
+    "icu_reporter": _l("ICU reporter"),
 }
 
 ROLE_DESCRIPTIONS = {
@@ -18,6 +19,7 @@ ROLE_DESCRIPTIONS = {
     "requester": _l("You report your organisation's stock and use, and file shortage requests."),
     "county": _l("You coordinate sharing within your county and send combined requests."),
     "viewer": _l("You follow the national situation picture and reports."),
+    "icu_reporter": _l("You give your intensive care unit's daily report."),
 }
 
 KIND_LABELS = {

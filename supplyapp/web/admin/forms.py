@@ -71,6 +71,7 @@ ROLE_CHOICES = [
     SelectChoice(Role.REQUESTER.value, _l("Requester (region, municipality, care provider)")),
     SelectChoice(Role.COUNTY.value, _l("County administrative board")),
     SelectChoice(Role.VIEWER.value, _l("Viewer (read only)")),
+    SelectChoice(Role.ICU_REPORTER.value, _l("ICU reporter (one intensive care unit)")),
 ]
 
 
@@ -81,7 +82,9 @@ class UserForm(FlaskForm):
     full_name = required_text(_l("Full name"), 120)
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=120)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
-    organisation = optional_text(_l("Organisation code (requesters and county boards)"), 20)
+    organisation = optional_text(
+        _l("Organisation code (requesters, county boards) or ICU unit code (ICU reporters)"), 40
+    )
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
 
