@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from supplyapp.web.audit.routes import bp as audit_bp
     from supplyapp.web.auth.routes import bp as auth_bp
     from supplyapp.web.demand import bp as demand_bp
+    from supplyapp.web.intensive_care import bp as intensive_care_bp
     from supplyapp.web.main.routes import bp as main_bp
     from supplyapp.web.organisations.routes import bp as organisations_bp
     from supplyapp.web.planning.routes import bp as planning_bp
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
         organisations_bp,
         demand_bp,
         situation_bp,
+        intensive_care_bp,
         stock_bp,
         supply_bp,
         planning_bp,

@@ -18,7 +18,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "test-password-123"
 
 # One user per role, bound ones to real organisations: Uppsala kommun, Region Stockholm,
-# Länsstyrelsen i Uppsala län.
+# Länsstyrelsen i Uppsala län; the ICU reporter to Danderyd IVA.
 USERS = {
     "admin": ("admin", None),
     "officer": ("officer", None),
@@ -28,6 +28,7 @@ USERS = {
     "requester": ("requester", "0380"),
     "region": ("requester", "01"),
     "county": ("county", "LST-03"),
+    "icu": ("icu_reporter", "DANDERYD-IVA"),  # Danderyd IVA, a unit of Region Stockholm
 }
 
 
@@ -145,6 +146,7 @@ def places(app_context):
     reference_data.load_places()
     reference_data.load_items()
     reference_data.load_demo_places()
+    reference_data.load_icu_units()
 
 
 @pytest.fixture

@@ -198,4 +198,11 @@ def json_body() -> dict:
     return data
 
 
-from supplyapp.api import demand, general, shipments, stock  # noqa: E402,F401  (register)
+from supplyapp.api import (  # noqa: E402,F401  (register)
+    demand,
+    general,
+    icu_picture,
+    icu_reports,
+    shipments,
+    stock,
+)

@@ -1,0 +1,1 @@
+"""API: the intensive-care picture, for systems and read-only viewers."""

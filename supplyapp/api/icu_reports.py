@@ -1,0 +1,1 @@
+"""API: units' daily reports from hospital systems."""
