@@ -106,7 +106,7 @@ def round_new():
             keep_reserve=form.keep_reserve.data,
         )
         try:
-            plan = planning.run_round(settings, current_user.username)
+            plan = planning.run_round(settings)
         except planning.NothingToAllocate as error:
             flash(str(error), "error")
         except InvalidInput as error:
@@ -207,9 +207,7 @@ def line_change(plan_id, line_id):
         errors = [e for field in form.errors.values() for e in field]
         return _detail(plan, line_errors={line_id: errors}, line_values=values)
     try:
-        line = plan_review.change_line(
-            plan_id, line_id, form.quantity.data, form.reason.data, current_user.username
-        )
+        line = plan_review.change_line(plan_id, line_id, form.quantity.data, form.reason.data)
     except PlanRuleBroken as error:
         return _refused(_plan(plan_id), error, line_values=values)
     except InvalidInput as error:
@@ -247,7 +245,6 @@ def line_add(plan_id):
                 form.recipient.data,
                 form.quantity.data,
                 form.reason.data,
-                current_user.username,
             )
         except PlanRuleBroken as error:
             return _refused(_plan(plan_id), error, add_form=form)
@@ -303,7 +300,7 @@ def plan_submit(plan_id):
     comment = request.form.get("comment")
     return _decided(
         plan_id,
-        lambda: plan_review.submit(plan_id, current_user.username, comment),
+        lambda: plan_review.submit(plan_id, comment),
         _("Plan %(code)s submitted: another officer must approve it."),
     )
 
@@ -317,7 +314,7 @@ def plan_return(plan_id):
         return _detail(plan, return_form=form)
     return _decided(
         plan_id,
-        lambda: plan_review.send_back(plan_id, current_user.username, form.comment.data),
+        lambda: plan_review.send_back(plan_id, form.comment.data),
         _("Plan %(code)s sent back with your comment."),
     )
 
@@ -329,7 +326,7 @@ def plan_approve(plan_id):
     comment = request.form.get("comment")
     return _decided(
         plan_id,
-        lambda: plan_review.approve(plan_id, current_user.username, comment),
+        lambda: plan_review.approve(plan_id, comment),
         _("Plan %(code)s approved: stock is reserved and the shipments are created."),
     )
 
@@ -343,7 +340,7 @@ def plan_discard(plan_id):
         return _detail(plan, discard_form=form)
     return _decided(
         plan_id,
-        lambda: plan_review.discard(plan_id, current_user.username, form.reason.data),
+        lambda: plan_review.discard(plan_id, form.reason.data),
         _("Plan %(code)s discarded."),
     )
 
