@@ -77,7 +77,7 @@ def plan_list():
     rows = planning_queries.plans(status)
     waiting = [row for row in rows if row["plan"].status == PlanStatus.SUBMITTED]
     for row in waiting:
-        row["excluded"] = current_user.username in plan_review.who_may_not_decide(row["plan"])
+        row["excluded"] = not plan_review.may_decide(row["plan"])
     return render_template(
         "planning/plan_list.html",
         rows=rows,
@@ -151,7 +151,7 @@ def _detail(
     view = planning_queries.PlanView(plan)
     item = view.chosen_item(request.args.get("item"))
     officer = _is_officer()
-    excluded = plan_review.who_may_not_decide(plan)
+    excluded = not plan_review.may_decide(plan)
     add_form = add_form or LineAddForm(formdata=None, item=item)
     add_form.item.choices = [(code, code) for code in view.item_codes]
     return render_template(
@@ -166,10 +166,8 @@ def _detail(
         comparison=view.comparison,
         is_officer=officer,
         may_edit=officer and plan.editable,
-        may_decide=officer
-        and plan.status == PlanStatus.SUBMITTED
-        and current_user.username not in excluded,
-        excluded=current_user.username in excluded,
+        may_decide=officer and plan.status == PlanStatus.SUBMITTED and not excluded,
+        excluded=excluded,
         findings=findings or [],
         line_errors=line_errors or {},
         line_values=line_values or {},
