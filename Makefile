@@ -63,7 +63,8 @@ bench: install
 	  echo "== $$bench (SQLite) =="; env -u DATABASE_URL $(PY) $$bench || exit 1; \
 	  echo "== $$bench (PostgreSQL) =="; scripts/with-postgres.sh $(PY) $$bench || exit 1; done
 
-# ruff (lint and format), mypy on both packages, and the layering contracts in .importlinter.
+# ruff (lint and format), mypy on both packages, the layering contracts in .importlinter, and
+# three guards: commit/rollback, the clock, who acts (scripts/check_who_acts.py).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -73,3 +74,5 @@ lint: install
 	  || { echo "commit()/rollback() belong in supplyapp/services/transaction.py only"; exit 1; }
 	@! grep -rnE 'date\.today\(\)|datetime\.(now|utcnow)\(' supplyapp --include=*.py | grep -v '^supplyapp/clock.py:' \
 	  || { echo "the date and time come from supplyapp/clock.py only"; exit 1; }
+	@$(PY) scripts/check_who_acts.py \
+	  || { echo "who acts comes from audit.current_actor_name(), never a parameter of a service"; exit 1; }

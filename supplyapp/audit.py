@@ -1,7 +1,10 @@
 """Record every change of data in the audit log, in the same transaction as the change.
 
-Who acts comes from a context variable: the web layer sets it per request, the CLI per command.
-Services may add why (a reason) with `audit_reason`.
+Who acts is said once, at the edge, in a context variable: the web request hook and the API's
+token check (`set_actor`), the CLI commands and the demo loader (`set_actor`, `acting_as`).
+Services read it with `current_actor_name()`, for the audit rows and for the columns that name
+a person (created_by, decided_by, ...); they never take it as a parameter. Services may add why
+(a reason) with `give_reason` or `audit_reason`.
 """
 
 import contextlib
@@ -42,6 +45,7 @@ def set_actor(name: str, address: str | None = None) -> None:
 
 
 def current_actor_name() -> str:
+    """Who acts now, as the edge said ("system" when nobody did)."""
     return (_actor.get() or SYSTEM).name
 
 

@@ -153,12 +153,11 @@ def tokens_create(username, organisation, name):
     _as_cli_user()
     if bool(username) == bool(organisation):
         _fail("give exactly one of --user NAME or --org CODE")
-    created_by = audit.current_actor_name()
     try:
         if username:
-            _, token = tokens.issue_user_token(username, name, created_by)
+            _, token = tokens.issue_user_token(username, name)
         else:
-            _, token = tokens.issue_organisation_token(organisation, name, created_by)
+            _, token = tokens.issue_organisation_token(organisation, name)
     except DomainError as error:
         _fail(str(error))
     click.echo(token)

@@ -1,5 +1,5 @@
 """Shared fixtures: an app on SQLite (default) or PostgreSQL (DATABASE_URL), users per role,
-and the clock frozen in every test."""
+the clock frozen in every test, and who acts (`as_user`)."""
 
 import os
 import shutil
@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from sqlalchemy import delete
 
-from supplyapp import clock, create_app
+from supplyapp import audit, clock, create_app
 from supplyapp.config import TestConfig
 from supplyapp.demo import reference_data
 from supplyapp.extensions import db
@@ -66,6 +66,20 @@ def frozen_clock():
     Playwright, the gunicorn test) still run."""
     with frozen_at(frozen_instant()) as traveller:
         yield traveller
+
+
+def as_user(name: str):
+    """Act as this user inside the block, as the web request, the API token or the CLI command
+    would say: services read who acts from the audit context, never from a parameter."""
+    return audit.acting_as(name)
+
+
+@pytest.fixture(autouse=True)
+def nobody_acting():
+    """Each test starts as "system": an actor left by an earlier test's request or command (the
+    request hook and the CLI set it for the rest of the thread) does not carry over."""
+    with audit.acting_as(audit.SYSTEM.name):
+        yield
 
 
 def need_tool(path: str, what: str) -> None:

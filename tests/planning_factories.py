@@ -1,33 +1,35 @@
-"""Building blocks for the allocation round tests: stock, reports, requests, a run plan."""
+"""Building blocks for the allocation round tests: stock, reports, requests, a run plan.
+
+Reports and requests are made as "tester"; rounds are proposed as "officer" unless a test names
+another proposer (four eyes: the proposer may not decide the plan)."""
 
 from datetime import timedelta
 
 from supplyapp import clock
 from supplyapp.models.demand import ReportSource
 from supplyapp.services import demand, demand_requests, planning
+from tests.conftest import as_user
 from tests.supply_factories import approved_lot
 
 
 def reported(code, item="ffp2", stock=100, use=20, as_of=None):
-    demand.submit_report(
-        code,
-        as_of or clock.today(),
-        [demand.LineInput(item, stock, use)],
-        ReportSource.FORM,
-        "tester",
-    )
+    with as_user("tester"):
+        demand.submit_report(
+            code, as_of or clock.today(), [demand.LineInput(item, stock, use)], ReportSource.FORM
+        )
 
 
-def filed(code, item="ffp2", quantity=400, priority="critical"):
-    return demand_requests.file_request(
-        code,
-        item,
-        quantity,
-        clock.today() + timedelta(days=3),
-        priority,
-        "Our stock runs out on Friday.",
-        "tester",
-    )
+def filed(code, item="ffp2", quantity=400, priority="critical", **extra):
+    with as_user("tester"):
+        return demand_requests.file_request(
+            code,
+            item,
+            quantity,
+            clock.today() + timedelta(days=3),
+            priority,
+            "Our stock runs out on Friday.",
+            **extra,
+        )
 
 
 def shortage_scenario(national=1000, item="ffp2"):
@@ -44,9 +46,10 @@ def shortage_scenario(national=1000, item="ffp2"):
     return lot_id
 
 
-def run(by="officer", **settings) -> int:
+def run(proposer="officer", **settings) -> int:
     settings.setdefault("item_codes", ["ffp2"])
-    return planning.run_round(planning.RoundSettings(**settings), by).id
+    with as_user(proposer):
+        return planning.run_round(planning.RoundSettings(**settings)).id
 
 
 def planning_route_records() -> dict:
@@ -62,10 +65,12 @@ def planning_route_records() -> dict:
     from supplyapp.services import plan_review
 
     shortage_scenario(national=200)
-    approved = run(by="matrix")
-    draft = run(by="matrix", redistribute=False)  # before the approval takes the stock
-    plan_review.submit(approved, "matrix")
-    plan_review.approve(approved, "matrix2")
+    approved = run(proposer="matrix")
+    draft = run(proposer="matrix", redistribute=False)  # before the approval takes the stock
+    with as_user("matrix"):
+        plan_review.submit(approved)
+    with as_user("matrix2"):
+        plan_review.approve(approved)
     shipments = db.session.scalars(select(Shipment).where(Shipment.plan_id == approved)).all()
 
     def shipment(kind, recipient):

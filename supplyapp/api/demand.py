@@ -241,7 +241,6 @@ def post_report():
         _date(data.get("as_of"), "as_of"),
         _lines(data),
         ReportSource.API,
-        g.api_principal.name,
         _optional_text(data, "note"),
     )
     return jsonify(_report_json(report)), 201
@@ -381,7 +380,6 @@ def post_request():
         _date(data.get("needed_by"), "needed_by"),
         data.get("priority"),
         _optional_text(data, "justification"),
-        g.api_principal.name,
         stock_on_hand=data.get("stock_on_hand"),
         daily_use=data.get("daily_use"),
         source=ReportSource.API,
@@ -490,7 +488,7 @@ def get_request(request_id):
 )
 def withdraw_request(request_id):
     shortage = _own_request(path_id(request_id, "No such request."))
-    withdrawn = demand_requests.withdraw(shortage.id, g.api_principal.name)
+    withdrawn = demand_requests.withdraw(shortage.id)
     return jsonify(_request_json(withdrawn))
 
 

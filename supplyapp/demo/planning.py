@@ -23,14 +23,14 @@ def load_demo_planning() -> int:
         return 0
     half = len(items) // 2
     with audit.acting_as("officer.anna"):
-        first = planning.run_round(planning.RoundSettings(item_codes=items[:half]), "officer.anna")
-        plan_review.submit(first.id, "officer.anna")
+        first = planning.run_round(planning.RoundSettings(item_codes=items[:half]))
+        plan_review.submit(first.id)
     with audit.acting_as("officer.bengt"):
-        plan_review.approve(first.id, "officer.bengt", "Enligt modellens förslag.")
+        plan_review.approve(first.id, "Enligt modellens förslag.")
     _move_some_shipments(first.id)
     with audit.acting_as("officer.anna"):
-        second = planning.run_round(planning.RoundSettings(item_codes=items[half:]), "officer.anna")
-        plan_review.submit(second.id, "officer.anna", "Underlag för beslut i dag.")
+        second = planning.run_round(planning.RoundSettings(item_codes=items[half:]))
+        plan_review.submit(second.id, "Underlag för beslut i dag.")
     return 2
 
 
@@ -44,12 +44,10 @@ def _move_some_shipments(plan_id: int) -> None:
     ).all()
     with audit.acting_as("logistik.lisa"):
         for shipment in national:
-            shipments.pick(shipment.id, "logistik.lisa")
-            shipments.dispatch(shipment.id, "logistik.lisa")
+            shipments.pick(shipment.id)
+            shipments.dispatch(shipment.id)
     if national:
         first = national[0]
         received = first.quantity - first.quantity // 10
         with audit.acting_as("system:demo"):
-            shipments.confirm_receipt(
-                first.id, received, 0, "system:demo", "Ett kolli saknades vid leveransen."
-            )
+            shipments.confirm_receipt(first.id, received, 0, "Ett kolli saknades vid leveransen.")

@@ -90,7 +90,6 @@ def submit_report(
     as_of,
     lines: list[LineInput],
     source: ReportSource,
-    reported_by: str,
     note: str | None = None,
     today: date | None = None,
 ) -> SituationReport:
@@ -103,7 +102,7 @@ def submit_report(
         errors["note"] = _("At most 2000 characters.")
     if errors:
         raise InvalidInput(errors)
-    report = store_report(organisation, as_of, checked, source, reported_by, note)
+    report = store_report(organisation, as_of, checked, source, note)
     return report
 
 
@@ -112,10 +111,11 @@ def store_report(
     as_of: date,
     lines: list[dict],
     source: ReportSource,
-    reported_by: str,
     note: str | None = None,
 ) -> SituationReport:
-    """Write a checked report (no commit): header, lines, latest lines, one audit event."""
+    """Write a checked report (no commit): header, lines, latest lines, one audit event; the
+    reporter is whoever acts."""
+    reported_by = audit.current_actor_name()
     report = SituationReport(
         organisation=organisation, as_of=as_of, source=source, reported_by=reported_by, note=note
     )
@@ -189,7 +189,6 @@ def import_report(
     as_of,
     data: bytes,
     filename: str,
-    reported_by: str,
     today: date | None = None,
 ) -> SituationReport:
     """A report from a CSV or Excel file with columns item, stock_on_hand, daily_use."""
@@ -220,9 +219,7 @@ def import_report(
     ]
     rows = validate_rows(frame, columns)
     lines = [LineInput(r["item"], r["stock_on_hand"], r["daily_use"]) for r in rows]
-    return submit_report(
-        organisation_code, as_of, lines, ReportSource.UPLOAD, reported_by, today=today
-    )
+    return submit_report(organisation_code, as_of, lines, ReportSource.UPLOAD, today=today)
 
 
 def latest_line(organisation_id: int, item_id: int) -> LatestReportLine | None:

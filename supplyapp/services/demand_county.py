@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from supplyapp import clock
+from supplyapp import audit, clock
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import Organisation, OrganisationKind
@@ -85,7 +85,6 @@ def record_sharing(
     item_code,
     quantity,
     shared_on,
-    recorded_by: str,
     *,
     request_id: int | None = None,
     note: str | None = None,
@@ -122,17 +121,17 @@ def record_sharing(
         shared_on=shared_on,
         request_id=request_id,
         note=note,
-        recorded_by=recorded_by,
+        recorded_by=audit.current_actor_name(),
     )
     db.session.add(sharing)
-    _adjust(giver, item.id, -quantity, shared_on, recorded_by)
-    _adjust(receiver, item.id, quantity, shared_on, recorded_by)
+    _adjust(giver, item.id, -quantity, shared_on)
+    _adjust(receiver, item.id, quantity, shared_on)
     if request is not None:
-        _meet_from_sharing(request, quantity, recorded_by)
+        _meet_from_sharing(request, quantity)
     return sharing
 
 
-def _adjust(organisation: Organisation, item_id: int, delta: int, on: date, by: str) -> None:
+def _adjust(organisation: Organisation, item_id: int, delta: int, on: date) -> None:
     """A new report line: the latest stock moved by delta, the reported use unchanged."""
     current = latest_line(organisation.id, item_id)
     stock = (current.stock_on_hand if current else 0) + delta
@@ -144,34 +143,34 @@ def _adjust(organisation: Organisation, item_id: int, delta: int, on: date, by: 
         as_of,
         [{"item_id": item_id, "stock_on_hand": stock, "daily_use": use}],
         ReportSource.SHARING,
-        by,
         note=_("County sharing"),
     )
 
 
-def _meet_from_sharing(request: ShortageRequest, quantity: int, by: str) -> None:
+def _meet_from_sharing(request: ShortageRequest, quantity: int) -> None:
     met = request.met_quantity + quantity
     target = RequestStatus.MET if met >= request.quantity else RequestStatus.PARTLY_MET
     if target in TRANSITIONS[request.status]:
         move_status(
-            request, target, by, _("Met by sharing within the county."), min(met, request.quantity)
+            request, target, _("Met by sharing within the county."), min(met, request.quantity)
         )
 
 
 @use_case
 def forward_requests(
-    board_code: str, request_ids: list[int], created_by: str, note: str | None = None
+    board_code: str, request_ids: list[int], note: str | None = None
 ) -> CountyRequest:
     """One combined county request, a line per item, each line naming its source requests."""
     board = county_board(board_code)
     sources = _forwardable(board, request_ids)
+    created_by = audit.current_actor_name()
     county_request = CountyRequest(county_board=board, note=note, created_by=created_by)
     db.session.add(county_request)
     by_item: dict[int, list[ShortageRequest]] = {}
     for request in sources:
         by_item.setdefault(request.item_id, []).append(request)
     for group in by_item.values():
-        line = _combined_line(board, group, created_by)
+        line = _combined_line(board, group)
         county_request.lines.append(line)
         db.session.flush()
         for request in group:
@@ -212,7 +211,8 @@ def _forwardable(board: Organisation, request_ids: list[int]) -> Sequence[Shorta
     return requests
 
 
-def _combined_line(board: Organisation, group: list[ShortageRequest], by: str) -> ShortageRequest:
+def _combined_line(board: Organisation, group: list[ShortageRequest]) -> ShortageRequest:
+    actor = audit.current_actor_name()
     names = ", ".join(f"{r.organisation.name} ({r.quantity})" for r in group)
     line = ShortageRequest(
         organisation=board,
@@ -227,7 +227,7 @@ def _combined_line(board: Organisation, group: list[ShortageRequest], by: str) -
         daily_use_at_request=sum(r.daily_use_at_request for r in group),
         status=RequestStatus.SUBMITTED,
         source=ReportSource.FORM,
-        created_by=by,
+        created_by=actor,
     )
-    line.history.append(RequestStatusChange(to_status=RequestStatus.SUBMITTED, changed_by=by))
+    line.history.append(RequestStatusChange(to_status=RequestStatus.SUBMITTED, changed_by=actor))
     return line

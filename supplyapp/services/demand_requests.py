@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from supplyapp import clock
+from supplyapp import audit, clock
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models.demand import (
@@ -93,7 +93,6 @@ def file_request(
     needed_by,
     priority,
     justification,
-    created_by: str,
     *,
     stock_on_hand=None,
     daily_use=None,
@@ -127,10 +126,12 @@ def file_request(
         daily_use_at_request=use,
         status=S.SUBMITTED,
         source=source,
-        created_by=created_by,
+        created_by=audit.current_actor_name(),
     )
     db.session.add(request)
-    request.history.append(RequestStatusChange(to_status=S.SUBMITTED, changed_by=created_by))
+    request.history.append(
+        RequestStatusChange(to_status=S.SUBMITTED, changed_by=request.created_by)
+    )
     return request
 
 
@@ -154,10 +155,10 @@ def _locked_request(request_id: int) -> ShortageRequest:
 def move_status(
     request: ShortageRequest,
     to: RequestStatus,
-    by: str,
     reason: str | None,
     met_quantity: int | None,
 ) -> None:
+    """Move the request to `to`, with a history entry naming whoever acts."""
     if to not in TRANSITIONS[request.status]:
         raise TransitionRefused(
             _(
@@ -174,9 +175,7 @@ def move_status(
         request.met_quantity = met_quantity
     if to == S.DECLINED:
         request.decline_reason = reason
-    request.history.append(
-        RequestStatusChange(from_status=request.status, to_status=to, reason=reason, changed_by=by)
-    )
+    _record_change(request, to, reason)
     request.status = to
 
 
@@ -200,19 +199,19 @@ def _check_decision(request: ShortageRequest, to, reason, met_quantity) -> tuple
 
 @use_case
 def change_status(
-    request_id: int, to, changed_by: str, reason: str | None = None, met_quantity: int | None = None
+    request_id: int, to, reason: str | None = None, met_quantity: int | None = None
 ) -> ShortageRequest:
     """An officer's decision on a request; a combined county line carries its sources along."""
     request = _locked_request(request_id)
     to, reason, met_quantity = _check_decision(request, to, reason, met_quantity)
     if to == S.WITHDRAWN:
         raise TransitionRefused(_("Only the organisation itself withdraws its request."))
-    move_status(request, to, changed_by, reason, met_quantity)
-    _carry_to_sources(request, changed_by)
+    move_status(request, to, reason, met_quantity)
+    _carry_to_sources(request)
     return request
 
 
-def _carry_to_sources(line: ShortageRequest, by: str) -> None:
+def _carry_to_sources(line: ShortageRequest) -> None:
     """Decisions on a county's combined line apply to the requests it came from."""
     remaining = line.met_quantity
     why = _("Decided on county request line %(id)s.", id=line.id)
@@ -226,11 +225,11 @@ def _carry_to_sources(line: ShortageRequest, by: str) -> None:
             if met <= 0:
                 continue
         reason = line.decline_reason if line.status == S.DECLINED else why
-        move_status(source, line.status, by, reason, met)
+        move_status(source, line.status, reason, met)
 
 
 @use_case
-def withdraw(request_id: int, withdrawn_by: str, reason: str | None = None) -> ShortageRequest:
+def withdraw(request_id: int, reason: str | None = None) -> ShortageRequest:
     """The organisation takes back a request that no one has planned for yet."""
     request = _locked_request(request_id)
     if request.status not in WITHDRAWABLE:
@@ -246,19 +245,19 @@ def withdraw(request_id: int, withdrawn_by: str, reason: str | None = None) -> S
     reason = _check_text(reason, "reason", errors, required=False)
     if errors:
         raise InvalidInput(errors)
-    move_status(request, S.WITHDRAWN, withdrawn_by, reason, None)
+    move_status(request, S.WITHDRAWN, reason, None)
     return request
 
 
 @use_case
-def mark_in_plan(request_ids: list[int], plan_reference: str, by: str) -> int:
+def mark_in_plan(request_ids: list[int], plan_reference: str) -> int:
     """For allocation: these requests are included in a plan; returns how many moved."""
     moved = 0
     for request_id in request_ids:
         request = db.session.get(ShortageRequest, request_id)
         if request is not None and S.IN_PLAN in TRANSITIONS[request.status]:
-            move_status(request, S.IN_PLAN, by, plan_reference, None)
-            _carry_to_sources(request, by)
+            move_status(request, S.IN_PLAN, plan_reference, None)
+            _carry_to_sources(request)
             moved += 1
     return moved
 
@@ -272,7 +271,7 @@ def open_requests_query():
     )
 
 
-def record_allocated(request: ShortageRequest, quantity: int, reason: str, by: str) -> None:
+def record_allocated(request: ShortageRequest, quantity: int, reason: str) -> None:
     """An approved plan gives this request `quantity` more: it is met, or partly met.
 
     The caller holds the request locked and commits. A combined county line carries the
@@ -280,20 +279,30 @@ def record_allocated(request: ShortageRequest, quantity: int, reason: str, by: s
     """
     met = min(request.quantity, request.met_quantity + quantity)
     target = S.MET if met >= request.quantity else S.PARTLY_MET
-    _set_met(request, target, met, reason, by)
-    _carry_to_sources(request, by)
+    _set_met(request, target, met, reason)
+    _carry_to_sources(request)
 
 
-def record_shortfall(request: ShortageRequest, quantity: int, reason: str, by: str) -> None:
+def record_shortfall(request: ShortageRequest, quantity: int, reason: str) -> None:
     """Units allocated to this request did not arrive: they are open again."""
     met = max(0, request.met_quantity - quantity)
-    _set_met(request, S.PARTLY_MET if met else S.UNDER_REVIEW, met, reason, by)
+    _set_met(request, S.PARTLY_MET if met else S.UNDER_REVIEW, met, reason)
 
 
-def _set_met(request: ShortageRequest, to: RequestStatus, met: int, reason: str, by: str) -> None:
+def _set_met(request: ShortageRequest, to: RequestStatus, met: int, reason: str) -> None:
     """Set what is met and the status that follows, with a history entry; allocation and
     receipt may move a request between met and partly met, which officers' decisions may not."""
-    request.history.append(
-        RequestStatusChange(from_status=request.status, to_status=to, reason=reason, changed_by=by)
-    )
+    _record_change(request, to, reason)
     request.status, request.met_quantity = to, met
+
+
+def _record_change(request: ShortageRequest, to: RequestStatus, reason: str | None) -> None:
+    """The request's history entry for a move to `to`, by whoever acts."""
+    request.history.append(
+        RequestStatusChange(
+            from_status=request.status,
+            to_status=to,
+            reason=reason,
+            changed_by=audit.current_actor_name(),
+        )
+    )

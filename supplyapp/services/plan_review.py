@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 import allocation
 from allocation.check import Finding, check_shipments, shipment_km
-from supplyapp import clock, validation
+from supplyapp import audit, clock, validation
 from supplyapp.clock import utcnow
 from supplyapp.config import setting
 from supplyapp.extensions import db
@@ -121,7 +121,7 @@ def _recheck(plan: AllocationPlan) -> None:
         raise PlanRuleBroken(findings)
 
 
-def change_line(plan_id: int, line_id: int, quantity, reason, by: str) -> PlanLine:
+def change_line(plan_id: int, line_id: int, quantity, reason) -> PlanLine:
     """Set one line's quantity; the whole plan is re-checked against rules 1 and 4."""
     reason = _required_text(reason, "reason")
     validation.whole_number(quantity, "quantity")
@@ -132,7 +132,7 @@ def change_line(plan_id: int, line_id: int, quantity, reason, by: str) -> PlanLi
         if line is None:
             raise NotFound(_("No line %(id)s in this plan.", id=line_id))
         line.quantity, line.change_reason = quantity, reason
-        line.changed_by, line.changed_at = by, utcnow()
+        line.changed_by, line.changed_at = audit.current_actor_name(), utcnow()
         _recheck(plan)
         return line
 
@@ -152,7 +152,7 @@ def _editable(plan_id: int) -> AllocationPlan:
 
 
 def add_line(
-    plan_id: int, item_code: str, origin_code: str, recipient_code: str, quantity, reason, by: str
+    plan_id: int, item_code: str, origin_code: str, recipient_code: str, quantity, reason
 ) -> PlanLine:
     """A line the model did not propose: national stock (or a donor's) to a recipient."""
     reason = _required_text(reason, "reason")
@@ -189,7 +189,7 @@ def add_line(
             proposed_quantity=0,
             quantity=quantity,
             change_reason=reason,
-            changed_by=by,
+            changed_by=audit.current_actor_name(),
             changed_at=utcnow(),
         )
         db.session.add(line)
@@ -201,13 +201,14 @@ def add_line(
     return run_use_case(work, reason)
 
 
-def submit(plan_id: int, by: str, comment: str | None = None) -> AllocationPlan:
+def submit(plan_id: int, comment: str | None = None) -> AllocationPlan:
     """The officer hands the plan over for a second officer's decision."""
 
     def work():
         plan = _editable(plan_id)
         _recheck(plan)
-        plan.status, plan.submitted_by, plan.submitted_at = PlanStatus.SUBMITTED, by, utcnow()
+        plan.status, plan.submitted_at = PlanStatus.SUBMITTED, utcnow()
+        plan.submitted_by = audit.current_actor_name()
         return plan
 
     return run_use_case(work, (comment or "").strip() or _("Submitted for approval"))
@@ -220,6 +221,11 @@ def who_may_not_decide(plan: AllocationPlan) -> set[str]:
     return {p for p in people if p}
 
 
+def may_decide(plan: AllocationPlan) -> bool:
+    """Four eyes: whoever acts now is not among those who may not decide the plan."""
+    return audit.current_actor_name() not in who_may_not_decide(plan)
+
+
 def _already_decided(plan: AllocationPlan) -> str:
     if plan.status == PlanStatus.APPROVED:
         return _(
@@ -228,7 +234,7 @@ def _already_decided(plan: AllocationPlan) -> str:
     return _("Plan %(code)s has been discarded already.", code=plan.code)
 
 
-def _decidable(plan_id: int, by: str) -> AllocationPlan:
+def _decidable(plan_id: int) -> AllocationPlan:
     plan = _locked_plan(plan_id)
     if plan.status in (PlanStatus.APPROVED, PlanStatus.DISCARDED):
         raise AlreadyDecided(_already_decided(plan))
@@ -236,25 +242,25 @@ def _decidable(plan_id: int, by: str) -> AllocationPlan:
         raise PlanNotEditable(
             _("Plan %(code)s has not been submitted for approval.", code=plan.code)
         )
-    if by in who_may_not_decide(plan):
+    if not may_decide(plan):
         raise FourEyes(_("You proposed or changed this plan: another officer must decide it."))
     return plan
 
 
-def send_back(plan_id: int, by: str, comment) -> AllocationPlan:
+def send_back(plan_id: int, comment) -> AllocationPlan:
     """The second officer returns the plan with a comment; it becomes editable again."""
     comment = _required_text(comment, "comment")
 
     def work():
-        plan = _decidable(plan_id, by)
+        plan = _decidable(plan_id)
         plan.status, plan.decision_comment = PlanStatus.RETURNED, comment
-        plan.decided_by, plan.decided_at = by, utcnow()
+        plan.decided_by, plan.decided_at = audit.current_actor_name(), utcnow()
         return plan
 
     return run_use_case(work, comment)
 
 
-def discard(plan_id: int, by: str, reason) -> AllocationPlan:
+def discard(plan_id: int, reason) -> AllocationPlan:
     """A plan not yet approved is dropped (superseded by a new round, say)."""
     reason = _required_text(reason, "reason")
 
@@ -263,7 +269,7 @@ def discard(plan_id: int, by: str, reason) -> AllocationPlan:
         if plan.status in (PlanStatus.APPROVED, PlanStatus.DISCARDED):
             raise AlreadyDecided(_already_decided(plan))
         plan.status, plan.decision_comment = PlanStatus.DISCARDED, reason
-        plan.decided_by, plan.decided_at = by, utcnow()
+        plan.decided_by, plan.decided_at = audit.current_actor_name(), utcnow()
         return plan
 
     return run_use_case(work, reason)
@@ -273,22 +279,20 @@ def discard(plan_id: int, by: str, reason) -> AllocationPlan:
 # Approval
 
 
-def approve(
-    plan_id: int, by: str, comment: str | None = None, today: date | None = None
-) -> AllocationPlan:
+def approve(plan_id: int, comment: str | None = None, today: date | None = None) -> AllocationPlan:
     """Reserve the stock, create the shipments and update the requests, all or nothing."""
     today = today or clock.today()
 
     def work():
         # Hundreds of lines: flush when ids are needed, not before every lazy load.
         with db.session.no_autoflush:
-            return _approve(plan_id, by, comment, today)
+            return _approve(plan_id, comment, today)
 
     return run_use_case(work, (comment or "").strip() or _("Approved"))
 
 
-def _approve(plan_id: int, by: str, comment: str | None, today: date) -> AllocationPlan:
-    plan = _decidable(plan_id, by)
+def _approve(plan_id: int, comment: str | None, today: date) -> AllocationPlan:
+    plan = _decidable(plan_id)
     _recheck(plan)
     lines = [line for line in plan.lines if line.quantity > 0]
     problems: list[str] = []
@@ -301,8 +305,9 @@ def _approve(plan_id: int, by: str, comment: str | None, today: date) -> Allocat
         _create_shipments(plan, lines, picks, today)
     except stock.InsufficientStock as error:  # the ledger's own last word
         raise StockMoved([str(error)]) from error
-    _record_requests(plan, lines, requests, by)
-    plan.status, plan.decided_by, plan.decided_at = PlanStatus.APPROVED, by, utcnow()
+    _record_requests(plan, lines, requests)
+    plan.status, plan.decided_at = PlanStatus.APPROVED, utcnow()
+    plan.decided_by = audit.current_actor_name()
     plan.decision_comment = (comment or "").strip() or None
     return plan
 
@@ -481,7 +486,7 @@ def _create_shipments(
             stock.reserve_locked(balance, quantity, reason=reason, reference=shipment.code)
 
 
-def _record_requests(plan: AllocationPlan, lines: list[PlanLine], requests: dict, by: str) -> None:
+def _record_requests(plan: AllocationPlan, lines: list[PlanLine], requests: dict) -> None:
     allocated: dict[tuple[int, int], int] = defaultdict(int)
     for line in lines:
         allocated[line.recipient_id, line.item_id] += line.quantity
@@ -493,5 +498,5 @@ def _record_requests(plan: AllocationPlan, lines: list[PlanLine], requests: dict
             part = min(quantity, request.quantity - request.met_quantity)
             if part <= 0:
                 continue
-            record_allocated(request, part, _("Allocated in plan %(code)s", code=plan.code), by)
+            record_allocated(request, part, _("Allocated in plan %(code)s", code=plan.code))
             quantity -= part

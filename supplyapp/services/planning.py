@@ -273,9 +273,7 @@ def build_problem(settings: RoundSettings, today: date | None = None) -> BuiltPr
 
 
 @use_case
-def run_round(
-    settings: RoundSettings, proposed_by: str, today: date | None = None
-) -> AllocationPlan:
+def run_round(settings: RoundSettings, today: date | None = None) -> AllocationPlan:
     """Build the problem, solve it by both policies, and store the chosen one as a draft."""
     built = build_problem(settings, today)
     # The problem is rebuilt from its own JSON so that what is stored is exactly what was solved.
@@ -295,7 +293,7 @@ def run_round(
         solver=chosen.solver,
         solver_version=chosen.solver_version,
         solve_seconds=chosen.seconds,
-        proposed_by=proposed_by,
+        proposed_by=audit.current_actor_name(),
     )
     db.session.add(plan)
     db.session.flush()

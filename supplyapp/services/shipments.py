@@ -8,7 +8,7 @@ stock; sending and receiving adjust the organisations' reported stock by the con
 
 from datetime import date, timedelta
 
-from supplyapp import clock, validation
+from supplyapp import audit, clock, validation
 from supplyapp.clock import utcnow
 from supplyapp.extensions import db
 from supplyapp.i18n import _
@@ -62,7 +62,7 @@ def _locked(
     return shipment
 
 
-def pick(shipment_id: int, by: str, today: date | None = None) -> Shipment:
+def pick(shipment_id: int, today: date | None = None) -> Shipment:
     """Logistics has picked the reserved lots (first expiry first) for this shipment.
 
     Lots that have expired since the approval are put back and replaced by unexpired ones of
@@ -83,7 +83,8 @@ def pick(shipment_id: int, by: str, today: date | None = None) -> Shipment:
                 shipment_id, LineKind.DISTRIBUTION, S.PLANNED, (S.PICKED, S.IN_TRANSIT, S.RECEIVED)
             )
         _replace_expired(shipment, today)
-        shipment.status, shipment.picked_by, shipment.picked_at = S.PICKED, by, utcnow()
+        shipment.status, shipment.picked_at = S.PICKED, utcnow()
+        shipment.picked_by = audit.current_actor_name()
         return shipment
 
     return run_use_case(work, _("Picked"))
@@ -138,7 +139,7 @@ def _replace_expired(shipment: Shipment, today: date) -> None:
             break
 
 
-def dispatch(shipment_id: int, by: str, today: date | None = None) -> Shipment:
+def dispatch(shipment_id: int, today: date | None = None) -> Shipment:
     """The shipment leaves the warehouse: its reserved lots go out of the national stock."""
     S = ShipmentStatus
     today = today or clock.today()
@@ -163,7 +164,7 @@ def dispatch(shipment_id: int, by: str, today: date | None = None) -> Shipment:
                 reference=shipment.code,
             )
         shipment.status, shipment.sent_quantity = S.IN_TRANSIT, shipment.quantity
-        shipment.sent_by, shipment.sent_at = by, utcnow()
+        shipment.sent_by, shipment.sent_at = audit.current_actor_name(), utcnow()
         shipment.expected_on = today + timedelta(days=_transit_days(shipment))
         return shipment
 
@@ -191,7 +192,7 @@ def _note(note, required: bool) -> str | None:
 
 
 def confirm_sent(
-    shipment_id: int, sent_quantity, by: str, note: str | None = None, today: date | None = None
+    shipment_id: int, sent_quantity, note: str | None = None, today: date | None = None
 ) -> Shipment:
     """The donor confirms it sent its surplus; its reported stock goes down by that much."""
     S = ShipmentStatus
@@ -208,10 +209,10 @@ def confirm_sent(
             )
         text = _note(note, required=sent < shipment.quantity)
         shipment.status, shipment.sent_quantity = S.IN_TRANSIT, sent
-        shipment.sent_by, shipment.sent_at = by, utcnow()
+        shipment.sent_by, shipment.sent_at = audit.current_actor_name(), utcnow()
         shipment.discrepancy_note = text
         shipment.expected_on = today + timedelta(days=_transit_days(shipment))
-        _adjust_reported(shipment.donor, shipment.item_id, -sent, today, by, shipment.code)
+        _adjust_reported(shipment.donor, shipment.item_id, -sent, today, shipment.code)
         return shipment
 
     return run_use_case(work, note or _("Sent"))
@@ -221,7 +222,6 @@ def confirm_receipt(
     shipment_id: int,
     received_quantity,
     damaged_quantity,
-    by: str,
     note: str | None = None,
     today: date | None = None,
 ) -> Shipment:
@@ -248,22 +248,18 @@ def confirm_receipt(
         text = _note(note, required=received < sent)
         shipment.status, shipment.received_quantity = S.RECEIVED, received
         shipment.damaged_quantity = damaged
-        shipment.received_by, shipment.received_at = by, utcnow()
+        shipment.received_by, shipment.received_at = audit.current_actor_name(), utcnow()
         if text:
             shipment.discrepancy_note = "\n".join(t for t in (shipment.discrepancy_note, text) if t)
         if shipment.recipient.kind != OrganisationKind.COUNTY_BOARD:
-            _adjust_reported(
-                shipment.recipient, shipment.item_id, received, today, by, shipment.code
-            )
-        _reopen_requests(shipment, shipment.quantity - received, by)
+            _adjust_reported(shipment.recipient, shipment.item_id, received, today, shipment.code)
+        _reopen_requests(shipment, shipment.quantity - received)
         return shipment
 
     return run_use_case(work, note or _("Received"))
 
 
-def _adjust_reported(
-    organisation, item_id: int, delta: int, today: date, by: str, reference: str
-) -> None:
+def _adjust_reported(organisation, item_id: int, delta: int, today: date, reference: str) -> None:
     """A new report line: the latest stock moved by delta, the reported use unchanged."""
     if delta == 0:
         return
@@ -277,12 +273,11 @@ def _adjust_reported(
         as_of,
         [{"item_id": item_id, "stock_on_hand": stock_on_hand, "daily_use": use}],
         ReportSource.SHIPMENT,
-        by,
         note=_("Shipment %(code)s", code=reference),
     )
 
 
-def _reopen_requests(shipment: Shipment, missing: int, by: str) -> None:
+def _reopen_requests(shipment: Shipment, missing: int) -> None:
     """Units that did not arrive go back to the recipient's requests, newest first."""
     if missing <= 0:
         return
@@ -295,5 +290,5 @@ def _reopen_requests(shipment: Shipment, missing: int, by: str) -> None:
         if request is None or missing <= 0 or request.met_quantity == 0:
             continue
         part = min(missing, request.met_quantity)
-        record_shortfall(request, part, reason, by)
+        record_shortfall(request, part, reason)
         missing -= part

@@ -5,6 +5,7 @@ import secrets
 
 from sqlalchemy import select
 
+from supplyapp import audit
 from supplyapp.clock import utcnow
 from supplyapp.extensions import db
 from supplyapp.i18n import _
@@ -20,32 +21,36 @@ def _digest(token: str) -> str:
 
 
 @use_case
-def _issue(name: str, created_by: str, **owner) -> tuple[ApiToken, str]:
+def _issue(name: str, **owner) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not name or len(name) > 80:
         raise InvalidInput({"name": _("Give the token a name of 1 to 80 characters.")})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = ApiToken(
-        name=name, token_hash=_digest(token), prefix=token[:12], created_by=created_by, **owner
+        name=name,
+        token_hash=_digest(token),
+        prefix=token[:12],
+        created_by=audit.current_actor_name(),
+        **owner,
     )
     db.session.add(record)
     return record, token
 
 
-def issue_user_token(username: str, name: str, created_by: str) -> tuple[ApiToken, str]:
+def issue_user_token(username: str, name: str) -> tuple[ApiToken, str]:
     """A token acting as the user, with the user's role; returns the record and the token."""
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFound(_("No user named %(name)s.", name=username))
-    return _issue(name, created_by, user=user)
+    return _issue(name, user=user)
 
 
-def issue_organisation_token(code: str, name: str, created_by: str) -> tuple[ApiToken, str]:
+def issue_organisation_token(code: str, name: str) -> tuple[ApiToken, str]:
     """A token for an organisation's own systems: it reaches only that organisation's data."""
     organisation = db.session.scalar(select(Organisation).where(Organisation.code == code))
     if organisation is None:
         raise NotFound(_("Unknown organisation code %(code)s.", code=code))
-    return _issue(name, created_by, organisation=organisation)
+    return _issue(name, organisation=organisation)
 
 
 @use_case

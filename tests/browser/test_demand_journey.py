@@ -13,6 +13,7 @@ from supplyapp import clock
 from supplyapp.models.demand import ReportSource
 from supplyapp.services import demand
 from tests.browser.test_sign_in import sign_in
+from tests.conftest import as_user
 
 pytestmark = pytest.mark.browser
 
@@ -27,13 +28,13 @@ def neighbours_report() -> None:
         ("25", 30_000, 500),
         ("0381", 800, 30),
     ):
-        demand.submit_report(
-            code,
-            clock.today() - timedelta(days=3),
-            [demand.LineInput("ffp2", stock, use)],
-            ReportSource.API,
-            "seed",
-        )
+        with as_user("seed"):
+            demand.submit_report(
+                code,
+                clock.today() - timedelta(days=3),
+                [demand.LineInput("ffp2", stock, use)],
+                ReportSource.API,
+            )
 
 
 def test_a_municipality_reports_and_requests_and_an_officer_finds_it(new_page, shot, users):

@@ -14,6 +14,7 @@ from supplyapp.models.demand import LatestReportLine, ReportLine, ReportSource, 
 from supplyapp.queries import demand as demand_queries
 from supplyapp.services import demand
 from supplyapp.services.errors import InvalidInput, NotFound
+from tests.conftest import as_user
 
 L = demand.LineInput
 
@@ -21,7 +22,8 @@ L = demand.LineInput
 def report(code="0380", as_of=None, lines=None, source=ReportSource.FORM):
     as_of = as_of or clock.today()
     lines = lines if lines is not None else [L("ffp2", 1000, 100), L("mask_iir", 500, 50)]
-    return demand.submit_report(code, as_of, lines, source, "tester")
+    with as_user("tester"):
+        return demand.submit_report(code, as_of, lines, source)
 
 
 def count(model) -> int:
@@ -105,8 +107,8 @@ def test_a_malformed_report_is_refused_with_a_message_and_nothing_is_stored(
     given = [] if lines is None else [L("mask_iir", 5, 1), *lines]
     if isinstance(as_of, timedelta):
         as_of = clock.today() + as_of
-    with pytest.raises(InvalidInput) as refused:
-        demand.submit_report("0380", as_of, given, ReportSource.API, "tester")
+    with pytest.raises(InvalidInput) as refused, as_user("tester"):
+        demand.submit_report("0380", as_of, given, ReportSource.API)
     assert field in refused.value.errors
     assert count(SituationReport) == count(ReportLine) == count(LatestReportLine) == 0
 
@@ -121,13 +123,13 @@ def _csv(text: str) -> bytes:
 
 
 def test_a_csv_upload_with_semicolons_is_a_report(places):
-    stored = demand.import_report(
-        "0380",
-        clock.today(),
-        _csv("item;stock_on_hand;daily_use\nffp2;1 200;30\nhand_rub;40;2\n"),
-        "lager.csv",
-        "tester",
-    )
+    with as_user("tester"):
+        stored = demand.import_report(
+            "0380",
+            clock.today(),
+            _csv("item;stock_on_hand;daily_use\nffp2;1 200;30\nhand_rub;40;2\n"),
+            "lager.csv",
+        )
     assert stored.source == ReportSource.UPLOAD
     assert {line.item.code: line.stock_on_hand for line in stored.lines} == {
         "ffp2": 1200,
@@ -140,7 +142,8 @@ def test_an_excel_upload_is_a_report(places):
     pd.DataFrame({"item": ["visor"], "stock_on_hand": [30], "daily_use": [3]}).to_excel(
         buffer, index=False
     )
-    stored = demand.import_report("0380", clock.today(), buffer.getvalue(), "lager.xlsx", "tester")
+    with as_user("tester"):
+        stored = demand.import_report("0380", clock.today(), buffer.getvalue(), "lager.xlsx")
     assert stored.lines[0].stock_on_hand == 30
 
 
@@ -155,8 +158,8 @@ def test_an_excel_upload_is_a_report(places):
     ],
 )
 def test_a_bad_file_is_refused_row_by_row_and_nothing_is_stored(places, content, reason):
-    with pytest.raises(ImportRejected) as refused:
-        demand.import_report("0380", clock.today(), _csv(content), "lager.csv", "tester")
+    with pytest.raises(ImportRejected) as refused, as_user("tester"):
+        demand.import_report("0380", clock.today(), _csv(content), "lager.csv")
     assert reason in str(refused.value)
     assert count(SituationReport) == 0
 
@@ -164,19 +167,18 @@ def test_a_bad_file_is_refused_row_by_row_and_nothing_is_stored(places, content,
 def test_a_huge_file_is_refused_before_it_is_read(places, app):
     huge = b"item,stock_on_hand,daily_use\n" + b"ffp2,1,1\n" * 200_000
     assert len(huge) > app.config["REPORT_UPLOAD_MAX_BYTES"]
-    with pytest.raises(ImportRejected, match="larger than"):
-        demand.import_report("0380", clock.today(), huge, "lager.csv", "tester")
+    with pytest.raises(ImportRejected, match="larger than"), as_user("tester"):
+        demand.import_report("0380", clock.today(), huge, "lager.csv")
     assert count(SituationReport) == 0
 
 
 def test_a_file_dated_in_the_future_is_refused(places):
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(InvalidInput) as refused, as_user("t"):
         demand.import_report(
             "0380",
             clock.today() + timedelta(days=2),
             _csv("item,stock_on_hand,daily_use\nffp2,5,1\n"),
             "a.csv",
-            "t",
         )
     assert "as_of" in refused.value.errors
     assert count(SituationReport) == 0

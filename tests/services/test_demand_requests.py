@@ -17,27 +17,18 @@ from supplyapp.models.demand import (
 from supplyapp.services import demand, demand_county, demand_requests
 from supplyapp.services.demand_requests import TransitionRefused
 from supplyapp.services.errors import DomainError, InvalidInput
+from tests import planning_factories as factories
+from tests.conftest import as_user
 
 S = RequestStatus
 
 
 def reported(code="0380", item="ffp2", stock=100, use=20):
-    demand.submit_report(
-        code, clock.today(), [demand.LineInput(item, stock, use)], ReportSource.FORM, "tester"
-    )
+    factories.reported(code, item, stock, use)
 
 
 def filed(code="0380", item="ffp2", quantity=500, priority="critical", **extra):
-    return demand_requests.file_request(
-        code,
-        item,
-        quantity,
-        clock.today() + timedelta(days=3),
-        priority,
-        "Our stock runs out on Friday.",
-        "tester",
-        **extra,
-    )
+    return factories.filed(code, item, quantity, priority, **extra)
 
 
 def test_a_request_keeps_the_organisations_latest_stock_and_use(places):
@@ -81,9 +72,9 @@ def test_a_bad_request_is_refused_and_nothing_is_stored(places, changes, field):
 
 def test_a_needed_by_date_in_the_past_is_refused(places):
     reported()
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(InvalidInput) as refused, as_user("tester"):
         demand_requests.file_request(
-            "0380", "ffp2", 5, clock.today() - timedelta(days=1), "high", "x", "tester"
+            "0380", "ffp2", 5, clock.today() - timedelta(days=1), "high", "x"
         )
     assert "needed_by" in refused.value.errors
 
@@ -91,11 +82,13 @@ def test_a_needed_by_date_in_the_past_is_refused(places):
 def test_an_officer_moves_a_request_through_review_to_partly_met_and_met(places):
     reported()
     request = filed()
-    demand_requests.change_status(request.id, "under_review", "officer")
-    demand_requests.change_status(request.id, "in_plan", "officer", "Plan 7")
-    demand_requests.change_status(request.id, "partly_met", "officer", met_quantity=200)
+    with as_user("officer"):
+        demand_requests.change_status(request.id, "under_review")
+        demand_requests.change_status(request.id, "in_plan", "Plan 7")
+        demand_requests.change_status(request.id, "partly_met", met_quantity=200)
     assert request.met_quantity == 200
-    demand_requests.change_status(request.id, "met", "officer")
+    with as_user("officer"):
+        demand_requests.change_status(request.id, "met")
     assert request.met_quantity == 500
     assert [h.to_status for h in request.history] == [
         S.SUBMITTED,
@@ -110,44 +103,49 @@ def test_an_officer_moves_a_request_through_review_to_partly_met_and_met(places)
 def test_declining_needs_a_reason(places):
     reported()
     request = filed()
-    with pytest.raises(InvalidInput) as refused:
-        demand_requests.change_status(request.id, "declined", "officer", "  ")
+    with pytest.raises(InvalidInput) as refused, as_user("officer"):
+        demand_requests.change_status(request.id, "declined", "  ")
     assert "reason" in refused.value.errors
-    demand_requests.change_status(request.id, "declined", "officer", "Redistribute in region")
+    with as_user("officer"):
+        demand_requests.change_status(request.id, "declined", "Redistribute in region")
     assert request.decline_reason == "Redistribute in region"
 
 
 def test_a_closed_request_cannot_move_again(places):
     reported()
     request = filed()
-    demand_requests.change_status(request.id, "met", "officer")
-    with pytest.raises(TransitionRefused):
-        demand_requests.change_status(request.id, "under_review", "officer")
+    with as_user("officer"):
+        demand_requests.change_status(request.id, "met")
+    with pytest.raises(TransitionRefused), as_user("officer"):
+        demand_requests.change_status(request.id, "under_review")
 
 
 def test_partly_met_must_be_less_than_requested(places):
     reported()
     request = filed(quantity=100)
-    with pytest.raises(InvalidInput) as refused:
-        demand_requests.change_status(request.id, "partly_met", "officer", met_quantity=100)
+    with pytest.raises(InvalidInput) as refused, as_user("officer"):
+        demand_requests.change_status(request.id, "partly_met", met_quantity=100)
     assert "met_quantity" in refused.value.errors
 
 
 def test_the_organisation_withdraws_its_request_until_it_is_planned(places):
     reported()
     first, second = filed(), filed()
-    demand_requests.withdraw(first.id, "requester", "Found stock")
+    with as_user("requester"):
+        demand_requests.withdraw(first.id, "Found stock")
     assert first.status == S.WITHDRAWN
-    demand_requests.change_status(second.id, "in_plan", "officer", "Plan 1")
-    with pytest.raises(TransitionRefused):
-        demand_requests.withdraw(second.id, "requester")
+    with as_user("officer"):
+        demand_requests.change_status(second.id, "in_plan", "Plan 1")
+    with pytest.raises(TransitionRefused), as_user("requester"):
+        demand_requests.withdraw(second.id)
 
 
 def test_mark_in_plan_moves_open_requests_only(places):
     reported()
     open_one, closed = filed(), filed()
-    demand_requests.change_status(closed.id, "met", "officer")
-    assert demand_requests.mark_in_plan([open_one.id, closed.id], "Plan 3", "officer") == 1
+    with as_user("officer"):
+        demand_requests.change_status(closed.id, "met")
+        assert demand_requests.mark_in_plan([open_one.id, closed.id], "Plan 3") == 1
     assert open_one.status == S.IN_PLAN
 
 
@@ -157,7 +155,8 @@ def test_mark_in_plan_moves_open_requests_only(places):
 def test_a_sharing_moves_reported_stock_between_two_organisations_of_the_county(places):
     reported("0380", stock=100, use=10)  # Uppsala kommun
     reported("0381", stock=5, use=10)  # Enköping
-    demand_county.record_sharing("LST-03", "0380", "0381", "ffp2", 40, clock.today(), "county")
+    with as_user("county"):
+        demand_county.record_sharing("LST-03", "0380", "0381", "ffp2", 40, clock.today())
     assert demand.latest_line(_org("0380"), _item("ffp2")).stock_on_hand == 60
     assert demand.latest_line(_org("0381"), _item("ffp2")).stock_on_hand == 45
     assert demand.latest_line(_org("0381"), _item("ffp2")).source == ReportSource.SHARING
@@ -165,11 +164,11 @@ def test_a_sharing_moves_reported_stock_between_two_organisations_of_the_county(
 
 def test_a_sharing_cannot_give_more_than_reported_or_leave_the_county(places):
     reported("0380", stock=10, use=1)
-    with pytest.raises(InvalidInput) as refused:
-        demand_county.record_sharing("LST-03", "0380", "0381", "ffp2", 11, clock.today(), "county")
+    with pytest.raises(InvalidInput) as refused, as_user("county"):
+        demand_county.record_sharing("LST-03", "0380", "0381", "ffp2", 11, clock.today())
     assert "quantity" in refused.value.errors
-    with pytest.raises(InvalidInput) as refused:
-        demand_county.record_sharing("LST-03", "0380", "0180", "ffp2", 5, clock.today(), "county")
+    with pytest.raises(InvalidInput) as refused, as_user("county"):
+        demand_county.record_sharing("LST-03", "0380", "0180", "ffp2", 5, clock.today())
     assert "to_organisation" in refused.value.errors
     assert db.session.scalar(select(func.count()).select_from(CountySharing)) == 0
 
@@ -178,9 +177,10 @@ def test_a_sharing_can_meet_a_request_of_the_receiver(places):
     reported("0380", stock=100, use=10)
     reported("0381", stock=5, use=10)
     request = filed("0381", quantity=30)
-    demand_county.record_sharing(
-        "LST-03", "0380", "0381", "ffp2", 30, clock.today(), "county", request_id=request.id
-    )
+    with as_user("county"):
+        demand_county.record_sharing(
+            "LST-03", "0380", "0381", "ffp2", 30, clock.today(), request_id=request.id
+        )
     assert request.status == S.MET
 
 
@@ -191,7 +191,8 @@ def test_the_county_forwards_requests_as_one_combined_request_traceable_to_its_s
     a = filed("0380", quantity=100, priority="high")
     b = filed("0381", quantity=50, priority="critical")
     c = filed("0380", item="visor", quantity=7, priority="normal")
-    combined = demand_county.forward_requests("LST-03", [a.id, b.id, c.id], "county")
+    with as_user("county"):
+        combined = demand_county.forward_requests("LST-03", [a.id, b.id, c.id])
     lines = {line.item.code: line for line in combined.lines}
     assert lines["ffp2"].quantity == 150
     assert lines["ffp2"].priority == Priority.CRITICAL
@@ -199,16 +200,18 @@ def test_the_county_forwards_requests_as_one_combined_request_traceable_to_its_s
     assert lines["ffp2"].organisation.code == "LST-03"
     assert a.forwarded_in_id == lines["ffp2"].id
     assert lines["visor"].quantity == 7
-    with pytest.raises(DomainError):
-        demand_county.forward_requests("LST-03", [a.id], "county")
+    with pytest.raises(DomainError), as_user("county"):
+        demand_county.forward_requests("LST-03", [a.id])
 
 
 def test_a_decision_on_a_combined_line_reaches_the_source_requests(places):
     reported("0380")
     reported("0381")
     a, b = filed("0380", quantity=100), filed("0381", quantity=50)
-    line = demand_county.forward_requests("LST-03", [a.id, b.id], "county").lines[0]
-    demand_requests.change_status(line.id, "declined", "officer", "No stock nationally")
+    with as_user("county"):
+        line = demand_county.forward_requests("LST-03", [a.id, b.id]).lines[0]
+    with as_user("officer"):
+        demand_requests.change_status(line.id, "declined", "No stock nationally")
     assert (a.status, b.status) == (S.DECLINED, S.DECLINED)
     assert a.decline_reason == "No stock nationally"
 
@@ -216,8 +219,8 @@ def test_a_decision_on_a_combined_line_reaches_the_source_requests(places):
 def test_a_county_cannot_forward_another_countys_request(places):
     reported("0180")
     request = filed("0180")
-    with pytest.raises(DomainError):
-        demand_county.forward_requests("LST-03", [request.id], "county")
+    with pytest.raises(DomainError), as_user("county"):
+        demand_county.forward_requests("LST-03", [request.id])
 
 
 def _org(code):
@@ -233,9 +236,10 @@ def test_the_request_list_puts_the_most_urgent_priority_first(places):
 
     reported()
     normal = filed(priority="normal")
-    critical = demand_requests.file_request(
-        "0380", "ffp2", 5, clock.today() + timedelta(days=9), "critical", "x", "tester"
-    )
+    with as_user("tester"):
+        critical = demand_requests.file_request(
+            "0380", "ffp2", 5, clock.today() + timedelta(days=9), "critical", "x"
+        )
     high = filed(priority="high")
     listed = demand_queries.request_list(True, status="open")
     assert [r.id for r in listed] == [critical.id, high.id, normal.id]

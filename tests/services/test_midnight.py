@@ -23,7 +23,7 @@ from supplyapp.services import demand, demand_requests, plan_review, planning, s
 from supplyapp.services.demand_requests import LATEST_NEEDED_BY_DAYS
 from supplyapp.services.errors import InvalidInput
 from supplyapp.services.stock_import import import_deliveries
-from tests.conftest import frozen_at, login
+from tests.conftest import as_user, frozen_at, login
 from tests.planning_factories import run, shortage_scenario
 from tests.supply_factories import approved_lot, placed_order, receipt
 
@@ -47,12 +47,11 @@ def after_midnight(app_context) -> date:
 
 
 def test_a_report_dated_today_in_sweden_is_taken_and_tomorrow_is_refused(day, places):
-    stored = demand.submit_report("0380", day, [L("ffp2", 100, 10)], ReportSource.API, "t")
+    with as_user("t"):
+        stored = demand.submit_report("0380", day, [L("ffp2", 100, 10)], ReportSource.API)
     assert stored.as_of == day
-    with pytest.raises(InvalidInput) as refused:
-        demand.submit_report(
-            "0380", day + timedelta(days=1), [L("ffp2", 1, 1)], ReportSource.API, "t"
-        )
+    with pytest.raises(InvalidInput) as refused, as_user("t"):
+        demand.submit_report("0380", day + timedelta(days=1), [L("ffp2", 1, 1)], ReportSource.API)
     assert "as_of" in refused.value.errors
 
 
@@ -90,12 +89,14 @@ def test_a_lot_that_expires_today_in_sweden_can_no_longer_be_shared_out(day, pla
 
 
 def test_needed_by_counts_from_today_in_sweden(day, places):
-    demand.submit_report("0380", day, [L("ffp2", 100, 10)], ReportSource.FORM, "t")
+    with as_user("t"):
+        demand.submit_report("0380", day, [L("ffp2", 100, 10)], ReportSource.FORM)
 
     def file(needed_by):
-        return demand_requests.file_request(
-            "0380", "ffp2", 50, needed_by, "high", "Running out.", "t"
-        )
+        with as_user("t"):
+            return demand_requests.file_request(
+                "0380", "ffp2", 50, needed_by, "high", "Running out."
+            )
 
     assert file(day).needed_by == day
     assert file(day + timedelta(days=LATEST_NEEDED_BY_DAYS)).needed_by
@@ -109,18 +110,18 @@ def test_a_request_filed_after_midnight_counts_as_filed_on_swedens_day(after_mid
     """Yesterday's report is older than a request filed at 00:00:01: the round takes the
     request's own figures, dated today (UTC would date the request yesterday, with the report)."""
     yesterday = after_midnight - timedelta(days=1)
-    demand.submit_report("0380", yesterday, [L("ffp2", 100, 10)], ReportSource.FORM, "t")
-    demand_requests.file_request(
-        "0380",
-        "ffp2",
-        50,
-        after_midnight + timedelta(days=3),
-        "high",
-        "Used more than we reported.",
-        "t",
-        stock_on_hand=40,
-        daily_use=20,
-    )
+    with as_user("t"):
+        demand.submit_report("0380", yesterday, [L("ffp2", 100, 10)], ReportSource.FORM)
+        demand_requests.file_request(
+            "0380",
+            "ffp2",
+            50,
+            after_midnight + timedelta(days=3),
+            "high",
+            "Used more than we reported.",
+            stock_on_hand=40,
+            daily_use=20,
+        )
     built = planning.build_problem(planning.RoundSettings(item_codes=["ffp2"]))
     entry = built.context["0380|ffp2"]
     assert (entry["figures"], entry["as_of"]) == ("request", after_midnight.isoformat())
@@ -132,15 +133,18 @@ def test_a_shipment_dispatched_after_midnight_is_expected_the_next_swedish_day(
 ):
     shortage_scenario(national=1600)
     plan_id = run()
-    plan_review.submit(plan_id, "officer")
-    plan_review.approve(plan_id, "officer2")
+    with as_user("officer"):
+        plan_review.submit(plan_id)
+    with as_user("officer2"):
+        plan_review.approve(plan_id)
     uppsala = db.session.scalars(  # Uppsala kommun: 26 km, a day on the road
         select(Shipment)
         .join(Organisation, Organisation.id == Shipment.recipient_id)
         .where(Organisation.code == "0380")
     ).one()
-    shipments.pick(uppsala.id, "logistics")
-    assert shipments.dispatch(uppsala.id, "logistics").expected_on == date(2026, 12, 2)
+    with as_user("logistics"):
+        shipments.pick(uppsala.id)
+        assert shipments.dispatch(uppsala.id).expected_on == date(2026, 12, 2)
 
 
 def test_an_order_placed_in_the_first_second_of_the_new_year_is_numbered_in_it(places):

@@ -30,6 +30,7 @@ from supplyapp.services.plan_review import (
     PlanRuleBroken,
     StockMoved,
 )
+from tests.conftest import as_user
 from tests.planning_factories import filed, reported, run, shortage_scenario
 from tests.supply_factories import approved_lot
 
@@ -48,8 +49,10 @@ def received_by(plan: AllocationPlan) -> dict[str, int]:
 
 def approved_plan(**settings) -> int:
     plan_id = run(**settings)
-    plan_review.submit(plan_id, "officer")
-    plan_review.approve(plan_id, "officer2")
+    with as_user("officer"):
+        plan_review.submit(plan_id)
+    with as_user("officer2"):
+        plan_review.approve(plan_id)
     return plan_id
 
 
@@ -111,9 +114,8 @@ def test_an_edit_within_the_rules_is_kept_with_its_reason(places):
     shortage_scenario(national=1000)
     plan = plan_of(run(redistribute=False))
     line = next(ln for ln in plan.lines if ln.quantity > 20)
-    plan_review.change_line(
-        plan.id, line.id, line.quantity - 20, "Keep 20 for the hospital", "officer"
-    )
+    with as_user("officer"):
+        plan_review.change_line(plan.id, line.id, line.quantity - 20, "Keep 20 for the hospital")
     plan = plan_of(plan.id)
     changed = next(ln for ln in plan.lines if ln.id == line.id)
     assert changed.quantity == line.proposed_quantity - 20
@@ -130,8 +132,8 @@ def test_an_edit_that_breaks_rule_1_is_refused_and_nothing_changes(places):
     shortage_scenario(national=1000)
     plan = plan_of(run(redistribute=False))
     line = plan.lines[0]
-    with pytest.raises(PlanRuleBroken) as refused:
-        plan_review.change_line(plan.id, line.id, 5000, "More", "officer")
+    with pytest.raises(PlanRuleBroken) as refused, as_user("officer"):
+        plan_review.change_line(plan.id, line.id, 5000, "More")
     assert {f.code for f in refused.value.findings} & {
         "source_exceeded",
         "over_request",
@@ -144,38 +146,44 @@ def test_an_edit_needs_a_reason_and_a_whole_number(places):
     shortage_scenario(national=1000)
     plan = plan_of(run())
     line = plan.lines[0]
-    with pytest.raises(InvalidInput):
-        plan_review.change_line(plan.id, line.id, 10, "  ", "officer")
-    with pytest.raises(InvalidInput):
-        plan_review.change_line(plan.id, line.id, -1, "why", "officer")
+    with pytest.raises(InvalidInput), as_user("officer"):
+        plan_review.change_line(plan.id, line.id, 10, "  ")
+    with pytest.raises(InvalidInput), as_user("officer"):
+        plan_review.change_line(plan.id, line.id, -1, "why")
 
 
 def test_four_eyes_the_proposer_and_editors_cannot_decide(places):
     shortage_scenario(national=1000)
     plan_id = run(redistribute=False)
     line = plan_of(plan_id).lines[0]
-    plan_review.change_line(plan_id, line.id, line.quantity - 20, "Hold back", "officer2")
-    plan_review.submit(plan_id, "officer")
+    with as_user("officer2"):
+        plan_review.change_line(plan_id, line.id, line.quantity - 20, "Hold back")
+    with as_user("officer"):
+        plan_review.submit(plan_id)
     for person in ("officer", "officer2"):
-        with pytest.raises(FourEyes):
-            plan_review.approve(plan_id, person)
-    plan_review.approve(plan_id, "admin")
+        with pytest.raises(FourEyes), as_user(person):
+            plan_review.approve(plan_id)
+    with as_user("admin"):
+        plan_review.approve(plan_id)
     assert plan_of(plan_id).status == PlanStatus.APPROVED
 
 
 def test_a_plan_sent_back_is_editable_again_and_keeps_the_comment(places):
     shortage_scenario(national=1000)
     plan_id = run(redistribute=False)
-    plan_review.submit(plan_id, "officer")
-    with pytest.raises(PlanNotEditable):
-        plan_review.change_line(plan_id, plan_of(plan_id).lines[0].id, 0, "x", "officer")
-    with pytest.raises(InvalidInput):
-        plan_review.send_back(plan_id, "officer2", "")
-    plan_review.send_back(plan_id, "officer2", "Check Stockholm's figures")
+    with as_user("officer"):
+        plan_review.submit(plan_id)
+    with pytest.raises(PlanNotEditable), as_user("officer"):
+        plan_review.change_line(plan_id, plan_of(plan_id).lines[0].id, 0, "x")
+    with pytest.raises(InvalidInput), as_user("officer2"):
+        plan_review.send_back(plan_id, "")
+    with as_user("officer2"):
+        plan_review.send_back(plan_id, "Check Stockholm's figures")
     plan = plan_of(plan_id)
     assert plan.status == PlanStatus.RETURNED
     assert plan.decision_comment == "Check Stockholm's figures"
-    plan_review.change_line(plan_id, plan.lines[0].id, 0, "Figures were wrong", "officer")
+    with as_user("officer"):
+        plan_review.change_line(plan_id, plan.lines[0].id, 0, "Figures were wrong")
 
 
 def test_approval_reserves_stock_creates_shipments_and_meets_requests(places):
@@ -207,11 +215,12 @@ def test_approval_picks_the_lot_that_expires_first(places):
 def test_approval_is_refused_and_nothing_changes_when_stock_moved(places):
     lot_id = shortage_scenario(national=1000)
     plan_id = run(redistribute=False)
-    plan_review.submit(plan_id, "officer")
+    with as_user("officer"):
+        plan_review.submit(plan_id)
     stock.write_off(lot_id, 500, "Water damage")
     movements = db.session.scalar(select(func.count()).select_from(StockMovement))
-    with pytest.raises(StockMoved) as refused:
-        plan_review.approve(plan_id, "officer2")
+    with pytest.raises(StockMoved) as refused, as_user("officer2"):
+        plan_review.approve(plan_id)
     assert "NL-ARN" in str(refused.value)
     assert plan_of(plan_id).status == PlanStatus.SUBMITTED
     assert db.session.scalar(select(func.count()).select_from(Shipment)) == 0
@@ -222,22 +231,24 @@ def test_approval_is_refused_and_nothing_changes_when_stock_moved(places):
 def test_approval_is_refused_when_a_request_was_withdrawn(places):
     shortage_scenario(national=1000)
     plan_id = run(redistribute=False)
-    plan_review.submit(plan_id, "officer")
+    with as_user("officer"):
+        plan_review.submit(plan_id)
     from supplyapp.services import demand_requests
 
     request = db.session.scalar(
         select(ShortageRequest).where(ShortageRequest.organisation.has(code="0380"))
     )
-    demand_requests.withdraw(request.id, "requester")
-    with pytest.raises(StockMoved):
-        plan_review.approve(plan_id, "officer2")
+    with as_user("requester"):
+        demand_requests.withdraw(request.id)
+    with pytest.raises(StockMoved), as_user("officer2"):
+        plan_review.approve(plan_id)
 
 
 def test_an_approval_submitted_twice_books_once(places):
     lot_id = shortage_scenario(national=1000)
     plan_id = approved_plan(redistribute=False)
-    with pytest.raises(AlreadyDecided):
-        plan_review.approve(plan_id, "officer2")
+    with pytest.raises(AlreadyDecided), as_user("officer2"):
+        plan_review.approve(plan_id)
     assert db.session.get(StockBalance, lot_id).reserved == 1000
     reserved = db.session.scalar(
         select(func.count())
@@ -251,8 +262,8 @@ def test_cutting_national_stock_while_a_donor_gives_breaks_rule_4(places):
     shortage_scenario(national=200)
     plan = plan_of(run())
     national = next(ln for ln in plan.lines if ln.kind == LineKind.DISTRIBUTION)
-    with pytest.raises(PlanRuleBroken) as refused:
-        plan_review.change_line(plan.id, national.id, 0, "Keep it", "officer")
+    with pytest.raises(PlanRuleBroken) as refused, as_user("officer"):
+        plan_review.change_line(plan.id, national.id, 0, "Keep it")
     assert [f.code for f in refused.value.findings] == ["national_first"]
     assert refused.value.findings[0].rule == 4
 
@@ -280,16 +291,19 @@ def test_a_lot_that_expires_before_dispatch_never_leaves_and_is_replaced(places)
     filed("0380", quantity=400)
     approved_plan()
     shipment = db.session.scalar(select(Shipment))
-    shipments.pick(shipment.id, "logistics")
+    with as_user("logistics"):
+        shipments.pick(shipment.id)
     day_after_expiry = clock.today() + timedelta(days=3)
-    with pytest.raises(WrongStep):
-        shipments.dispatch(shipment.id, "logistics", today=day_after_expiry)
-    shipments.pick(shipment.id, "logistics", today=day_after_expiry)  # picked again
+    with pytest.raises(WrongStep), as_user("logistics"):
+        shipments.dispatch(shipment.id, today=day_after_expiry)
+    with as_user("logistics"):
+        shipments.pick(shipment.id, today=day_after_expiry)  # picked again
     db.session.expire_all()
     shipment = db.session.get(Shipment, shipment.id)
     assert {(p.lot_id, p.quantity) for p in shipment.lots} == {(later, 400)}
     assert db.session.get(StockBalance, soon).reserved == 0
-    shipments.dispatch(shipment.id, "logistics", today=day_after_expiry)
+    with as_user("logistics"):
+        shipments.dispatch(shipment.id, today=day_after_expiry)
     assert db.session.get(StockBalance, later).reserved == 0
     assert db.session.get(StockBalance, later).available == 600
 

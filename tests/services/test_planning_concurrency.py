@@ -8,13 +8,15 @@ from supplyapp.models.planning import AllocationPlan, PlanStatus, Shipment
 from supplyapp.models.stock import StockBalance
 from supplyapp.services import plan_review, shipments, stock
 from supplyapp.services.stock_units import check_units
+from tests.conftest import as_user
 from tests.planning_factories import run, shortage_scenario
 from tests.services.test_stock_concurrency import _race
 
 
 def submitted_plan() -> int:
     plan_id = run(redistribute=False)
-    plan_review.submit(plan_id, "officer")
+    with as_user("officer"):
+        plan_review.submit(plan_id)
     return plan_id
 
 
@@ -22,8 +24,7 @@ def test_two_approvals_racing_for_the_same_stock_one_wins_the_other_is_refused(a
     lot_id = shortage_scenario(national=1000)
     plans = [submitted_plan(), submitted_plan()]  # each would give out all 1,000
     db.session.remove()
-    deciders = ["officer2", "admin"]
-    results = _race(app, lambda i: plan_review.approve(plans[i], deciders[i]), count=2)
+    results = _race(app, lambda i: plan_review.approve(plans[i]), actors=["officer2", "admin"])
     assert sorted(results) == ["StockMoved", "ok"], results
     db.session.expire_all()
     statuses = sorted(db.session.get(AllocationPlan, p).status for p in plans)
@@ -38,7 +39,7 @@ def test_one_approval_submitted_twice_at_once_books_once(app, places):
     lot_id = shortage_scenario(national=1000)
     plan_id = submitted_plan()
     db.session.remove()
-    results = _race(app, lambda i: plan_review.approve(plan_id, "officer2"), count=4)
+    results = _race(app, lambda i: plan_review.approve(plan_id), actors=["officer2"] * 4)
     assert results.count("ok") == 1 and set(results) == {"ok", "AlreadyDecided"}, results
     db.session.expire_all()
     assert db.session.get(StockBalance, lot_id).reserved == 1000
@@ -48,12 +49,14 @@ def test_one_approval_submitted_twice_at_once_books_once(app, places):
 def test_a_dispatch_submitted_twice_at_once_books_once(app, places):
     lot_id = shortage_scenario(national=1000)
     plan_id = submitted_plan()
-    plan_review.approve(plan_id, "officer2")
+    with as_user("officer2"):
+        plan_review.approve(plan_id)
     shipment_id = db.session.scalar(select(Shipment.id).order_by(Shipment.id))
     quantity = db.session.get(Shipment, shipment_id).quantity
-    shipments.pick(shipment_id, "logistics")
+    with as_user("logistics"):
+        shipments.pick(shipment_id)
     db.session.remove()
-    results = _race(app, lambda i: shipments.dispatch(shipment_id, "logistics"), count=4)
+    results = _race(app, lambda i: shipments.dispatch(shipment_id), actors=["logistics"] * 4)
     assert results.count("ok") == 1 and set(results) == {"ok", "AlreadyDone"}, results
     db.session.expire_all()
     assert db.session.get(StockBalance, lot_id).reserved == 1000 - quantity

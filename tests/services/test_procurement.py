@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from supplyapp import audit, clock
+from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.models.procurement import (
     CallOffStatus,
@@ -21,6 +21,7 @@ from supplyapp.queries.stock import (
 )
 from supplyapp.services import procurement, stock
 from supplyapp.services.errors import InvalidInput
+from tests.conftest import as_user
 from tests.supply_factories import placed_order, receipt
 
 
@@ -169,13 +170,13 @@ def test_the_pipeline_shows_each_channel_by_week(places):
 
 
 def test_an_offer_is_vetted_by_someone_other_than_who_logged_it(places):
-    with audit.acting_as("officer"):
+    with as_user("officer"):
         offer = procurement.log_offer(
             "Skyddsfabriken AB", "sale", "visor", 20_000, "12.50", "SEK", supplier_code="LEV-001"
         )
         with pytest.raises(InvalidInput):
             procurement.approve_offer(offer.code)
-    with audit.acting_as("officer2"):
+    with as_user("officer2"):
         procurement.approve_offer(offer.code, "Certificates checked with the notified body")
         with pytest.raises(InvalidInput):
             procurement.decline_offer(offer.code, "Too late")
@@ -186,9 +187,9 @@ def test_an_offer_is_vetted_by_someone_other_than_who_logged_it(places):
 
 
 def test_a_declined_offer_keeps_its_reason_and_cannot_be_converted(places):
-    with audit.acting_as("officer"):
+    with as_user("officer"):
         offer = procurement.log_offer("Gåvogivaren AB", "donation", "hand_rub", 3_000)
-    with audit.acting_as("admin"):
+    with as_user("admin"):
         with pytest.raises(InvalidInput) as refused:
             procurement.decline_offer(offer.code, "  ")
         assert "reason" in refused.value.errors
@@ -199,9 +200,9 @@ def test_a_declined_offer_keeps_its_reason_and_cannot_be_converted(places):
 
 
 def test_an_approved_donation_offer_becomes_an_expected_donation(places):
-    with audit.acting_as("officer"):
+    with as_user("officer"):
         offer = procurement.log_offer("Gåvogivaren AB", "donation", "hand_rub", 3_000)
-    with audit.acting_as("officer2"):
+    with as_user("officer2"):
         procurement.approve_offer(offer.code)
         with pytest.raises(InvalidInput) as refused:
             procurement.convert_offer(offer.code)

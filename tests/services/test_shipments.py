@@ -19,13 +19,16 @@ from supplyapp.services import plan_review, shipments
 from supplyapp.services.demand import latest_line
 from supplyapp.services.errors import InvalidInput
 from supplyapp.services.shipments import AlreadyDone, WrongStep
+from tests.conftest import as_user
 from tests.planning_factories import run, shortage_scenario
 
 
 def approved(redistribute=False) -> None:
     plan_id = run(redistribute=redistribute)
-    plan_review.submit(plan_id, "officer")
-    plan_review.approve(plan_id, "officer2")
+    with as_user("officer"):
+        plan_review.submit(plan_id)
+    with as_user("officer2"):
+        plan_review.approve(plan_id)
 
 
 def shipment_to(code: str, kind=LineKind.DISTRIBUTION) -> Shipment:
@@ -55,8 +58,9 @@ def redistribution(places):
 
 def dispatched(code="0380") -> Shipment:
     shipment = shipment_to(code)
-    shipments.pick(shipment.id, "logistics")
-    return shipments.dispatch(shipment.id, "logistics")
+    with as_user("logistics"):
+        shipments.pick(shipment.id)
+        return shipments.dispatch(shipment.id)
 
 
 def stock_of(code: str) -> int:
@@ -80,23 +84,25 @@ def dispatch_movements(reference: str) -> list[StockMovement]:
 
 
 def test_picking_records_who_and_moves_the_shipment_to_picked(national):
-    shipment = shipments.pick(shipment_to("0380").id, "logistics")
+    with as_user("logistics"):
+        shipment = shipments.pick(shipment_to("0380").id)
     assert shipment.status == ShipmentStatus.PICKED
     assert shipment.picked_by == "logistics" and shipment.picked_at is not None
 
 
 def test_a_pick_submitted_twice_is_already_done(national):
     shipment_id = shipment_to("0380").id
-    shipments.pick(shipment_id, "logistics")
-    with pytest.raises(AlreadyDone):
-        shipments.pick(shipment_id, "someone-else")
+    with as_user("logistics"):
+        shipments.pick(shipment_id)
+    with pytest.raises(AlreadyDone), as_user("someone-else"):
+        shipments.pick(shipment_id)
     assert shipment_to("0380").picked_by == "logistics"
 
 
 def test_a_shipment_cannot_be_dispatched_before_it_is_picked(national):
     shipment_id = shipment_to("0380").id
-    with pytest.raises(WrongStep):
-        shipments.dispatch(shipment_id, "logistics")
+    with pytest.raises(WrongStep), as_user("logistics"):
+        shipments.dispatch(shipment_id)
     assert shipment_to("0380").status == ShipmentStatus.PLANNED
     assert dispatch_movements(shipment_to("0380").code) == []
 
@@ -115,17 +121,17 @@ def test_dispatch_takes_the_reserved_lots_out_of_the_national_stock(national):
 
 def test_a_dispatch_submitted_twice_books_once(national):
     shipment = dispatched()
-    with pytest.raises(AlreadyDone):
-        shipments.dispatch(shipment.id, "logistics")
+    with pytest.raises(AlreadyDone), as_user("logistics"):
+        shipments.dispatch(shipment.id)
     assert len(dispatch_movements(shipment.code)) == 1
     assert db.session.get(StockBalance, national).reserved == 1000
 
 
 def test_picking_a_redistribution_is_the_wrong_step(redistribution):
-    with pytest.raises(WrongStep):
-        shipments.pick(redistribution.id, "logistics")
-    with pytest.raises(WrongStep):
-        shipments.dispatch(redistribution.id, "logistics")
+    with pytest.raises(WrongStep), as_user("logistics"):
+        shipments.pick(redistribution.id)
+    with pytest.raises(WrongStep), as_user("logistics"):
+        shipments.dispatch(redistribution.id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -134,46 +140,49 @@ def test_picking_a_redistribution_is_the_wrong_step(redistribution):
 
 def test_the_donor_confirms_what_it_sent_and_its_reported_stock_goes_down(redistribution):
     before = stock_of("0114")
-    shipment = shipments.confirm_sent(redistribution.id, redistribution.quantity, "donor")
+    with as_user("donor"):
+        shipment = shipments.confirm_sent(redistribution.id, redistribution.quantity)
     assert shipment.status == ShipmentStatus.IN_TRANSIT
     assert shipment.sent_quantity == redistribution.quantity and shipment.sent_by == "donor"
     assert stock_of("0114") == before - redistribution.quantity
 
 
 def test_sending_less_than_planned_needs_a_note(redistribution):
-    with pytest.raises(InvalidInput) as error:
-        shipments.confirm_sent(redistribution.id, 100, "donor")
+    with pytest.raises(InvalidInput) as error, as_user("donor"):
+        shipments.confirm_sent(redistribution.id, 100)
     assert "note" in error.value.errors
-    shipment = shipments.confirm_sent(redistribution.id, 100, "donor", note="Only 100 left.")
+    with as_user("donor"):
+        shipment = shipments.confirm_sent(redistribution.id, 100, note="Only 100 left.")
     assert shipment.sent_quantity == 100 and shipment.discrepancy_note == "Only 100 left."
 
 
 @pytest.mark.parametrize("quantity", [-1, "100", 1.5, True, None, 10**7])
 def test_the_quantity_sent_must_be_a_whole_number_up_to_the_plan(redistribution, quantity):
-    with pytest.raises(InvalidInput) as error:
-        shipments.confirm_sent(redistribution.id, quantity, "donor", note="n")
+    with pytest.raises(InvalidInput) as error, as_user("donor"):
+        shipments.confirm_sent(redistribution.id, quantity, note="n")
     assert "sent_quantity" in error.value.errors
     assert shipment_to("0380", LineKind.REDISTRIBUTION).status == ShipmentStatus.PLANNED
 
 
 @pytest.mark.parametrize("note", [None, "We have none."])
 def test_nothing_sent_is_refused_and_sent_back_to_the_officer(redistribution, note):
-    with pytest.raises(InvalidInput) as error:
-        shipments.confirm_sent(redistribution.id, 0, "donor", note=note)
+    with pytest.raises(InvalidInput) as error, as_user("donor"):
+        shipments.confirm_sent(redistribution.id, 0, note=note)
     assert list(error.value.errors) == ["sent_quantity"]
 
 
 def test_sending_twice_is_already_done_and_the_stock_moves_once(redistribution):
-    shipments.confirm_sent(redistribution.id, redistribution.quantity, "donor")
+    with as_user("donor"):
+        shipments.confirm_sent(redistribution.id, redistribution.quantity)
     after = stock_of("0114")
-    with pytest.raises(AlreadyDone):
-        shipments.confirm_sent(redistribution.id, redistribution.quantity, "donor")
+    with pytest.raises(AlreadyDone), as_user("donor"):
+        shipments.confirm_sent(redistribution.id, redistribution.quantity)
     assert stock_of("0114") == after
 
 
 def test_confirming_sent_on_a_national_shipment_is_the_wrong_step(national):
-    with pytest.raises(WrongStep):
-        shipments.confirm_sent(shipment_to("0380").id, 600, "requester")
+    with pytest.raises(WrongStep), as_user("requester"):
+        shipments.confirm_sent(shipment_to("0380").id, 600)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,14 +190,15 @@ def test_confirming_sent_on_a_national_shipment_is_the_wrong_step(national):
 
 
 def test_receipt_before_sending_is_the_wrong_step(national):
-    with pytest.raises(WrongStep):
-        shipments.confirm_receipt(shipment_to("0380").id, 600, 0, "requester")
+    with pytest.raises(WrongStep), as_user("requester"):
+        shipments.confirm_receipt(shipment_to("0380").id, 600, 0)
 
 
 def test_a_full_receipt_raises_the_recipients_stock_and_keeps_the_request_met(national):
     shipment = dispatched()
     before = stock_of("0380")
-    received = shipments.confirm_receipt(shipment.id, 600, 0, "requester")
+    with as_user("requester"):
+        received = shipments.confirm_receipt(shipment.id, 600, 0)
     assert received.status == ShipmentStatus.RECEIVED and received.shortfall == 0
     assert stock_of("0380") == before + 600
     request = db.session.scalars(
@@ -202,12 +212,13 @@ def test_a_full_receipt_raises_the_recipients_stock_and_keeps_the_request_met(na
 def test_a_shortfall_needs_a_note_and_reopens_the_request(national):
     shipment = dispatched()
     before = stock_of("0380")
-    with pytest.raises(InvalidInput) as error:
-        shipments.confirm_receipt(shipment.id, 550, 20, "requester")
+    with pytest.raises(InvalidInput) as error, as_user("requester"):
+        shipments.confirm_receipt(shipment.id, 550, 20)
     assert "note" in error.value.errors
-    received = shipments.confirm_receipt(
-        shipment.id, 550, 20, "requester", note="20 boxes crushed, 30 missing."
-    )
+    with as_user("requester"):
+        received = shipments.confirm_receipt(
+            shipment.id, 550, 20, note="20 boxes crushed, 30 missing."
+        )
     assert (received.received_quantity, received.damaged_quantity) == (550, 20)
     assert received.shortfall == 50
     assert received.discrepancy_note == "20 boxes crushed, 30 missing."
@@ -234,41 +245,42 @@ def test_received_and_damaged_must_add_up_to_at_most_what_was_sent(
     national, received, damaged, field
 ):
     shipment = dispatched()
-    with pytest.raises(InvalidInput) as error:
-        shipments.confirm_receipt(shipment.id, received, damaged, "requester", note="n")
+    with pytest.raises(InvalidInput) as error, as_user("requester"):
+        shipments.confirm_receipt(shipment.id, received, damaged, note="n")
     assert field in error.value.errors
     assert shipment_to("0380").status == ShipmentStatus.IN_TRANSIT
 
 
 def test_a_note_longer_than_the_limit_is_refused(national):
     shipment = dispatched()
-    with pytest.raises(InvalidInput) as error:
-        shipments.confirm_receipt(shipment.id, 500, 0, "requester", note="x" * 2001)
+    with pytest.raises(InvalidInput) as error, as_user("requester"):
+        shipments.confirm_receipt(shipment.id, 500, 0, note="x" * 2001)
     assert "note" in error.value.errors
 
 
 def test_a_receipt_submitted_twice_books_once(national):
     shipment = dispatched()
-    shipments.confirm_receipt(shipment.id, 600, 0, "requester")
+    with as_user("requester"):
+        shipments.confirm_receipt(shipment.id, 600, 0)
     after = stock_of("0380")
-    with pytest.raises(AlreadyDone):
-        shipments.confirm_receipt(shipment.id, 600, 0, "requester")
+    with pytest.raises(AlreadyDone), as_user("requester"):
+        shipments.confirm_receipt(shipment.id, 600, 0)
     assert stock_of("0380") == after
 
 
 def test_what_the_donor_did_not_send_is_open_again_after_receipt(redistribution):
-    shipments.confirm_sent(
-        redistribution.id, redistribution.quantity - 100, "donor", note="100 were used meanwhile."
-    )
+    with as_user("donor"):
+        shipments.confirm_sent(
+            redistribution.id, redistribution.quantity - 100, note="100 were used meanwhile."
+        )
     request = db.session.scalars(
         select(ShortageRequest)
         .join(ShortageRequest.organisation)
         .where(Organisation.code == "0380")
     ).one()
     met_before = request.met_quantity
-    received = shipments.confirm_receipt(
-        redistribution.id, redistribution.quantity - 100, 0, "requester"
-    )
+    with as_user("requester"):
+        received = shipments.confirm_receipt(redistribution.id, redistribution.quantity - 100, 0)
     assert received.shortfall == 0
     assert "100 were used meanwhile." in received.discrepancy_note
     db.session.expire_all()

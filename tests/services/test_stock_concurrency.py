@@ -6,24 +6,27 @@ Runs on whichever database the suite runs on (SQLite file, then PostgreSQL).
 import threading
 import uuid
 
-from supplyapp import audit
 from supplyapp.extensions import db
 from supplyapp.models.procurement import OrderLine
 from supplyapp.models.stock import Delivery, StockBalance
 from supplyapp.services import stock
 from supplyapp.services.errors import DomainError
+from tests.conftest import as_user
 from tests.supply_factories import approved_lot, placed_order, receipt
 
 CLERKS = 8
 
 
-def _race(app, work, count=CLERKS):
-    """Run work(i) in `count` threads released at once; returns (successes, failures)."""
+def _race(app, work, count=CLERKS, actors=None):
+    """Run work(i) in `count` threads released at once, thread i acting as actors[i] (clerk<i>
+    by default); returns (successes, failures)."""
+    actors = actors or [f"clerk{index}" for index in range(count)]
+    count = len(actors)
     barrier = threading.Barrier(count)
     results = []
 
     def run(index):
-        with app.app_context(), audit.acting_as(f"clerk{index}"):
+        with app.app_context(), as_user(actors[index]):
             barrier.wait()
             try:
                 work(index)

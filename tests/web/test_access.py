@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.conftest import USERS, login
+from tests.conftest import USERS, as_user, login
 
 NATIONAL = {"admin", "officer", "officer2", "logistics", "viewer"}
 EVERYONE = set(USERS)
@@ -453,18 +453,18 @@ def route_records(users):
     from supplyapp import clock
     from supplyapp.services import demand_requests, tokens
 
-    request = demand_requests.file_request(
-        "0380",
-        "ffp2",
-        100,
-        clock.today() + timedelta(days=3),
-        "high",
-        "Access matrix",
-        "matrix",
-        stock_on_hand=10,
-        daily_use=5,
-    )
-    token, _ = tokens.issue_organisation_token("0380", "matrix", "matrix")
+    with as_user("matrix"):
+        request = demand_requests.file_request(
+            "0380",
+            "ffp2",
+            100,
+            clock.today() + timedelta(days=3),
+            "high",
+            "Access matrix",
+            stock_on_hand=10,
+            daily_use=5,
+        )
+        token, _ = tokens.issue_organisation_token("0380", "matrix")
     from tests.planning_factories import planning_route_records
     from tests.supply_factories import supply_route_records
 
@@ -573,8 +573,8 @@ def test_each_roles_token_gets_what_the_table_says(
     from supplyapp.services import tokens
 
     url = url.format(**route_records)
-    with app.app_context():
-        issued = {name: tokens.issue_user_token(name, "matrix", "test")[1] for name in USERS}
+    with app.app_context(), as_user("test"):
+        issued = {name: tokens.issue_user_token(name, "matrix")[1] for name in USERS}
     got = {username: _got(_call(client, method, url, token)) for username, token in issued.items()}
     users = [(username, username) for username in USERS]
     assert got == _table_says(outcome, allowed, users, route_records)
@@ -589,7 +589,8 @@ def test_each_organisations_token_gets_what_the_table_says(
     url = url.format(**route_records)
     got = {}
     for code in ORGANISATION_TOKENS:
-        token = tokens.issue_organisation_token(code, "matrix", "test")[1]
+        with as_user("test"):
+            token = tokens.issue_organisation_token(code, "matrix")[1]
         got[code] = _got(_call(client, method, url, token))
     organisations = list(ORGANISATION_TOKENS.items())
     assert got == _table_says(outcome, allowed, organisations, route_records)

@@ -1,11 +1,12 @@
 """The API's ground rules: bearer tokens, JSON errors, the OpenAPI document."""
 
 from supplyapp.services import tokens
+from tests.conftest import as_user
 
 
 def _token_for_user(app, username):
-    with app.app_context():
-        return tokens.issue_user_token(username, "test", "test")[1]
+    with app.app_context(), as_user("test"):
+        return tokens.issue_user_token(username, "test")[1]
 
 
 def test_the_openapi_document_lists_every_api_route(client, app):
@@ -38,15 +39,15 @@ def test_a_user_token_acts_as_the_user(client, app, users):
 
 
 def test_an_organisation_token_acts_for_its_organisation(client, app, users):
-    with app.app_context():
-        token = tokens.issue_organisation_token("0380", "system", "test")[1]
+    with app.app_context(), as_user("test"):
+        token = tokens.issue_organisation_token("0380", "system")[1]
     body = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert body["role"] == "requester" and body["organisation"] == "0380"
 
 
 def test_a_revoked_token_is_refused(client, app, users):
-    with app.app_context():
-        record, token = tokens.issue_user_token("viewer", "test", "test")
+    with app.app_context(), as_user("test"):
+        record, token = tokens.issue_user_token("viewer", "test")
         tokens.revoke(record.id)
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401

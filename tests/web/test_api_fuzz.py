@@ -10,6 +10,7 @@ from schemathesis import GenerationMode
 from supplyapp import clock
 from supplyapp.models.demand import ReportSource
 from supplyapp.services import demand, tokens
+from tests.conftest import as_user
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -17,10 +18,12 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.fixture
 def fuzz_token(users):
     """Uppsala kommun's token, with a report on file so requests can be filed."""
-    demand.submit_report(
-        "0380", clock.today(), [demand.LineInput("ffp2", 100, 10)], ReportSource.API, "fuzz"
-    )
-    return tokens.issue_organisation_token("0380", "fuzz", "test")[1]
+    with as_user("fuzz"):
+        demand.submit_report(
+            "0380", clock.today(), [demand.LineInput("ffp2", 100, 10)], ReportSource.API
+        )
+    with as_user("test"):
+        return tokens.issue_organisation_token("0380", "fuzz")[1]
 
 
 def _fuzz(app, token: str, mode: GenerationMode, examples: int) -> int:

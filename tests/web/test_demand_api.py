@@ -9,10 +9,12 @@ from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.models.demand import ReportLine, ReportSource, SituationReport
 from supplyapp.services import tokens
+from tests.conftest import as_user
 
 
 def auth(code: str) -> dict:
-    return {"Authorization": f"Bearer {tokens.issue_organisation_token(code, 't', 't')[1]}"}
+    with as_user("t"):
+        return {"Authorization": f"Bearer {tokens.issue_organisation_token(code, 't')[1]}"}
 
 
 def post_report(client, headers, **changes):
@@ -107,7 +109,8 @@ def test_the_national_picture_gives_totals_per_item(client, users):
 
 
 def test_a_revoked_token_is_refused(client, users):
-    record, token = tokens.issue_organisation_token("0380", "old", "t")
+    with as_user("t"):
+        record, token = tokens.issue_organisation_token("0380", "old")
     tokens.revoke(record.id)
     response = client.get("/api/v1/requests", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401

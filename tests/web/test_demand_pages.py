@@ -11,7 +11,7 @@ from supplyapp.extensions import db
 from supplyapp.models import ApiToken
 from supplyapp.models.demand import ReportLine, RequestStatus, ShortageRequest, SituationReport
 from supplyapp.services import demand_requests
-from tests.conftest import login
+from tests.conftest import as_user, login
 from tests.downloads import csv_rows, workbook_rows
 
 
@@ -176,17 +176,17 @@ def test_an_officer_filters_the_requests_and_declines_one_with_a_reason(client, 
 
 def test_the_request_list_exports_organisation_and_county_codes_as_text(client, users):
     for code, priority in (("0380", "critical"), ("01", "high")):
-        demand_requests.file_request(
-            code,
-            "ffp2",
-            100,
-            clock.today() + timedelta(days=3),
-            priority,
-            "Export",
-            "tester",
-            stock_on_hand=10,
-            daily_use=5,
-        )
+        with as_user("tester"):
+            demand_requests.file_request(
+                code,
+                "ffp2",
+                100,
+                clock.today() + timedelta(days=3),
+                priority,
+                "Export",
+                stock_on_hand=10,
+                daily_use=5,
+            )
     login(client, "officer")
     excel = client.get("/demand/requests/export.xlsx")
     assert excel.status_code == 200 and excel.mimetype.endswith("spreadsheetml.sheet")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from supplyapp.extensions import db
 from supplyapp.models.planning import AllocationPlan, PlanLine, PlanStatus, Shipment
 from supplyapp.services import plan_review, stock
-from tests.conftest import login
+from tests.conftest import as_user, login
 from tests.downloads import workbook_rows
 from tests.planning_factories import run, shortage_scenario
 
@@ -55,7 +55,8 @@ def _row(page: str, line_id: int) -> str:
 def test_the_list_shows_plans_newest_first_and_what_waits_for_a_decision(client, users):
     shortage_scenario()
     first, second = run(), run()
-    plan_review.submit(first, "officer")
+    with as_user("officer"):
+        plan_review.submit(first)
     _english(client, "officer2")
     page = _text(client.get("/allocation/"))
     table = page[page.index('id="plans"') :]
@@ -67,7 +68,8 @@ def test_the_list_shows_plans_newest_first_and_what_waits_for_a_decision(client,
 
 def test_the_proposer_is_not_asked_to_decide_in_the_list(client, users):
     shortage_scenario()
-    plan_review.submit(run(), "officer")
+    with as_user("officer"):
+        plan_review.submit(run())
     _english(client, "officer")
     page = _text(client.get("/allocation/"))
     assert "waits for your decision" not in page and "another officer decides" in page
@@ -198,7 +200,8 @@ def test_a_change_that_breaks_a_rule_is_refused_with_the_finding(client, users):
 def test_an_officer_adds_a_line_the_model_did_not_propose(client, users):
     shortage_scenario()
     plan_id = run()
-    plan_review.change_line(plan_id, _line(plan_id, "0114", "0180").id, 260, "Split it", "officer")
+    with as_user("officer"):
+        plan_review.change_line(plan_id, _line(plan_id, "0114", "0180").id, 260, "Split it")
     _english(client, "officer")
     response = client.post(
         f"/allocation/plans/{plan_id}/lines",
@@ -252,7 +255,8 @@ def test_the_proposer_cannot_approve_and_is_told_why(client, users):
 def test_a_second_officer_approves_and_the_shipments_are_created(client, users):
     shortage_scenario()
     plan_id = run()
-    plan_review.submit(plan_id, "officer")
+    with as_user("officer"):
+        plan_review.submit(plan_id)
     _english(client, "officer2")
     page = _text(client.get(f"/allocation/plans/{plan_id}"))
     assert 'data-testid="approve-plan"' in page
@@ -274,7 +278,8 @@ def test_a_second_officer_approves_and_the_shipments_are_created(client, users):
 def test_approval_refused_when_the_stock_moved_lists_the_problem(client, users):
     lot_id = shortage_scenario()
     plan_id = run()
-    plan_review.submit(plan_id, "officer")
+    with as_user("officer"):
+        plan_review.submit(plan_id)
     stock.reserve(lot_id, 500, reason="Another decision")
     _english(client, "officer2")
     page = _text(client.post(f"/allocation/plans/{plan_id}/approve", follow_redirects=True))
@@ -286,7 +291,8 @@ def test_approval_refused_when_the_stock_moved_lists_the_problem(client, users):
 def test_sending_back_needs_a_comment_and_shows_it(client, users):
     shortage_scenario()
     plan_id = run()
-    plan_review.submit(plan_id, "officer")
+    with as_user("officer"):
+        plan_review.submit(plan_id)
     _english(client, "officer2")
     empty = _text(client.post(f"/allocation/plans/{plan_id}/return", data={"comment": ""}))
     assert 'data-field-error="comment"' in empty
@@ -318,11 +324,13 @@ def test_readers_may_not_act(client, users):
 def _approved() -> int:
     shortage_scenario()
     plan_id = run()
-    plan_review.change_line(
-        plan_id, _line(plan_id, "0114", "0180").id, 260, "Hold 20 back for next week", "officer"
-    )
-    plan_review.submit(plan_id, "officer")
-    plan_review.approve(plan_id, "officer2")
+    with as_user("officer"):
+        plan_review.change_line(
+            plan_id, _line(plan_id, "0114", "0180").id, 260, "Hold 20 back for next week"
+        )
+        plan_review.submit(plan_id)
+    with as_user("officer2"):
+        plan_review.approve(plan_id)
     return plan_id
 
 

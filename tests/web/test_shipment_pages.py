@@ -10,7 +10,7 @@ from supplyapp.models.planning import LineKind, Shipment, ShipmentStatus
 from supplyapp.models.stock import MovementKind, StockBalance, StockMovement
 from supplyapp.services import accounts, plan_review, shipments
 from supplyapp.services.demand import latest_line
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, as_user
 from tests.conftest import login as sign_in
 from tests.downloads import csv_rows, workbook_rows
 from tests.planning_factories import run, shortage_scenario
@@ -18,8 +18,10 @@ from tests.planning_factories import run, shortage_scenario
 
 def approved_plan(redistribute=False) -> int:
     plan_id = run(redistribute=redistribute)
-    plan_review.submit(plan_id, "officer")
-    plan_review.approve(plan_id, "officer2")
+    with as_user("officer"):
+        plan_review.submit(plan_id)
+    with as_user("officer2"):
+        plan_review.approve(plan_id)
     return plan_id
 
 
@@ -49,8 +51,9 @@ def reported_stock(code: str) -> int:
 
 def in_transit(code="0380") -> Shipment:
     shipment = shipment_to(code)
-    shipments.pick(shipment.id, "logistics")
-    return shipments.dispatch(shipment.id, "logistics")
+    with as_user("logistics"):
+        shipments.pick(shipment.id)
+        return shipments.dispatch(shipment.id)
 
 
 def login(client, username: str):
@@ -291,21 +294,24 @@ def test_the_county_board_sees_its_countys_incoming_shipments(client, users):
 def test_logistics_is_told_what_to_pick_and_dispatch(client, users):
     national_round()
     in_transit("0180")
-    shipments.pick(shipment_to("0380").id, "logistics")
+    with as_user("logistics"):
+        shipments.pick(shipment_to("0380").id)
     login(client, "logistics")
     home = text(client.get("/"))
     assert "1 shipment to dispatch (600 units)." in home
     assert "to pick" not in home
     assert badge(home) == "1"
-    shipments.dispatch(shipment_to("0380").id, "logistics")
+    with as_user("logistics"):
+        shipments.dispatch(shipment_to("0380").id)
     home = text(client.get("/"))
     assert badge(home) is None, home.split('data-testid="notifications"')[1][:600]
 
 
 def test_officers_see_plans_waiting_for_them_but_not_their_own(client, users):
     shortage_scenario(national=1600)
-    plan_id = run(by="officer", redistribute=False)
-    plan_review.submit(plan_id, "officer")
+    plan_id = run(redistribute=False)
+    with as_user("officer"):
+        plan_review.submit(plan_id)
     login(client, "officer2")
     home = text(client.get("/"))
     assert f"PLAN-{plan_id:05d} waits for your decision" in home
@@ -316,7 +322,8 @@ def test_officers_see_plans_waiting_for_them_but_not_their_own(client, users):
     login(client, "officer")
     home = text(client.get("/"))
     assert "waits for your decision" not in home and badge(home) is None
-    plan_review.send_back(plan_id, "officer2", "Check Stockholm's figures.")
+    with as_user("officer2"):
+        plan_review.send_back(plan_id, "Check Stockholm's figures.")
     home = text(client.get("/"))
     assert "was sent back to you by officer2: Check Stockholm&#39;s figures." in home
     assert badge(home) == "1"
@@ -340,7 +347,8 @@ def test_an_organisations_token_reads_what_it_will_receive_and_nothing_else(clie
 
     national_round()
     shipment = in_transit("0380")
-    token = tokens.issue_organisation_token("0380", "matrix", "test")[1]
+    with as_user("test"):
+        token = tokens.issue_organisation_token("0380", "matrix")[1]
     headers = {"Authorization": f"Bearer {token}"}
     listed = client.get("/api/v1/shipments", headers=headers).get_json()["shipments"]
     assert [(s["code"], s["to"], s["quantity"], s["status"]) for s in listed] == [
@@ -362,7 +370,8 @@ def test_an_id_beyond_any_record_is_not_found_rather_than_a_database_error(clien
     assert client.post("/shipments/449014963355/pick").status_code == 404
     from supplyapp.services import tokens
 
-    token = tokens.issue_user_token("admin", "t", "t")[1]
+    with as_user("t"):
+        token = tokens.issue_user_token("admin", "t")[1]
     response = client.get(
         "/api/v1/shipments/449014963355", headers={"Authorization": f"Bearer {token}"}
     )
@@ -390,7 +399,9 @@ def test_an_officer_who_changed_a_line_is_not_asked_to_decide_the_plan(client, u
     shortage_scenario(national=1600)
     plan_id = run(redistribute=False)
     line = db.session.scalar(select(PlanLine).where(PlanLine.plan_id == plan_id))
-    plan_review.change_line(plan_id, line.id, line.quantity - 20, "Hold back", "officer2")
-    plan_review.submit(plan_id, "officer")
+    with as_user("officer2"):
+        plan_review.change_line(plan_id, line.id, line.quantity - 20, "Hold back")
+    with as_user("officer"):
+        plan_review.submit(plan_id)
     assert notification_count(get_user("officer2")) == 0
     assert notification_count(get_user("admin")) == 1

@@ -5,32 +5,32 @@ from datetime import timedelta
 from supplyapp import clock
 from supplyapp.models.demand import ReportSource
 from supplyapp.services import demand, demand_requests
-from tests.conftest import login
+from tests.conftest import as_user, login
 from tests.downloads import csv_rows, workbook_rows
 
 
 def reported(code, stock, use, as_of=None, item="ffp2"):
-    demand.submit_report(
-        code,
-        as_of or clock.today(),
-        [demand.LineInput(item, stock, use)],
-        ReportSource.API,
-        "tester",
-    )
+    with as_user("tester"):
+        demand.submit_report(
+            code,
+            as_of or clock.today(),
+            [demand.LineInput(item, stock, use)],
+            ReportSource.API,
+        )
 
 
 def test_the_picture_shows_stock_requests_map_and_charts(client, users):
     reported("0380", 50, 10)  # 5 days: below 7
     reported("01", 1000, 100, clock.today() - timedelta(days=9))  # stale
-    demand_requests.file_request(
-        "0380",
-        "ffp2",
-        700,
-        clock.today() + timedelta(days=2),
-        "critical",
-        "Empty by Friday",
-        "tester",
-    )
+    with as_user("tester"):
+        demand_requests.file_request(
+            "0380",
+            "ffp2",
+            700,
+            clock.today() + timedelta(days=2),
+            "critical",
+            "Empty by Friday",
+        )
     login(client, "officer")
     page = client.get("/situation/?item=ffp2")
     assert page.status_code == 200

@@ -11,7 +11,7 @@ from supplyapp.extensions import db
 from supplyapp.models.procurement import OrderLine, PurchaseOrder
 from supplyapp.models.stock import Delivery, StockBalance
 from supplyapp.services import tokens
-from tests.conftest import login
+from tests.conftest import as_user, login
 from tests.downloads import csv_rows, workbook_rows
 from tests.supply_factories import approved_lot, placed_order
 
@@ -154,8 +154,8 @@ def test_an_officer_cannot_vet_an_offer_they_logged(client, users):
 def test_the_api_gives_stock_lots_and_pipeline(client, app, users):
     approved_lot(100, lot="API-1")
     placed_order(lines=(("visor", 30, "1"),))
-    with app.app_context():
-        token = tokens.issue_user_token("viewer", "test", "test")[1]
+    with app.app_context(), as_user("test"):
+        token = tokens.issue_user_token("viewer", "test")[1]
     headers = {"Authorization": f"Bearer {token}"}
     stock = {row["item"]: row for row in client.get("/api/v1/stock", headers=headers).json}
     assert stock["ffp2"]["available"] == 100 and stock["visor"]["incoming"] == 30

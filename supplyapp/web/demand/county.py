@@ -88,7 +88,6 @@ def sharing_new(code):
                 form.item.data,
                 form.quantity.data,
                 form.shared_on.data,
-                current_user.username,
                 request_id=form.request_id.data,
                 note=form.note.data,
             )
@@ -108,9 +107,7 @@ def county_forward(code):
     ids = [int(v) for v in request.form.getlist("request_ids") if v.isdigit()]
     if form.validate_on_submit():
         try:
-            combined = demand_county.forward_requests(
-                board.code, ids, current_user.username, form.forward_note.data
-            )
+            combined = demand_county.forward_requests(board.code, ids, form.forward_note.data)
         except InvalidInput as error:
             flash("; ".join(error.errors.values()), "error")
         except DomainError as error:

@@ -113,7 +113,6 @@ def report_form(code):
                     form.as_of.data,
                     lines,
                     ReportSource.FORM,
-                    current_user.username,
                     form.note.data,
                 )
             except InvalidInput as error:
@@ -152,7 +151,6 @@ def report_upload(code):
                 upload_form.upload_as_of.data,
                 data,
                 upload_form.file.data.filename,
-                current_user.username,
             )
         except ImportRejected as error:
             problems = [str(e) for e in error.errors[:50]]
@@ -189,7 +187,6 @@ def request_new(code):
                 form.needed_by.data,
                 form.priority.data,
                 form.justification.data,
-                current_user.username,
                 stock_on_hand=form.stock_on_hand.data,
                 daily_use=form.daily_use.data,
             )
@@ -289,7 +286,6 @@ def request_decision(request_id):
             demand_requests.change_status(
                 request_id,
                 form.status.data,
-                current_user.username,
                 form.reason.data,
                 form.met_quantity.data,
             )
@@ -318,7 +314,7 @@ def request_withdraw(request_id):
     form = forms.WithdrawForm()
     if form.validate_on_submit():
         try:
-            demand_requests.withdraw(shortage.id, current_user.username, form.withdraw_reason.data)
+            demand_requests.withdraw(shortage.id, form.withdraw_reason.data)
         except DomainError as error:
             flash(str(error), "error")
         else:

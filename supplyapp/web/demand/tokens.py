@@ -45,9 +45,7 @@ def token_list(code):
     form = forms.TokenForm()
     if form.validate_on_submit():
         try:
-            _record, token = tokens.issue_organisation_token(
-                organisation.code, form.name.data, current_user.username
-            )
+            _record, token = tokens.issue_organisation_token(organisation.code, form.name.data)
         except InvalidInput as error:
             show_errors(form, error)
         else:

@@ -77,7 +77,7 @@ def plan_list():
     rows = planning_queries.plans(status)
     waiting = [row for row in rows if row["plan"].status == PlanStatus.SUBMITTED]
     for row in waiting:
-        row["excluded"] = current_user.username in plan_review.who_may_not_decide(row["plan"])
+        row["excluded"] = not plan_review.may_decide(row["plan"])
     return render_template(
         "planning/plan_list.html",
         rows=rows,
@@ -106,7 +106,7 @@ def round_new():
             keep_reserve=form.keep_reserve.data,
         )
         try:
-            plan = planning.run_round(settings, current_user.username)
+            plan = planning.run_round(settings)
         except planning.NothingToAllocate as error:
             flash(str(error), "error")
         except InvalidInput as error:
@@ -151,7 +151,7 @@ def _detail(
     view = planning_queries.PlanView(plan)
     item = view.chosen_item(request.args.get("item"))
     officer = _is_officer()
-    excluded = plan_review.who_may_not_decide(plan)
+    excluded = not plan_review.may_decide(plan)
     add_form = add_form or LineAddForm(formdata=None, item=item)
     add_form.item.choices = [(code, code) for code in view.item_codes]
     return render_template(
@@ -166,10 +166,8 @@ def _detail(
         comparison=view.comparison,
         is_officer=officer,
         may_edit=officer and plan.editable,
-        may_decide=officer
-        and plan.status == PlanStatus.SUBMITTED
-        and current_user.username not in excluded,
-        excluded=current_user.username in excluded,
+        may_decide=officer and plan.status == PlanStatus.SUBMITTED and not excluded,
+        excluded=excluded,
         findings=findings or [],
         line_errors=line_errors or {},
         line_values=line_values or {},
@@ -207,9 +205,7 @@ def line_change(plan_id, line_id):
         errors = [e for field in form.errors.values() for e in field]
         return _detail(plan, line_errors={line_id: errors}, line_values=values)
     try:
-        line = plan_review.change_line(
-            plan_id, line_id, form.quantity.data, form.reason.data, current_user.username
-        )
+        line = plan_review.change_line(plan_id, line_id, form.quantity.data, form.reason.data)
     except PlanRuleBroken as error:
         return _refused(_plan(plan_id), error, line_values=values)
     except InvalidInput as error:
@@ -247,7 +243,6 @@ def line_add(plan_id):
                 form.recipient.data,
                 form.quantity.data,
                 form.reason.data,
-                current_user.username,
             )
         except PlanRuleBroken as error:
             return _refused(_plan(plan_id), error, add_form=form)
@@ -303,7 +298,7 @@ def plan_submit(plan_id):
     comment = request.form.get("comment")
     return _decided(
         plan_id,
-        lambda: plan_review.submit(plan_id, current_user.username, comment),
+        lambda: plan_review.submit(plan_id, comment),
         _("Plan %(code)s submitted: another officer must approve it."),
     )
 
@@ -317,7 +312,7 @@ def plan_return(plan_id):
         return _detail(plan, return_form=form)
     return _decided(
         plan_id,
-        lambda: plan_review.send_back(plan_id, current_user.username, form.comment.data),
+        lambda: plan_review.send_back(plan_id, form.comment.data),
         _("Plan %(code)s sent back with your comment."),
     )
 
@@ -329,7 +324,7 @@ def plan_approve(plan_id):
     comment = request.form.get("comment")
     return _decided(
         plan_id,
-        lambda: plan_review.approve(plan_id, current_user.username, comment),
+        lambda: plan_review.approve(plan_id, comment),
         _("Plan %(code)s approved: stock is reserved and the shipments are created."),
     )
 
@@ -343,7 +338,7 @@ def plan_discard(plan_id):
         return _detail(plan, discard_form=form)
     return _decided(
         plan_id,
-        lambda: plan_review.discard(plan_id, current_user.username, form.reason.data),
+        lambda: plan_review.discard(plan_id, form.reason.data),
         _("Plan %(code)s discarded."),
     )
 

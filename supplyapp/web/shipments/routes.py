@@ -216,9 +216,7 @@ def _simple_step(shipment_id: int, book, done_message: str):
     if not form.validate_on_submit():
         flash(_("The form has expired: submit it again."), "error")
         return redirect(url_for(".shipment_detail", shipment_id=shipment_id))
-    return _step(
-        shipment, lambda: book(shipment_id, current_user.username), done_message, form.back.data
-    )
+    return _step(shipment, lambda: book(shipment_id), done_message, form.back.data)
 
 
 @bp.post("/<int:shipment_id>/pick")
@@ -248,9 +246,7 @@ def shipment_sent(shipment_id):
         try:
             return _step(
                 shipment,
-                lambda: service.confirm_sent(
-                    shipment_id, form.sent_quantity.data, current_user.username, form.note.data
-                ),
+                lambda: service.confirm_sent(shipment_id, form.sent_quantity.data, form.note.data),
                 _("Sending confirmed: your reported stock went down by what you sent."),
             )
         except InvalidInput as error:
@@ -273,7 +269,6 @@ def shipment_receive(shipment_id):
                     shipment_id,
                     form.received_quantity.data,
                     form.damaged_quantity.data,
-                    current_user.username,
                     form.note.data,
                 ),
                 _("Receipt confirmed. Thank you."),
