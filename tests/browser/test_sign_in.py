@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from supplyapp.extensions import db
-from supplyapp.models import AuditEvent, Item, Organisation, Role
+from supplyapp.models import AuditEvent, IcuUnit, Item, Organisation, Role
 from supplyapp.web.navigation import NAVIGATION
 from tests.conftest import PASSWORD, USERS
 
@@ -41,7 +41,9 @@ def visible_navigation(page: Page) -> set[str]:
 
 
 def organisation_name(code: str) -> str:
-    return db.session.scalar(select(Organisation.name).where(Organisation.code == code))
+    """The name a bound user's badge shows: the organisation's, or an ICU reporter's unit's."""
+    name = db.session.scalar(select(Organisation.name).where(Organisation.code == code))
+    return name or db.session.scalar(select(IcuUnit.name).where(IcuUnit.code == code))
 
 
 def path_of(page: Page) -> str:
