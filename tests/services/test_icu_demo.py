@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from supplyapp import clock
 from supplyapp.demo.intensive_care import DAYS, load_demo_intensive_care
+from supplyapp.demo.reference_data import load_demo_users
 from supplyapp.extensions import db
-from supplyapp.models import Organisation
+from supplyapp.models import Organisation, User
 from supplyapp.models.intensive_care import (
     AGE_GROUPS,
     Assessment,
@@ -165,3 +166,11 @@ def test_a_second_run_adds_nothing(demo):
         db.session.scalar(select(func.count()).select_from(table))
         for table in (IcuReport, RegionCrisisLevel)
     ] == counts
+
+
+def test_the_icu_reporters_are_bound_to_their_units(places):
+    load_demo_users()
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    assert users["iva.danderyd"].icu_unit.code == "DANDERYD-IVA"
+    assert users["iva.danderyd"].organisation.code == "01"
+    assert users["iva.stgoran"].organisation.name == "Capio S:t Görans sjukhus"
