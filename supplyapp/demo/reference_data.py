@@ -27,6 +27,9 @@ DEMO_USERS = [
     ("kommun.uppsala", "Karin Karlsson (Uppsala kommun)", "requester", "0380"),
     ("vg.capio", "Cecilia Ceder (Capio S:t Görans sjukhus)", "requester", "VG-0180-SG"),
     ("lst.uppsala", "Lars Lundqvist (Länsstyrelsen i Uppsala län)", "county", "LST-03"),
+    # ICU reporters are bound to a unit: their organisation code is the unit's code.
+    ("iva.danderyd", "Ida Dahlberg (Danderyd IVA)", "icu_reporter", "DANDERYD-IVA"),
+    ("iva.stgoran", "Sami Stenberg (S:t Görans IVA, Capio)", "icu_reporter", "STGORAN-IVA"),
 ]
 
 
