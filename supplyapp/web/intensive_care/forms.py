@@ -100,7 +100,7 @@ class ReportForm(FlaskForm):
         default=None,
     )
     note = optional_text(_l("Note"), 1000)
-    submit = SubmitField(_l("Send report"))
+    submit = SubmitField(_l("Send the daily report"))
 
 
 for _name in FIGURES:
