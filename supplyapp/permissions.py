@@ -103,3 +103,15 @@ REQUESTING_KINDS = (
     OrganisationKind.MUNICIPALITY,
     OrganisationKind.CARE_PROVIDER,
 )
+
+
+def can_report_for_region(user: User, region: Organisation) -> bool:
+    """The region's own users (requesters) and admins report for all its units at once."""
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.REQUESTER and user.organisation_id == region.id
+
+
+def can_set_crisis_level(user: User, region: Organisation) -> bool:
+    """A region's crisis level is set by its own users (requesters) and by admins."""
+    return can_report_for_region(user, region)

@@ -2,13 +2,14 @@
 level. Who may report for which unit is the permissions' business; here are the rules."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from supplyapp import audit, clock
 from supplyapp.extensions import db
 from supplyapp.i18n import _
+from supplyapp.i18n import lazy as _l
 from supplyapp.models import Organisation, OrganisationKind
 from supplyapp.models.intensive_care import (
     FIGURES,
@@ -19,9 +20,12 @@ from supplyapp.models.intensive_care import (
     Limit,
     RegionCrisisLevel,
     ReportChannel,
+    UnitKind,
 )
 from supplyapp.services import icu_rules
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
+from supplyapp.services.reference_fields import CAPITALS, LAT, LON, Field
+from supplyapp.services.reference_fields import _clean as clean_value
 from supplyapp.services.stock import begin_write, locked
 from supplyapp.services.transaction import use_case
 
@@ -185,3 +189,236 @@ def set_crisis_level(region_code: str, level: str, note: str | None = None) -> R
     )
     db.session.add(record)
     return record
+
+
+# ---------------------------------------------------------------------------------------------
+# Filing reports: the form, the upload and the API, each report once
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A report filed; `stored` is False when the very same report was stored already (a
+    double submit, a retried call) and nothing new was written."""
+
+    report: IcuReport
+    stored: bool
+
+
+@use_case
+def file_report(report: ReportInput, channel: ReportChannel) -> Filed:
+    """`submit_report`, but the same report sent again for the same time stores nothing: the
+    unit's current version of that day, if it holds these very figures and answers, is it."""
+    unit = get_unit(report.unit_code)
+    if not _says_anything(report):
+        raise InvalidInput({"report": _("Give at least one figure or your own assessment.")})
+    if report.as_of is not None:
+        begin_write()
+        locked(IcuUnit, unit.id)  # a second submit waits for the first and then finds it
+        same = _current_of_day(unit.id, clock.utc(report.as_of))
+        if same is not None and _same(same, report):
+            return Filed(same, stored=False)
+    return Filed(submit_report(report, channel), stored=True)
+
+
+def _says_anything(report: ReportInput) -> bool:
+    return any(report.figures.get(name) is not None for name in FIGURES) or bool(
+        report.assessment
+        or report.limits
+        or report.staff_shortage_today is not None
+        or report.staff_shortage_7d is not None
+    )
+
+
+def _current_of_day(unit_id: int, as_of: datetime) -> IcuReport | None:
+    return db.session.scalar(
+        select(IcuReport).where(
+            IcuReport.unit_id == unit_id,
+            IcuReport.report_date == clock.local_day(as_of),
+            IcuReport.is_current.is_(True),
+        )
+    )
+
+
+def _same(stored: IcuReport, report: ReportInput) -> bool:
+    given = report.as_of
+    return (
+        given is not None
+        and clock.utc(stored.as_of) == clock.utc(given)
+        and stored.figures() == {name: report.figures.get(name) for name in FIGURES}
+        and (stored.assessment.value if stored.assessment else None) == (report.assessment or None)
+        and sorted(stored.limits) == sorted(set(report.limits))
+        and stored.staff_shortage_today == report.staff_shortage_today
+        and stored.staff_shortage_7d == report.staff_shortage_7d
+        and stored.note == ((report.note or "").strip() or None)
+    )
+
+
+class ReportsRefused(DomainError):
+    """Some reports of a batch were refused or have jumps to confirm: none was stored.
+    Both map the report's position in the batch to {field: message}."""
+
+    def __init__(self, refusals: dict[int, dict[str, str]], warnings: dict[int, dict[str, str]]):
+        self.refusals = refusals
+        self.warnings = warnings
+        super().__init__(
+            _(
+                "%(refused)s reports refused, %(warned)s with figures to confirm.",
+                refused=len(refusals),
+                warned=len(warnings),
+            )
+        )
+
+
+@use_case
+def submit_reports(reports: list[ReportInput], channel: ReportChannel) -> list[Filed]:
+    """Several units' reports (a region's file) in one transaction: all are stored, or none,
+    with every report's refusals and warnings collected."""
+    filed: list[Filed] = []
+    refusals: dict[int, dict[str, str]] = {}
+    warnings: dict[int, dict[str, str]] = {}
+    for position, report in enumerate(reports):
+        try:
+            filed.append(file_report(report, channel))
+        except NeedsConfirmation as error:
+            warnings[position] = error.warnings
+        except InvalidInput as error:
+            refusals[position] = error.errors
+        except NotFound as error:
+            refusals[position] = {"unit": str(error)}
+    if refusals or warnings:
+        raise ReportsRefused(refusals, warnings)
+    return filed
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads for the report pages
+
+
+def units(include_closed: bool = False) -> list[IcuUnit]:
+    """The units by region and name (the closed ones too, if asked)."""
+    query = select(IcuUnit).join(IcuUnit.region).order_by(Organisation.code, IcuUnit.name)
+    if not include_closed:
+        query = query.where(IcuUnit.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def reports_of_day(day=None) -> dict[int, IcuReport]:
+    """unit id -> its current report of the day (today in Sweden unless given)."""
+    query = select(IcuReport).where(
+        IcuReport.report_date == (day or clock.today()), IcuReport.is_current.is_(True)
+    )
+    return {report.unit_id: report for report in db.session.scalars(query)}
+
+
+def crisis_history(region_id: int, limit: int = 100) -> list[RegionCrisisLevel]:
+    """The region's crisis levels, the one in force first."""
+    return list(
+        db.session.scalars(
+            select(RegionCrisisLevel)
+            .where(RegionCrisisLevel.region_id == region_id)
+            .order_by(RegionCrisisLevel.set_at.desc(), RegionCrisisLevel.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The units' admin: add, edit, close (a closed unit keeps its history and reports no more)
+
+UNIT_FIELDS = (
+    Field(
+        "code",
+        _l("Code"),
+        required=True,
+        max_length=40,
+        pattern=r"^[A-Z0-9-]+$",
+        hint=CAPITALS,
+        upper=True,
+    ),
+    Field("name", _l("Name"), required=True, max_length=120),
+    Field("hospital", _l("Hospital"), required=True, max_length=160),
+    Field("town", _l("Town"), required=True, max_length=80),
+    Field("region", _l("Region"), required=True, max_length=20),
+    Field("provider", _l("Care provider (a privately run unit)"), max_length=20),
+    Field(
+        "kind",
+        _l("Kind of unit"),
+        "choice",
+        required=True,
+        choices=tuple((kind.value, kind.value) for kind in UnitKind),
+    ),
+    Field(
+        "category",
+        _l("SIR category"),
+        "choice",
+        choices=(("I", "I"), ("II", "II"), ("III", "III")),
+    ),
+    Field("has_ecmo", _l("Gives ECMO"), "bool", default=False),
+    Field("reference_places", _l("Staffed places (reference)"), "int", minimum=0, maximum=300),
+    LAT,
+    LON,
+)
+
+
+@use_case
+def save_unit(values: dict, code: str | None = None) -> IcuUnit:
+    """A new unit (no code given) or changes to one; every bad field named. The code of an
+    existing unit stays: reports and users refer to it."""
+    unit = get_unit(code) if code is not None else None
+    cleaned: dict = {}
+    errors: dict[str, str] = {}
+    for spec in UNIT_FIELDS:
+        if spec.name == "code" and unit is not None:
+            continue
+        cleaned[spec.name], error = clean_value(spec, values.get(spec.name))
+        if error:
+            errors[spec.name] = error
+    region = _organisation(cleaned, "region", OrganisationKind.REGION, errors)
+    provider = _organisation(cleaned, "provider", OrganisationKind.CARE_PROVIDER, errors)
+    if unit is None and "code" not in errors and _unit_exists(cleaned["code"]):
+        errors["code"] = _("A unit with this code exists.")
+    if errors:
+        raise InvalidInput(errors)
+    if unit is None:
+        unit = IcuUnit(code=cleaned["code"])
+        db.session.add(unit)
+    for name in ("name", "hospital", "town", "category", "reference_places", "lat", "lon"):
+        setattr(unit, name, cleaned[name])
+    unit.kind = UnitKind(cleaned["kind"])
+    unit.has_ecmo = bool(cleaned["has_ecmo"])
+    unit.region_id = region.id if region else 0
+    unit.provider_id = provider.id if provider else None
+    unit.is_private = provider is not None
+    return unit
+
+
+def _organisation(cleaned: dict, name: str, kind: OrganisationKind, errors: dict):
+    code = cleaned.get(name)
+    if not code or name in errors:
+        return None
+    found = db.session.scalar(
+        select(Organisation).where(Organisation.code == code, Organisation.kind == kind)
+    )
+    if found is None:
+        errors[name] = _("No such organisation: %(code)s.", code=code)
+    return found
+
+
+def _unit_exists(code: str) -> bool:
+    return db.session.scalar(select(IcuUnit.id).where(IcuUnit.code == code)) is not None
+
+
+@use_case
+def close_unit(code: str, closed_on: date | None = None) -> IcuUnit:
+    """The unit reports no more from this day (today unless given); its reports stay."""
+    unit = get_unit(code)
+    if not unit.active:
+        raise InvalidInput(
+            {"closed_on": _("The unit is closed already, since %(day)s.", day=unit.closed_on)}
+        )
+    day = closed_on or clock.today()
+    if day > clock.today():
+        raise InvalidInput({"closed_on": _("Close a unit from today or an earlier day.")})
+    unit.active = False
+    unit.closed_on = day
+    return unit

@@ -378,6 +378,9 @@ ROUTES = [
     ),
 ]
 
+from tests.web.access_icu_reports import ICU_REPORT_API_ROUTES, ICU_REPORT_ROUTES  # noqa: E402
+
+ROUTES += ICU_REPORT_ROUTES
 
 # The API, called with a token of each user (and of organisations): same policy, by token. The
 # body posted is an empty JSON object.
@@ -423,6 +426,7 @@ API_ROUTES = [
     ),
     ("GET", "/api/v1/shipments/{shipment_0180}", "api.get_shipment_json", NATIONAL),
 ]
+API_ROUTES += ICU_REPORT_API_ROUTES
 
 # An organisation's token acts as that organisation's user would (a requester, or the county
 # board for LST-03): the same rows decide.
