@@ -16,11 +16,11 @@ URL = "/api/v1/icu/reports"
 
 
 def user_token(name: str) -> dict:
-    return {"Authorization": f"Bearer {tokens.issue_user_token(name, 't', 't')[1]}"}
+    return {"Authorization": f"Bearer {tokens.issue_user_token(name, 't')[1]}"}
 
 
 def org_token(code: str) -> dict:
-    return {"Authorization": f"Bearer {tokens.issue_organisation_token(code, 't', 't')[1]}"}
+    return {"Authorization": f"Bearer {tokens.issue_organisation_token(code, 't')[1]}"}
 
 
 def body(unit="DANDERYD-IVA", **changes) -> dict:
