@@ -195,6 +195,22 @@ def change(today: dict, yesterday: dict) -> dict:
     }
 
 
+def today_by_region(today: date | None = None) -> dict[int, dict]:
+    """Each region's measures today (regions without a counted report left out): the light
+    read the notifications need on every page."""
+    today = today or clock.today()
+    units = active_units_per_region()
+    return {
+        region_id: measures(sums, units.get(region_id, 0))
+        for (_, region_id), sums in region_days([today]).items()
+    }
+
+
+def nation_of(by_region: dict[int, dict]) -> dict:
+    """The nation's measures from the regions'."""
+    return measures(combine(by_region.values()), sum(active_units_per_region().values()))
+
+
 # ---------------------------------------------------------------------------------------------
 # The picture
 
@@ -402,22 +418,36 @@ def region_picture(code: str) -> dict | None:
     }
 
 
-def overdue_units(today: date | None = None, now=None, limit: int = LISTED) -> list[dict]:
-    """Active units overdue now, with their latest report, by region and name."""
-    now = now or clock.utcnow()
-    today = today or clock.local_day(now)
-    overdue = ~_reported_on(today)
+def _overdue(today: date, now: datetime, among=None):
+    """A SQL condition: the active unit (`among` those given) is overdue now."""
+    overdue = and_(IcuUnit.active.is_(True), ~_reported_on(today))
     if clock.local(now).time() < DUE_BY:
         overdue = and_(overdue, ~_reported_on(today - timedelta(days=1)))
+    return overdue if among is None else and_(overdue, among)
+
+
+def overdue_units(
+    today: date | None = None, now=None, limit: int = LISTED, among=None
+) -> list[dict]:
+    """Active units overdue now (`among` those a SQL condition picks), with their latest
+    report, by region and name."""
+    now = now or clock.utcnow()
+    today = today or clock.local_day(now)
     rows = db.session.execute(
         select(IcuUnit, IcuReport)
         .join(Organisation, Organisation.id == IcuUnit.region_id)
         .outerjoin(IcuReport, IcuReport.id == _latest_report_id())
-        .where(IcuUnit.active.is_(True), overdue)
+        .where(_overdue(today, now, among))
         .order_by(Organisation.code, IcuUnit.name)
         .limit(limit)
     ).all()
     return [unit_status(unit, report, today, now) for unit, report in rows]
+
+
+def overdue_count(among=None) -> int:
+    now = clock.utcnow()
+    query = select(func.count()).select_from(IcuUnit).where(_overdue(clock.today(), now, among))
+    return int(db.session.scalar(query) or 0)
 
 
 def limited_units(today: date | None = None, limit: int = LISTED) -> list[dict]:

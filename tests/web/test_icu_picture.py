@@ -166,3 +166,47 @@ def test_every_role_finds_the_picture_in_the_menu(client, users):
         login(client, user)
         assert b'data-nav="intensive_care.picture"' in client.get("/").data, user
         client.post("/logout")
+
+
+def _entries(username):
+    from supplyapp.models import User
+    from supplyapp.queries.notifications import notification_count, notifications_for
+
+    user = User.query.filter_by(username=username).one()
+    entries = notifications_for(user)
+    assert notification_count(user) == sum(e.how_many for e in entries)
+    return entries
+
+
+def test_national_roles_hear_of_the_nation_under_20_and_regions_under_10_percent(client, reports):
+    entries = _entries("viewer")
+    assert [(e.kind, e.region and e.region.code) for e in entries] == [
+        ("icu_nation_low", None),
+        ("icu_region_low", "03"),  # Uppsala: 0 % free; Stockholm's 12.5 % is amber
+    ]
+    login(client, "viewer")
+    home = text(client.get("/").data.decode())
+    assert "Intensivvård: 8,8 % av Sveriges bemannade platser är lediga" in home
+    assert "Region Uppsala har 0,0 % av sina bemannade platser lediga, under 10 %" in home
+    assert 'href="/icu/picture/regions/03"' in client.get("/").data.decode()
+
+
+def test_a_regions_users_hear_of_their_region_and_their_overdue_units(client, reports):
+    report("K-HUDDINGE-IVA", staffed=10, occupied=10)  # Stockholm: 3 free of 34, red
+    region = _entries("region")
+    assert region[0].kind == "icu_region_low" and region[0].region.code == "01"
+    overdue = [e for e in region if e.kind == "icu_overdue"]
+    assert len(overdue) == 5 and region[-1].kind == "icu_more_overdue"
+    assert region[-1].how_many == 12 - 3 - 5  # 3 reported today, 5 listed
+    assert _entries("requester") == []  # Uppsala kommun: no region, no unit
+    assert [e.kind for e in _entries("icu")] == ["icu_region_low"]  # Danderyd reported today
+
+
+def test_a_units_reporter_hears_that_its_report_is_overdue(client, users):
+    report("DANDERYD-IVA", days_ago=2)
+    entries = _entries("icu")
+    assert [(e.kind, e.unit.code) for e in entries] == [("icu_overdue", "DANDERYD-IVA")]
+    login(client, "icu")
+    home = client.get("/").data.decode()
+    assert "Rapporten från Danderyd IVA är försenad: den senaste kom" in text(home)
+    assert 'href="/icu/picture/units/DANDERYD-IVA"' in home
