@@ -16,12 +16,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import Date, and_, case, exists, func, literal, select, union_all
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
 from supplyapp import clock
 from supplyapp.extensions import db
 from supplyapp.models import Organisation, OrganisationKind
+from supplyapp.models.icu_picture import CARRY_DAYS, COUNTS, SUMS, IcuRegionDay
 from supplyapp.models.intensive_care import (
     FIGURES,
     Assessment,
@@ -30,27 +31,12 @@ from supplyapp.models.intensive_care import (
     RegionCrisisLevel,
 )
 
-CARRY_DAYS = 2  # a unit's last report counts this many days after its day
 DUE_BY = time(10, 0)  # Swedish time: after this, a unit without today's report is overdue
 RED_BELOW = 0.10  # free share bands of the Swedish and German government reports
 AMBER_BELOW = 0.20
 NATIONAL_SIGNAL_BELOW = 0.20  # the national escalation signal of December 2020
 TREND_DAYS = 56  # eight weeks
 LISTED = 30  # overdue or limited units listed on the national page
-
-SUMS = (
-    "staffed",
-    "occupied",
-    "covid",
-    "free",
-    "staffed_known_free",
-    "ecmo_places",
-    "ecmo_occupied",
-    "ecmo_free",
-    "surge_24h",
-    "surge_7d",
-)
-COUNTS = ("counted", "reported", "carried", "reported_yesterday", "limited", "full")
 
 
 def band(share: float | None) -> str | None:
@@ -64,93 +50,13 @@ def band(share: float | None) -> str | None:
     return "green"
 
 
-# ---------------------------------------------------------------------------------------------
-# One unit's figures, as SQL expressions on a report (or a subquery with the same columns)
-
-
-def _both(adult, child):
-    """Adult + child; one group missing adds nothing; both missing: empty."""
-    return case(
-        (and_(adult.is_(None), child.is_(None)), None),
-        else_=func.coalesce(adult, 0) + func.coalesce(child, 0),
-    )
-
-
-def _unit_figures(r) -> dict:
-    staffed = _both(r.adult_staffed, r.child_staffed)
-    occupied = _both(r.adult_occupied, r.child_occupied)
-    free = staffed - occupied  # empty when either is
-    return {
-        "staffed": staffed,
-        "occupied": occupied,
-        "covid": _both(r.adult_covid, r.child_covid),
-        "free": free,
-        "staffed_known_free": case((free.is_not(None), staffed)),
-        "ecmo_places": r.ecmo_places,
-        "ecmo_occupied": r.ecmo_occupied,
-        "ecmo_free": r.ecmo_places - r.ecmo_occupied,
-        "surge_24h": r.surge_24h,
-        "surge_7d": r.surge_7d,
-    }
-
-
-def _counted_reports(day: date):
-    """Each unit's report that counts on `day`: its latest current one of the last days."""
-    ranked = (
-        select(
-            IcuReport,
-            func.row_number()
-            .over(partition_by=IcuReport.unit_id, order_by=IcuReport.report_date.desc())
-            .label("rank"),
-        )
-        .where(
-            IcuReport.is_current.is_(True),
-            IcuReport.report_date >= day - timedelta(days=CARRY_DAYS),
-            IcuReport.report_date <= day,
-        )
-        .subquery()
-    )
-    return ranked
-
-
-def _region_day_query(day: date):
-    r = _counted_reports(day)
-    figures = _unit_figures(r.c)
-    on_day = r.c.report_date == day
-    return (
-        select(
-            literal(day, Date).label("day"),
-            IcuUnit.region_id,
-            *[func.sum(expression).label(name) for name, expression in figures.items()],
-            func.count().label("counted"),
-            func.sum(case((on_day, 1), else_=0)).label("reported"),
-            func.sum(case((on_day, 0), else_=1)).label("carried"),
-            func.sum(case((r.c.report_date == day - timedelta(days=1), 1), else_=0)).label(
-                "reported_yesterday"
-            ),
-            func.sum(case((r.c.assessment == Assessment.LIMITED.name, 1), else_=0)).label(
-                "limited"
-            ),
-            func.sum(case((r.c.assessment == Assessment.FULL.name, 1), else_=0)).label("full"),
-        )
-        .join(IcuUnit, IcuUnit.id == r.c.unit_id)
-        .where(r.c.rank == 1, IcuUnit.active.is_(True))
-        .group_by(IcuUnit.region_id)
-    )
-
-
 def region_days(days: Sequence[date]) -> dict[tuple[date, int], dict]:
     """(day, region id) -> the sums and counts of the reports that count on that day."""
-    query = union_all(*[_region_day_query(day) for day in days])
-    result = {}
-    for row in db.session.execute(query).mappings():
-        day = row["day"]
-        if isinstance(day, str):  # SQLite gives a literal date back as text
-            day = date.fromisoformat(day)
-        result[day, row["region_id"]] = {
-            name: (None if row[name] is None else int(row[name])) for name in SUMS
-        } | {name: int(row[name] or 0) for name in COUNTS}
-    return result
+    rows = db.session.scalars(select(IcuRegionDay).where(IcuRegionDay.day.in_(days)))
+    return {
+        (row.day, row.region_id): {name: getattr(row, name) for name in (*SUMS, *COUNTS)}
+        for row in rows
+    }
 
 
 def _empty() -> dict:
@@ -337,10 +243,10 @@ def _latest_report_id():
 
 
 def _reported_on(day: date):
-    other = aliased(IcuReport)
-    return exists().where(
-        other.unit_id == IcuUnit.id, other.report_date == day, other.is_current.is_(True)
+    reported = select(IcuReport.unit_id).where(
+        IcuReport.report_date == day, IcuReport.is_current.is_(True)
     )
+    return IcuUnit.id.in_(reported)
 
 
 def unit_status(unit: IcuUnit, report: IcuReport | None, today: date, now: datetime) -> dict:
@@ -453,18 +359,26 @@ def overdue_count(among=None) -> int:
 def limited_units(today: date | None = None, limit: int = LISTED) -> list[dict]:
     """Units whose counted report says limited or full, with why: full first."""
     today = today or clock.today()
-    r = _counted_reports(today)
+    newer = aliased(IcuReport)
+    superseded = exists().where(
+        newer.unit_id == IcuReport.unit_id,
+        newer.is_current.is_(True),
+        newer.report_date > IcuReport.report_date,
+        newer.report_date <= today,
+    )
     rows = db.session.execute(
         select(IcuUnit, IcuReport)
-        .join(r, and_(r.c.unit_id == IcuUnit.id, r.c.rank == 1))
-        .join(IcuReport, IcuReport.id == r.c.id)
+        .join(IcuReport, IcuReport.unit_id == IcuUnit.id)
         .join(Organisation, Organisation.id == IcuUnit.region_id)
         .where(
-            IcuUnit.active.is_(True),
-            r.c.assessment.in_((Assessment.LIMITED.name, Assessment.FULL.name)),
+            IcuReport.is_current.is_(True),
+            IcuReport.report_date >= today - timedelta(days=CARRY_DAYS),
+            IcuReport.report_date <= today,
+            IcuReport.assessment.in_((Assessment.LIMITED, Assessment.FULL)),
+            ~superseded,
         )
         .order_by(
-            case((r.c.assessment == Assessment.FULL.name, 0), else_=1),
+            case((IcuReport.assessment == Assessment.FULL, 0), else_=1),
             Organisation.code,
             IcuUnit.name,
         )

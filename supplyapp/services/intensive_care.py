@@ -20,7 +20,7 @@ from supplyapp.models.intensive_care import (
     RegionCrisisLevel,
     ReportChannel,
 )
-from supplyapp.services import icu_rules
+from supplyapp.services import icu_rules, icu_totals
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
 from supplyapp.services.stock import begin_write, locked
 from supplyapp.services.transaction import use_case
@@ -142,6 +142,8 @@ def _store(unit, report, as_of, assessment, limits, warnings, channel) -> IcuRep
         **{name: report.figures.get(name) for name in FIGURES},
     )
     db.session.add(stored)
+    db.session.flush()
+    icu_totals.refresh(unit.region_id, day)  # the picture's day totals, in this transaction
     return stored
 
 

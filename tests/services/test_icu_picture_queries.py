@@ -9,6 +9,7 @@ import pytest
 from supplyapp import audit, clock
 from supplyapp.models.intensive_care import FIGURES, ReportChannel
 from supplyapp.queries import intensive_care as q
+from supplyapp.services import icu_totals
 from supplyapp.services import intensive_care as icu
 from tests.conftest import frozen_at
 
@@ -191,3 +192,17 @@ def test_limited_and_full_units_are_counted_and_listed_with_why(units):
     listed = q.limited_units()
     assert [u["unit"].code for u in listed] == ["DANDERYD-IVA", "ERSTA-IVA"]  # full first
     assert q.limit_counts(listed) == {"staff": 2, "ventilators": 1}
+
+
+def test_the_day_totals_kept_on_each_report_equal_a_rebuild_from_the_reports(units):
+    report("DANDERYD-IVA", days_ago=4, staffed=10, occupied=8)
+    report("DANDERYD-IVA", days_ago=1, staffed=12, occupied=9)
+    report("ERSTA-IVA", days_ago=2, staffed=5, occupied=1, covid=1)
+    report("ERSTA-IVA", days_ago=2, staffed=5, occupied=2)  # a correction
+    report("UPPSALA-CIVA", days_ago=0, staffed=7, occupied=7)
+    days = [clock.today() + timedelta(days=n) for n in range(-6, 3)]
+    kept = q.region_days(days)
+    assert icu_totals.rebuild() == 4 + 1 + 2
+    assert q.region_days(days) == kept
+    stockholm = kept[clock.today() - timedelta(days=1), icu.get_unit("ERSTA-IVA").region_id]
+    assert (stockholm["staffed"], stockholm["occupied"], stockholm["carried"]) == (17, 11, 1)
