@@ -1,7 +1,8 @@
 """Reads for the intensive-care picture: nationally, per region, per unit, over time.
 
-A day's totals count each active unit's latest report of that day or, when it has not
-reported yet, of the CARRY_DAYS days before (marked as carried). At 09:30 a national ICU
+A day's totals count each unit's latest report of that day or, when it has not reported yet,
+of the CARRY_DAYS days before (marked as carried); the report service keeps them per region
+and day (services/icu_totals.py), so the picture reads 21 rows a day at any number of units. At 09:30 a national ICU
 coordinator needs the whole country's places, not the 60 % of units that have reported so far:
 counting only today's reports would show the nation losing places every morning. A report older
 than that is not counted at all: the unit is "not reported" and its figures stay empty, never
@@ -9,7 +10,8 @@ zero. Coverage counts only today's reports.
 
 A unit's figures add its adult and child groups; a group not reported adds nothing, and a unit
 with neither is empty. Free places are counted only where a unit gave both staffed and
-occupied, and the free share is free / staffed over those same units.
+occupied, and the free share is free / staffed over those same units (unit_figures here, the
+same in SQL in services/icu_totals.py; the tests hold the two equal).
 """
 
 from collections.abc import Iterable, Sequence

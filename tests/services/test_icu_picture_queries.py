@@ -206,3 +206,14 @@ def test_the_day_totals_kept_on_each_report_equal_a_rebuild_from_the_reports(uni
     assert q.region_days(days) == kept
     stockholm = kept[clock.today() - timedelta(days=1), icu.get_unit("ERSTA-IVA").region_id]
     assert (stockholm["staffed"], stockholm["occupied"], stockholm["carried"]) == (17, 11, 1)
+
+
+def test_a_units_figures_on_its_page_are_what_its_region_totals_count(units):
+    report("UPPSALA-TIVA", staffed=9, occupied=7, covid=2, ecmo_places=3, ecmo_occupied=1)
+    report("UPPSALA-BIVA", staffed=None, occupied=None, child_staffed=4, child_occupied=3)
+    region_id = icu.get_unit("UPPSALA-TIVA").region_id
+    uppsala = region(q.picture(), "03")
+    listed = q.region_units(region_id)
+    for name in ("staffed", "occupied", "covid", "free", "ecmo_free", "surge_24h"):
+        values = [u[name] for u in listed if u[name] is not None]
+        assert uppsala[name] == (sum(values) if values else None), name
