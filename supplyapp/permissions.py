@@ -4,6 +4,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import false, or_
 
 from supplyapp.models import Organisation, OrganisationKind, Role, User
 from supplyapp.models.intensive_care import IcuUnit
@@ -76,6 +77,18 @@ def can_see_unit(user: User, unit: IcuUnit) -> bool:
     if user.role == Role.COUNTY and user.organisation is not None:
         return unit.region.county_code == user.organisation.county_code
     return can_report_for_unit(user, unit)
+
+
+def reported_units_filter(user: User):
+    """A SQL condition: the units this ICU reporter, or this region's or provider's user, reports
+    for (an admin may report for any, but is no unit's reporter)."""
+    if user.role == Role.ICU_REPORTER:
+        return IcuUnit.id == user.icu_unit_id
+    if user.role == Role.REQUESTER and user.organisation_id is not None:
+        return or_(
+            IcuUnit.region_id == user.organisation_id, IcuUnit.provider_id == user.organisation_id
+        )
+    return false()
 
 
 def visible_organisations_filter(user: User):

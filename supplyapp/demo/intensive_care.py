@@ -28,7 +28,7 @@ from supplyapp.models.intensive_care import (
     ReportChannel,
     UnitKind,
 )
-from supplyapp.services import icu_rules
+from supplyapp.services import icu_rules, icu_totals
 from supplyapp.services.transaction import use_case
 
 WEEKS = 8
@@ -151,6 +151,7 @@ def load_demo_intensive_care(today: date | None = None, seed: int = 2020) -> int
     rows = _reports(units, today, rng)
     if rows:
         db.session.execute(insert(IcuReport), rows)
+        icu_totals.rebuild()  # the picture's day totals, counted from the bulk-loaded reports
     audit.record(
         db.session,
         "import",

@@ -3,6 +3,7 @@
 from supplyapp.models.audit import AuditEvent
 from supplyapp.models.catalog import Item, Supplier
 from supplyapp.models.demand import ShortageRequest  # noqa: F401  (registers tables)
+from supplyapp.models.icu_picture import IcuRegionDay  # noqa: F401  (registers tables)
 from supplyapp.models.intensive_care import IcuReport, IcuUnit, RegionCrisisLevel
 from supplyapp.models.places import County, Organisation, OrganisationKind, Warehouse
 from supplyapp.models.planning import AllocationPlan  # noqa: F401  (registers tables)

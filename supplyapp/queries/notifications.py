@@ -5,13 +5,15 @@ Each entry is data (what kind of thing, how many, the record); the web layer wor
 it. The entries' counts add up to `notification_count(user)`.
 """
 
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from supplyapp.extensions import db
-from supplyapp.models import Organisation, Role
+from supplyapp.models import Organisation, OrganisationKind, Role
+from supplyapp.models.intensive_care import IcuUnit
 from supplyapp.models.planning import (
     AllocationPlan,
     LineKind,
@@ -20,26 +22,40 @@ from supplyapp.models.planning import (
     Shipment,
     ShipmentStatus,
 )
-from supplyapp.permissions import visible_organisations_filter
+from supplyapp.permissions import (
+    NATIONAL_ROLES,
+    reported_units_filter,
+    visible_organisations_filter,
+)
+from supplyapp.queries import intensive_care as icu_queries
 
 MAX_LISTED = 5  # per kind of entry; the rest are summed up in one entry
 
 
 class Attention(NamedTuple):
     """One thing to act on. kind: send, incoming, more_shipments, decide_plan, plan_returned,
-    more_plans, pick, dispatch."""
+    more_plans, pick, dispatch; intensive care: icu_nation_low, icu_region_low, icu_overdue,
+    icu_more_overdue."""
 
     kind: str
     how_many: int  # not `count`, which would hide tuple.count
     shipment: Shipment | None = None
     plan: AllocationPlan | None = None
     units: int = 0
+    region: Organisation | None = None
+    unit: IcuUnit | None = None
+    share: float | None = None  # a free share
+    last_report: datetime | None = None
 
 
 def notifications_for(user) -> list[Attention]:
     """The entries for this user's role; empty for roles with nothing to act on."""
     if not getattr(user, "is_authenticated", False):
         return []
+    return _icu_entries(user) + _role_entries(user)
+
+
+def _role_entries(user) -> list[Attention]:
     if user.role in (Role.REQUESTER, Role.COUNTY):
         return _shipment_entries(user)
     if user.role in (Role.OFFICER, Role.ADMIN):
@@ -50,9 +66,13 @@ def notifications_for(user) -> list[Attention]:
 
 
 def notification_count(user) -> int:
-    """The badge's figure, in one query."""
+    """The badge's figure: one query for the role's entries, and the intensive-care ones."""
     if not getattr(user, "is_authenticated", False):
         return 0
+    return sum(entry.how_many for entry in _icu_entries(user)) + _role_count(user)
+
+
+def _role_count(user) -> int:
     if user.role in (Role.REQUESTER, Role.COUNTY):
         incoming, to_send = _shipment_conditions(user)
         query = select(func.sum(case((incoming, 1), else_=0) + case((to_send, 1), else_=0))).where(
@@ -175,4 +195,57 @@ def _warehouse_entries() -> list[Attention]:
         n, units = by_status.get(status, (0, 0))
         if n:
             entries.append(Attention(kind, n, units=units))
+    return entries
+
+
+# ---------------------------------------------------------------------------------------------
+# Intensive care: a region under 10 % free (national roles and the region's users), the nation
+# under 20 % (national roles), units' overdue reports (their reporters and region's users)
+
+
+def _home_region_id(user) -> int | None:
+    """The region whose users this user is: a region's own user, or an ICU reporter of one of
+    its units."""
+    if user.role == Role.ICU_REPORTER and user.icu_unit is not None:
+        return user.icu_unit.region_id
+    organisation = user.organisation
+    if (
+        user.role == Role.REQUESTER
+        and organisation
+        and organisation.kind == OrganisationKind.REGION
+    ):
+        return organisation.id
+    return None
+
+
+def _icu_entries(user) -> list[Attention]:
+    national = user.role in NATIONAL_ROLES
+    home = _home_region_id(user)
+    entries = []
+    if national or home is not None:
+        by_region = icu_queries.today_by_region()
+        share = icu_queries.nation_of(by_region)["free_share"] if national else None
+        if share is not None and share < icu_queries.NATIONAL_SIGNAL_BELOW:
+            entries.append(Attention("icu_nation_low", 1, share=share))
+        low = [
+            region_id
+            for region_id, figures in by_region.items()
+            if figures["band"] == "red" and (national or region_id == home)
+        ]
+        regions = {r.id: r for r in icu_queries.regions() if r.id in low}
+        entries += [
+            Attention("icu_region_low", 1, region=regions[i], share=by_region[i]["free_share"])
+            for i in sorted(low, key=lambda i: regions[i].code)
+        ]
+    if user.role in (Role.ICU_REPORTER, Role.REQUESTER):
+        overdue = icu_queries.overdue_units(limit=MAX_LISTED + 1, among=reported_units_filter(user))
+        entries += [
+            Attention(
+                "icu_overdue", 1, unit=o["unit"], last_report=o["report"] and o["report"].as_of
+            )
+            for o in overdue[:MAX_LISTED]
+        ]
+        if len(overdue) > MAX_LISTED:
+            rest = icu_queries.overdue_count(among=reported_units_filter(user)) - MAX_LISTED
+            entries.append(Attention("icu_more_overdue", rest))
     return entries

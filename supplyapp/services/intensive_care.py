@@ -22,7 +22,7 @@ from supplyapp.models.intensive_care import (
     ReportChannel,
     UnitKind,
 )
-from supplyapp.services import icu_rules
+from supplyapp.services import icu_rules, icu_totals
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
 from supplyapp.services.reference_fields import CAPITALS, LAT, LON, Field
 from supplyapp.services.reference_fields import _clean as clean_value
@@ -146,6 +146,8 @@ def _store(unit, report, as_of, assessment, limits, warnings, channel) -> IcuRep
         **{name: report.figures.get(name) for name in FIGURES},
     )
     db.session.add(stored)
+    db.session.flush()
+    icu_totals.refresh(unit.region_id, day)  # the picture's day totals, in this transaction
     return stored
 
 

@@ -19,6 +19,7 @@ NAVIGATION = [
         _l("Situation picture"),
         (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER),
     ),
+    ("intensive_care.picture", _l("Intensive care"), tuple(Role)),
     ("demand.index", _l("Reports and requests"), (Role.REQUESTER, Role.COUNTY)),
     (
         "demand.request_list",

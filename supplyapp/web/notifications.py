@@ -10,7 +10,7 @@ from flask import Flask, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_login import current_user
 
-from supplyapp.formatting import number, short_date
+from supplyapp.formatting import date_time, number, short_date
 from supplyapp.i18n import _
 from supplyapp.models.planning import Shipment, ShipmentStatus
 from supplyapp.queries.notifications import Attention, notification_count, notifications_for
@@ -36,6 +36,8 @@ def plan_url(plan_id: int) -> str:
 
 
 def _url(entry: Attention) -> str:
+    if entry.kind.startswith("icu_"):
+        return _icu_url(entry)
     if entry.shipment is not None:
         return url_for("shipments.shipment_detail", shipment_id=entry.shipment.id)
     if entry.plan is not None:
@@ -48,6 +50,8 @@ def _url(entry: Attention) -> str:
 
 
 def _message(entry: Attention) -> str:
+    if entry.kind.startswith("icu_"):
+        return _icu_message(entry)
     s, plan = entry.shipment, entry.plan
     if entry.kind == "send" and s is not None:
         return _(
@@ -119,6 +123,48 @@ def _incoming_message(s: Shipment) -> str:
     return _(
         "Coming to %(to)s: %(quantity)s %(item)s from %(origin)s, expected %(date)s (%(code)s).",
         **values,
+    )
+
+
+def _icu_url(entry: Attention) -> str:
+    if entry.unit is not None:
+        return url_for("intensive_care.picture_unit", code=entry.unit.code)
+    if entry.region is not None:
+        return url_for("intensive_care.picture_region", code=entry.region.code)
+    if entry.kind == "icu_more_overdue":
+        return url_for("intensive_care.picture") + "#overdue"
+    return url_for("intensive_care.picture")
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{number(share * 100, 1)} %"
+
+
+def _icu_message(entry: Attention) -> str:
+    if entry.kind == "icu_nation_low":
+        return _(
+            "Intensive care: %(share)s of Sweden's staffed places are free, under 20 %%: the "
+            "national signal.",
+            share=_percent(entry.share),
+        )
+    if entry.kind == "icu_region_low" and entry.region is not None:
+        return _(
+            "Intensive care: %(region)s has %(share)s of its staffed places free, under 10 %%.",
+            region=entry.region.name,
+            share=_percent(entry.share),
+        )
+    if entry.kind == "icu_overdue" and entry.unit is not None:
+        if entry.last_report is None:
+            return _("%(unit)s has not reported: today's report is overdue.", unit=entry.unit.name)
+        return _(
+            "%(unit)s's report is overdue: the last came %(time)s.",
+            unit=entry.unit.name,
+            time=date_time(entry.last_report),
+        )
+    return ngettext(
+        "%(num)d more unit's report is overdue.",
+        "%(num)d more units' reports are overdue.",
+        entry.how_many,
     )
 
 

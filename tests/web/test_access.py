@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from tests.conftest import USERS, as_user, login
+from tests.web.access_icu_picture import ICU_PICTURE_API_ROUTES, ICU_PICTURE_ROUTES
 
 NATIONAL = {"admin", "officer", "officer2", "logistics", "viewer"}
 EVERYONE = set(USERS)
@@ -377,6 +378,7 @@ ROUTES = [
         INVALID,
     ),
 ]
+ROUTES += ICU_PICTURE_ROUTES
 
 from tests.web.access_icu_reports import ICU_REPORT_API_ROUTES, ICU_REPORT_ROUTES  # noqa: E402
 
@@ -427,6 +429,7 @@ API_ROUTES = [
     ("GET", "/api/v1/shipments/{shipment_0180}", "api.get_shipment_json", NATIONAL),
 ]
 API_ROUTES += ICU_REPORT_API_ROUTES
+API_ROUTES += ICU_PICTURE_API_ROUTES
 
 # An organisation's token acts as that organisation's user would (a requester, or the county
 # board for LST-03): the same rows decide.
