@@ -126,7 +126,7 @@ def test_the_export_keeps_codes_as_text_and_equals_the_page(client, reports):
 
 
 def _token(user):
-    return {"Authorization": f"Bearer {tokens.issue_user_token(user, 'test', 'test')[1]}"}
+    return {"Authorization": f"Bearer {tokens.issue_user_token(user, 'test')[1]}"}
 
 
 def test_the_api_gives_the_pages_figures(client, reports):
