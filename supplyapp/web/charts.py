@@ -17,7 +17,7 @@ BANDS = [
     (7, "band-critical", "#c0392b"),
     (14, "band-low", "#e67e22"),
     (30, "band-watch", "#f1c40f"),
-    (math.inf, "band-ok", "#27ae60"),
+    (math.inf, "band-ok", "#1e7b45"),
 ]
 NO_DATA = ("band-none", "#c8ccd0")
 

@@ -17,7 +17,7 @@ from supplyapp.web.intensive_care.blueprint import bp
 BAND_STYLES = {
     "red": ("band-critical", "#c0392b"),
     "amber": ("band-low", "#e67e22"),
-    "green": ("band-ok", "#27ae60"),
+    "green": ("band-ok", "#1e7b45"),
     None: ("band-none", "#c8ccd0"),
 }
 TREND_SERIES = ("staffed", "occupied", "covid", "free_share")
