@@ -3,7 +3,8 @@
 .venv/bin/pybabel extract -F babel.cfg -k _l -k lazy -o /tmp/messages.pot .
 .venv/bin/pybabel update -i /tmp/messages.pot -d translations --no-fuzzy-matching
 .venv/bin/python scripts/fill_translations.py new-strings.json
-.venv/bin/pybabel update -i /tmp/messages.pot -d translations --no-fuzzy-matching  # rewrap
+.venv/bin/pybabel update -i /tmp/messages.pot -d translations --no-fuzzy-matching \
+    --ignore-obsolete  # rewrap, drop what no code uses
 """
 
 import json

@@ -9,7 +9,7 @@ def openapi_document() -> dict:
     return {
         "openapi": "3.0.3",
         "info": {
-            "title": "National supply of protective equipment: API",
+            "title": "National supply and intensive care: API",
             "version": "1.0.0",
             "description": "For regions', municipalities' and other agencies' systems. "
             "Authenticate with `Authorization: Bearer <token>`.",

@@ -20,6 +20,11 @@ NAVIGATION = [
         (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER),
     ),
     ("intensive_care.picture", _l("Intensive care"), tuple(Role)),
+    (
+        "intensive_care.report_units",
+        _l("Daily reports"),
+        (Role.ADMIN, Role.ICU_REPORTER, Role.REQUESTER),
+    ),
     ("demand.index", _l("Reports and requests"), (Role.REQUESTER, Role.COUNTY)),
     (
         "demand.request_list",
@@ -33,7 +38,7 @@ NAVIGATION = [
         _l("Allocation"),
         (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER),
     ),
-    ("shipments.shipment_list", _l("Shipments"), tuple(Role)),
+    ("shipments.shipment_list", _l("Shipments"), tuple(r for r in Role if r != Role.ICU_REPORTER)),
     ("audit.event_list", _l("Audit log"), (Role.ADMIN, Role.OFFICER)),
     ("admin.index", _l("Administration"), (Role.ADMIN,)),
 ]
