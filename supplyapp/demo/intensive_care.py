@@ -1,6 +1,7 @@
 """A believable intensive-care picture for the demo: eight weeks of daily reports from every
-unit along a second wave that ends at December 2020's size (673 ventilator places, 550
-occupied, 261 with covid, 18 % free; Stockholm 160 places and 99 % full), and each region's
+unit along a second wave that ends at December 2020's size (about 673 ventilator places, about
+17 % free; Stockholm 160 places and 99 % full) while covid patients rise from about 200 to
+about 400, and each region's
 crisis level with a short history. Seeded random numbers, so every demo looks the same.
 
 Units without a staffed-place figure from SIR get a demo figure (by kind, category and region
@@ -51,11 +52,13 @@ BIG_REGION = 1_000_000  # Stockholm, Västra Götaland, Skåne
 BIG_REGION_FACTOR = 1.4
 BIG_TOWN = 90_000
 
-# The end of the wave (December 2020): national staffed places, Stockholm's, covid patients.
+# The end of the wave: national staffed places and Stockholm's of December 2020; covid patients
+# in intensive care rising from about 200 to about 400 over the eight weeks (the issue's wave,
+# the size of the turn of the year 2020/21).
 NATIONAL_STAFFED_END = 678  # of which about 673 with a ventilator
 STOCKHOLM_STAFFED_END = 160
-NATIONAL_COVID_END = 262
-COVID_START = 0.42  # covid patients eight weeks earlier, as a share of the end
+NATIONAL_COVID_END = 400
+COVID_START = 0.5  # covid patients eight weeks earlier, as a share of the end
 # Each region's free share on the last day: a few under 10 %, most 10-20 %, a few over 20 %.
 FREE_SHARE_END = {
     "01": 0.015,

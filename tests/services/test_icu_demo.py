@@ -64,7 +64,7 @@ def test_the_last_day_is_of_december_2020s_size(demo):
     national = {f: sum(t[f] for t in regions.values()) for f in ("staffed", "occupied", "covid")}
     assert 640 <= national["staffed"] <= 710
     assert 640 <= sum(t["staffed_ventilator"] for t in regions.values()) <= 710
-    assert 230 <= national["covid"] <= 300
+    assert 370 <= national["covid"] <= 430  # the wave ends at about 400 covid patients
     assert 0.12 <= _free_share(national) <= 0.22
     shares = {code: _free_share(totals) for code, totals in regions.items()}
     assert len(shares) == 21
@@ -81,7 +81,7 @@ def test_the_wave_rises_over_eight_weeks(demo):
             IcuReport.report_date == first, IcuReport.is_current.is_(True)
         )
     )
-    assert 80 <= covid_on_first_day <= 160
+    assert 170 <= covid_on_first_day <= 230  # and began at about 200
     assert min(r.report_date for r in _current()) == first
 
 
