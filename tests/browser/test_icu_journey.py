@@ -5,15 +5,12 @@ the table, with the new crisis level. Every page passes axe-core's WCAG 2.1 A/AA
 Screenshots: test-artifacts/screenshots/icu-journey-*.png (desktop and phone)."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from supplyapp import audit, clock
-from supplyapp.models.intensive_care import ReportChannel
-from supplyapp.services import intensive_care as icu
+from tests.browser.test_icu_report_pages import yesterdays_report
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
@@ -32,23 +29,9 @@ def accessible(page: Page) -> None:
     assert not problems, f"{page.url}: " + "; ".join(problems)
 
 
-def yesterday_danderyd_had_room() -> None:
-    """Region Stockholm's only report: Danderyd IVA, 10 staffed, 7 occupied (30 % free)."""
-    with audit.acting_as("seed"):
-        icu.submit_report(
-            icu.ReportInput(
-                "DANDERYD-IVA",
-                {"adult_staffed": 10, "adult_occupied": 7, "adult_invasive": 4},
-                as_of=clock.now_local() - timedelta(days=1),
-                assessment="available",
-            ),
-            ReportChannel.API,
-        )
-
-
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_a_report_a_crisis_level_and_the_picture_turning_red(new_page, shot, users, width):
-    yesterday_danderyd_had_room()
+    yesterdays_report()  # Region Stockholm's only report: Danderyd 10 staffed, 8 occupied
 
     # 1. The reporter files this morning's report: 22 staffed, 21 occupied (1 free: 4.5 %).
     web = new_page()
@@ -58,7 +41,7 @@ def test_a_report_a_crisis_level_and_the_picture_turning_red(new_page, shot, use
     expect(web.locator("#adult_staffed")).to_have_value("10")  # prefilled from yesterday
     accessible(web)
     web.locator("#adult_staffed").fill("22")  # 10 -> 22: more than doubled
-    web.locator("#adult_occupied").fill("21")  # 7 -> 21: a change of more than 7
+    web.locator("#adult_occupied").fill("21")  # 8 -> 21: a change of more than 7
     web.get_by_test_id("report-submit").click()
     expect(web.locator('[data-field-warning="adult_staffed"]')).to_be_visible()
     expect(web.locator('[data-field-warning="adult_occupied"]')).to_be_visible()
