@@ -2,13 +2,14 @@
 
 from pathlib import Path
 
-from flask import Flask, g, request, session
+from flask import Flask, abort, g, request, session
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from supplyapp import audit, clock
 from supplyapp.config import Config, config_from_environment
 from supplyapp.extensions import babel, csrf, db, login_manager, migrate
+from supplyapp.i18n import _
 from supplyapp.services.errors import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +111,14 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        # No field may hold a NUL character (PostgreSQL's text cannot): refuse it at the door,
+        # in the path, the query string or a form, before any query sees it.
+        values = [request.path, *request.args.values(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            abort(400, _("The request contains a NUL character, which no field may hold."))
+
     @app.before_request
     def set_audit_actor():
         address = request.remote_addr

@@ -17,6 +17,10 @@ def register(app: Flask) -> None:
     def csrf_error(error):
         return page(400, _("The form has expired"), _("Reload the page and submit the form again."))
 
+    @app.errorhandler(400)
+    def bad_request(error):
+        return page(400, _("Bad request"), error.description or _("The request cannot be read."))
+
     @app.errorhandler(403)
     def forbidden(error):
         return page(403, _("Not allowed"), _("Your role does not give access to this page."))

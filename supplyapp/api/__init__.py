@@ -195,7 +195,28 @@ def json_body() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         abort(400, "The body must be a JSON object.")
+    with_nul = _fields_with_nul(data)
+    if with_nul:
+        raise InvalidInput({name: "A NUL character is not allowed." for name in with_nul})
     return data
+
+
+def _fields_with_nul(value, where: str = "") -> list[str]:
+    """The fields (dotted paths) whose text holds a NUL character, which no database text may."""
+    if isinstance(value, str):
+        return [where or "body"] if "\x00" in value else []
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return []
+    found = []
+    for key, inner in items:
+        found += _fields_with_nul(inner, f"{where}.{key}" if where else str(key))
+        if "\x00" in str(key):
+            found.append(where or "body")
+    return found
 
 
 from supplyapp.api import (  # noqa: E402,F401  (register)

@@ -1,7 +1,7 @@
 """The API's ground rules: bearer tokens, JSON errors, the OpenAPI document."""
 
 from supplyapp.services import tokens
-from tests.conftest import as_user
+from tests.conftest import as_user, login
 
 
 def _token_for_user(app, username):
@@ -67,3 +67,19 @@ def test_an_unknown_api_path_is_a_json_404(client):
     response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response.get_json()["status"] == 404
+
+
+def test_a_nul_character_is_refused_naming_the_field_on_both_databases(client, users):
+    """PostgreSQL's text cannot hold NUL (0x00): it is refused at the door, never a 500."""
+    token = tokens.issue_user_token("admin", "nul")[1]
+    response = client.post(
+        "/api/v1/icu/reports",
+        json={"unit": "\x00", "adult_occupied": 1},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 422
+    assert response.get_json()["fields"] == {"unit": "A NUL character is not allowed."}
+    assert client.get("/api/v1/icu/units/%00/reports").status_code == 400
+    login(client, "admin")
+    assert client.get("/icu/picture/regions/%00").status_code == 400
+    assert client.post("/admin/data/items/new", data={"code": "a\x00b"}).status_code == 400
