@@ -205,10 +205,11 @@ def _fields_with_nul(value, where: str = "") -> list[str]:
     """The fields (dotted paths) whose text holds a NUL character, which no database text may."""
     if isinstance(value, str):
         return [where or "body"] if "\x00" in value else []
+    items: list[tuple[object, object]]
     if isinstance(value, dict):
-        items = value.items()
+        items = list(value.items())
     elif isinstance(value, list):
-        items = enumerate(value)
+        items = list(enumerate(value))
     else:
         return []
     found = []

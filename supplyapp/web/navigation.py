@@ -7,7 +7,7 @@ from supplyapp.i18n import lazy as _l
 from supplyapp.models import Role
 
 # (endpoint, label, roles that see it); later areas add their lines here.
-NAVIGATION = [
+NAVIGATION: list[tuple[str, object, tuple[Role, ...]]] = [
     ("main.home", _l("Start"), tuple(Role)),
     (
         "organisations.organisation_list",
@@ -44,7 +44,7 @@ NAVIGATION = [
 ]
 
 
-def navigation_for(role: Role) -> list[tuple[str, str, str]]:
+def navigation_for(role: Role) -> list[tuple[str, str, object]]:
     return [
         (endpoint, url_for(endpoint), label)
         for endpoint, label, roles in NAVIGATION
