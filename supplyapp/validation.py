@@ -15,8 +15,6 @@ MESSAGES = {
     "zero_or_more": _l("Give a whole number, zero or more."),
     "above_zero": _l("Give a whole number above zero."),
     "too_large": _l("The number is too large."),
-    "required": _l("A value is required."),
-    "reason": _l("Give a reason."),
 }
 
 
@@ -24,15 +22,13 @@ def message(key: str) -> str:
     return str(MESSAGES[key])
 
 
-def quantity_error(value, *, positive: bool = False, most: int = MAX_QUANTITY) -> str | None:
+def quantity_error(value, *, positive: bool = False) -> str | None:
     """What is wrong with a quantity (None if nothing): a whole number, zero (or one) and up."""
     kind = "above_zero" if positive else "zero_or_more"
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or value < (1 if positive else 0):
         return message(kind)
-    if value < (1 if positive else 0):
-        return message(kind)
-    if value > most:
-        return message("too_large") if most == MAX_QUANTITY else None
+    if value > MAX_QUANTITY:
+        return message("too_large")
     return None
 
 

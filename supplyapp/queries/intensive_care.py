@@ -19,11 +19,11 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 from sqlalchemy import and_, case, exists, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, contains_eager
 
 from supplyapp import clock
 from supplyapp.extensions import db
-from supplyapp.models import Organisation, OrganisationKind
+from supplyapp.models import Organisation, OrganisationKind, User
 from supplyapp.models.icu_picture import CARRY_DAYS, COUNTS, SUMS, IcuRegionDay
 from supplyapp.models.intensive_care import (
     FIGURES,
@@ -143,7 +143,8 @@ def active_units_per_region() -> dict[int, int]:
 
 
 def crisis_levels() -> dict[int, RegionCrisisLevel]:
-    """Each region's current crisis level (the latest set, as current_crisis_level reads it)."""
+    """Each region's current crisis level in one query (the latest set, as
+    current_crisis_level reads it)."""
     ranked = select(
         RegionCrisisLevel.id,
         func.row_number()
@@ -415,9 +416,47 @@ def region_by_code(code: str) -> Organisation | None:
 
 def reporter_unit_id(username: str) -> int | None:
     """The unit an ICU reporter is bound to (for a token acting as that user)."""
-    from supplyapp.models import User
-
     return db.session.scalar(select(User.icu_unit_id).where(User.username == username))
+
+
+def units(include_closed: bool = False, region_id: int | None = None) -> list[IcuUnit]:
+    """The units (of one region, if given) by region and name, the closed ones too if asked."""
+    query = (
+        select(IcuUnit)
+        .join(IcuUnit.region)
+        .options(contains_eager(IcuUnit.region))
+        .order_by(Organisation.code, IcuUnit.name)
+    )
+    if not include_closed:
+        query = query.where(IcuUnit.active.is_(True))
+    if region_id is not None:
+        query = query.where(IcuUnit.region_id == region_id)
+    return list(db.session.scalars(query))
+
+
+def reports_of_day(day: date | None = None) -> dict[int, IcuReport]:
+    """unit id -> its current report of the day (today in Sweden unless given)."""
+    query = select(IcuReport).where(
+        IcuReport.report_date == (day or clock.today()), IcuReport.is_current.is_(True)
+    )
+    return {report.unit_id: report for report in db.session.scalars(query)}
+
+
+def crisis_history(region_id: int, limit: int = 100) -> list[RegionCrisisLevel]:
+    """The region's crisis levels, the one in force first."""
+    return list(
+        db.session.scalars(
+            select(RegionCrisisLevel)
+            .where(RegionCrisisLevel.region_id == region_id)
+            .order_by(RegionCrisisLevel.set_at.desc(), RegionCrisisLevel.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def current_crisis_level(region_id: int) -> RegionCrisisLevel | None:
+    history = crisis_history(region_id, limit=1)
+    return history[0] if history else None
 
 
 def unit_history(unit_id: int) -> list[IcuReport]:

@@ -16,6 +16,7 @@ import pandas as pd
 from supplyapp.i18n import _
 from supplyapp.imports import Checker, ImportRejected, RowError, per_value, read_table
 from supplyapp.models.intensive_care import FIGURES, IcuUnit, ReportChannel
+from supplyapp.queries import intensive_care as icu_queries
 from supplyapp.services import intensive_care as icu
 
 MAX_BYTES = 200 * 1024  # a region has at most a few dozen units
@@ -93,7 +94,7 @@ class UploadNeedsConfirmation(Exception):
 def template_frame(region_code: str) -> pd.DataFrame:
     """The region's open units, one row each, under the Swedish headers; figures empty."""
     region = icu.get_region(region_code)
-    rows = [u for u in icu.units() if u.region_id == region.id]
+    rows = icu_queries.units(region_id=region.id)
     frame = pd.DataFrame(
         {sv: pd.Series([""] * len(rows), dtype=object) for sv, _ in HEADERS.values()}
     )
@@ -119,7 +120,7 @@ def import_reports(
         )
     frame = read_table(data, filename)
     columns = _columns(frame)
-    known = {u.code: u for u in icu.units(include_closed=True) if u.region_id == region.id}
+    known = {u.code: u for u in icu_queries.units(include_closed=True, region_id=region.id)}
     reports, rows = _read_rows(frame, columns, known, region.name, as_of)
     for report in reports:
         report.confirmed = tuple(

@@ -22,10 +22,10 @@ from supplyapp.models.intensive_care import (
     ReportChannel,
     UnitKind,
 )
+from supplyapp.queries import intensive_care as icu_queries
 from supplyapp.services import icu_rules, icu_totals
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
-from supplyapp.services.reference_fields import CAPITALS, LAT, LON, Field
-from supplyapp.services.reference_fields import _clean as clean_value
+from supplyapp.services.reference_fields import CAPITALS, LAT, LON, Field, clean_value
 from supplyapp.services.stock import begin_write, locked
 from supplyapp.services.transaction import use_case
 
@@ -57,7 +57,7 @@ class ReportInput:
 
 
 def get_unit(code: str) -> IcuUnit:
-    unit = db.session.scalar(select(IcuUnit).where(IcuUnit.code == code))
+    unit = icu_queries.unit_by_code(code)
     if unit is None:
         raise NotFound(_("No intensive care unit %(code)s.", code=code))
     return unit
@@ -156,23 +156,10 @@ def _store(unit, report, as_of, assessment, limits, warnings, channel) -> IcuRep
 
 
 def get_region(code: str) -> Organisation:
-    region = db.session.scalar(
-        select(Organisation).where(
-            Organisation.code == code, Organisation.kind == OrganisationKind.REGION
-        )
-    )
+    region = icu_queries.region_by_code(code)
     if region is None:
         raise NotFound(_("No region %(code)s.", code=code))
     return region
-
-
-def current_crisis_level(region_id: int) -> RegionCrisisLevel | None:
-    return db.session.scalar(
-        select(RegionCrisisLevel)
-        .where(RegionCrisisLevel.region_id == region_id)
-        .order_by(RegionCrisisLevel.set_at.desc(), RegionCrisisLevel.id.desc())
-        .limit(1)
-    )
 
 
 @use_case
@@ -290,38 +277,6 @@ def submit_reports(reports: list[ReportInput], channel: ReportChannel) -> list[F
     if refusals or warnings:
         raise ReportsRefused(refusals, warnings)
     return filed
-
-
-# ---------------------------------------------------------------------------------------------
-# Reads for the report pages
-
-
-def units(include_closed: bool = False) -> list[IcuUnit]:
-    """The units by region and name (the closed ones too, if asked)."""
-    query = select(IcuUnit).join(IcuUnit.region).order_by(Organisation.code, IcuUnit.name)
-    if not include_closed:
-        query = query.where(IcuUnit.active.is_(True))
-    return list(db.session.scalars(query))
-
-
-def reports_of_day(day=None) -> dict[int, IcuReport]:
-    """unit id -> its current report of the day (today in Sweden unless given)."""
-    query = select(IcuReport).where(
-        IcuReport.report_date == (day or clock.today()), IcuReport.is_current.is_(True)
-    )
-    return {report.unit_id: report for report in db.session.scalars(query)}
-
-
-def crisis_history(region_id: int, limit: int = 100) -> list[RegionCrisisLevel]:
-    """The region's crisis levels, the one in force first."""
-    return list(
-        db.session.scalars(
-            select(RegionCrisisLevel)
-            .where(RegionCrisisLevel.region_id == region_id)
-            .order_by(RegionCrisisLevel.set_at.desc(), RegionCrisisLevel.id.desc())
-            .limit(limit)
-        )
-    )
 
 
 # ---------------------------------------------------------------------------------------------

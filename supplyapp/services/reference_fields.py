@@ -181,7 +181,7 @@ def check_values(entity: str, values: dict, creating: bool) -> dict:
             if creating and field.required and field.default is None:
                 errors[field.name] = _("A value is required.")
             continue
-        value, error = _clean(field, values[field.name])
+        value, error = clean_value(field, values[field.name])
         if error:
             errors[field.name] = error
         cleaned[field.name] = value
@@ -194,7 +194,8 @@ def defaults(entity: str) -> dict:
     return {f.name: f.default for f in FIELDS[entity] if f.default is not None}
 
 
-def _clean(field: Field, value) -> tuple[object, str | None]:
+def clean_value(field: Field, value) -> tuple[object, str | None]:
+    """The value cleaned by its field's rule, and what is wrong with it (None if nothing)."""
     if isinstance(value, str):
         value = value.strip().upper() if field.upper else value.strip()
     if value is None or value == "":

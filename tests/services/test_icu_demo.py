@@ -20,8 +20,8 @@ from supplyapp.models.intensive_care import (
     IcuUnit,
     RegionCrisisLevel,
 )
+from supplyapp.queries.intensive_care import current_crisis_level
 from supplyapp.services import icu_rules
-from supplyapp.services.intensive_care import current_crisis_level
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from supplyapp import audit, clock
 from supplyapp.extensions import db
 from supplyapp.models.intensive_care import IcuReport, ReportChannel
+from supplyapp.queries import intensive_care as icu_queries
 from supplyapp.services import intensive_care as icu
 from supplyapp.services.errors import InvalidInput
 
@@ -107,17 +108,17 @@ def test_a_unit_is_added_edited_and_closed_and_keeps_its_history(acting):
         icu.file_report(report("NY-IVA", adult_occupied=9), ReportChannel.FORM)
     assert list(refused.value.errors) == ["unit"]
     assert count() == 1  # its report stays
-    assert "NY-IVA" not in [u.code for u in icu.units()]
-    assert "NY-IVA" in [u.code for u in icu.units(include_closed=True)]
+    assert "NY-IVA" not in [u.code for u in icu_queries.units()]
+    assert "NY-IVA" in [u.code for u in icu_queries.units(include_closed=True)]
 
 
 def test_the_crisis_levels_are_kept_as_history(acting):
     icu.set_crisis_level("01", "staff")
     icu.set_crisis_level("01", "reinforcement", "Many covid patients")
     region = icu.get_region("01")
-    history = icu.crisis_history(region.id)
+    history = icu_queries.crisis_history(region.id)
     assert [(h.level.value, h.set_by) for h in history] == [
         ("reinforcement", "tester"),
         ("staff", "tester"),
     ]
-    assert icu.current_crisis_level(region.id).level.value == "reinforcement"
+    assert icu_queries.current_crisis_level(region.id).level.value == "reinforcement"

@@ -11,6 +11,7 @@ from supplyapp import audit, clock
 from supplyapp.demo.reference_data import load_icu_units
 from supplyapp.extensions import db
 from supplyapp.models.intensive_care import IcuReport, ReportChannel
+from supplyapp.queries import intensive_care as icu_queries
 from supplyapp.services import intensive_care as icu
 from supplyapp.services.errors import InvalidInput, NotFound
 
@@ -100,7 +101,7 @@ def test_the_crisis_level_keeps_its_history(units):
     with audit.acting_as("region.stockholm"):
         icu.set_crisis_level("01", "staff")
         icu.set_crisis_level("01", "reinforcement", "Fler än 150 patienter")
-    current = icu.current_crisis_level(icu.get_region("01").id)
+    current = icu_queries.current_crisis_level(icu.get_region("01").id)
     assert (current.level, current.set_by, current.note) == (
         "reinforcement",
         "region.stockholm",

@@ -28,6 +28,7 @@ from supplyapp.permissions import (
     can_set_crisis_level,
     roles_required,
 )
+from supplyapp.queries import intensive_care as icu_queries
 from supplyapp.queries import reference as reference_queries
 from supplyapp.services import icu_import
 from supplyapp.services import intensive_care as icu
@@ -78,9 +79,10 @@ def _now_field() -> datetime:
 @roles_required(*REPORTERS)
 def report_units():
     """The units the user reports for, by region, with today's status: the entry point."""
-    today = icu.reports_of_day()
+    today = icu_queries.reports_of_day()
+    levels = icu_queries.crisis_levels()
     by_region: dict = defaultdict(list)
-    for unit in icu.units():
+    for unit in icu_queries.units():
         if can_report_for_unit(current_user, unit):
             by_region[unit.region].append(unit)
     regions = [
@@ -88,7 +90,7 @@ def report_units():
             "region": region,
             "units": units,
             "reported": sum(unit.id in today for unit in units),
-            "level": icu.current_crisis_level(region.id),
+            "level": levels.get(region.id),
             "may_upload": can_report_for_region(current_user, region),
         }
         for region, units in by_region.items()
@@ -266,7 +268,7 @@ def crisis_level(code):
             else:
                 flash(_("Crisis level set for %(region)s.", region=region.name), "success")
                 return redirect(url_for(".crisis_level", code=region.code))
-    history = icu.crisis_history(region.id)
+    history = icu_queries.crisis_history(region.id)
     if request.method == "GET" and history:
         form.level.data = history[0].level.value
     return render_template(
@@ -288,7 +290,7 @@ def crisis_level(code):
 def unit_admin_list():
     return render_template(
         "intensive_care/unit_admin_list.html",
-        units=icu.units(include_closed=True),
+        units=icu_queries.units(include_closed=True),
         kinds=forms.UNIT_KINDS,
     )
 
