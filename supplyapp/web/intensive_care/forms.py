@@ -72,6 +72,13 @@ def labels(choices) -> dict:
     return {choice.value: choice.label for choice in choices}
 
 
+def figure_name(name: str) -> str:
+    """A figure's full name, its age group first: "Vuxna: Disponibla platser"."""
+    group = name.split("_", 1)[0]
+    label = figure_label(name)
+    return f"{GROUP_LABELS[group]}: {label}" if group in GROUP_LABELS else str(label)
+
+
 def figure_label(name: str):
     """A figure's label without its age group (the fieldset's legend gives that)."""
     group, _sep, rest = name.partition("_")

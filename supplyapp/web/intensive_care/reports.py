@@ -231,6 +231,8 @@ def _import(region, data: bytes, filename: str, as_of: datetime, confirmed, conf
             region=region,
             warnings=error.warnings,
             form=confirm,
+            unit_names={u.code: u.name for u in icu_queries.units(True, region.id)},
+            figure_name=forms.figure_name,
         )
     except DomainError as error:
         flash(str(error), "error")
