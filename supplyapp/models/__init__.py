@@ -3,6 +3,7 @@
 from supplyapp.models.audit import AuditEvent
 from supplyapp.models.catalog import Item, Supplier
 from supplyapp.models.demand import ShortageRequest  # noqa: F401  (registers tables)
+from supplyapp.models.forecasts import ForecastRun, Scenario
 from supplyapp.models.icu_picture import IcuRegionDay  # noqa: F401  (registers tables)
 from supplyapp.models.intensive_care import IcuReport, IcuUnit, RegionCrisisLevel
 from supplyapp.models.places import County, Organisation, OrganisationKind, Warehouse
@@ -16,6 +17,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "County",
+    "ForecastRun",
     "IcuReport",
     "IcuUnit",
     "RegionCrisisLevel",
@@ -24,6 +26,7 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "Role",
+    "Scenario",
     "Supplier",
     "User",
     "Warehouse",

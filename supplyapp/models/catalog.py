@@ -16,6 +16,7 @@ class Item(Model):
     __tablename__ = "items"
     __table_args__ = (
         CheckConstraint("pack_size >= 1", name="pack_size_positive"),
+        CheckConstraint("per_icu_patient_day >= 0", name="per_icu_patient_day_not_negative"),
         CheckConstraint(
             "shelf_life_months IS NULL OR shelf_life_months >= 1", name="shelf_life_positive"
         ),
@@ -30,6 +31,8 @@ class Item(Model):
     shelf_life_months: Mapped[int | None]
     # Units of national stock that no allocation plan may touch.
     national_reserve: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Units used per intensive-care patient-day (forecasts: patient-days drive the use).
+    per_icu_patient_day: Mapped[float] = mapped_column(default=0, server_default="0")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = created_at_column()
 

@@ -74,6 +74,15 @@ FIELDS: dict[str, tuple[Field, ...]] = {
             maximum=MAX_QUANTITY,
             default=0,
         ),
+        Field(
+            "per_icu_patient_day",
+            _l("Units per intensive-care patient-day"),
+            "float",
+            required=True,
+            minimum=0,
+            maximum=1000,
+            default=0,
+        ),
         ACTIVE,
     ),
     "suppliers": (

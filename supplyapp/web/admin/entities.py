@@ -31,6 +31,7 @@ ENTITIES = {
                 ("standard", _l("Standard")),
                 ("shelf_life_months", _l("Shelf life (months)")),
                 ("national_reserve", _l("National reserve")),
+                ("per_icu_patient_day", _l("Per ICU patient-day")),
                 ("active", _l("Active")),
             ),
         ),
