@@ -26,7 +26,15 @@ REDACTED = {"password_hash", "token_hash"}
 # Bookkeeping that changes on every use; the events themselves (login, API call) tell it.
 IGNORED_COLUMNS = {"last_login_at", "last_used_at"}
 # Large inputs kept with their record (an allocation round's problem and plan): not copied.
-STORED_WITH_RECORD = {"problem_json", "model_plan_json", "comparison_json", "context"}
+STORED_WITH_RECORD = {
+    "problem_json",
+    "model_plan_json",
+    "comparison_json",
+    "context",
+    "inputs_json",  # a forecast run's inputs and outputs, a scenario's admissions table
+    "outputs_json",
+    "admissions_json",
+}
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ class Scenario(Model):
     # The suppositions: see services/forecasts_scenarios.py's SETTINGS for the keys.
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     # An uploaded admissions table, checked: [{"region": code, "day": iso, "admissions": n}].
-    admissions_table: Mapped[list | None] = mapped_column(JSON)
+    admissions_json: Mapped[list | None] = mapped_column(JSON)
     admissions_file: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = created_at_column()
@@ -46,8 +46,8 @@ class ForecastRun(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     scenario_id: Mapped[int] = mapped_column(ForeignKey("forecast_scenarios.id"), index=True)
     as_of: Mapped[date] = mapped_column(Date)  # the last day of known figures
-    inputs: Mapped[dict] = mapped_column(JSON)
-    outputs: Mapped[dict] = mapped_column(JSON)
+    inputs_json: Mapped[dict] = mapped_column(JSON)
+    outputs_json: Mapped[dict] = mapped_column(JSON)
     run_by: Mapped[str] = mapped_column(String(60))
     run_at: Mapped[datetime] = created_at_column()
 
