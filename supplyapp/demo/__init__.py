@@ -3,6 +3,7 @@ reports, requests and allocation rounds. `flask demo` runs `load_demo`; safe to 
 
 from supplyapp import audit
 from supplyapp.demo.demand import load_demo_demand
+from supplyapp.demo.forecasts import load_demo_forecasts
 from supplyapp.demo.intensive_care import load_demo_intensive_care
 from supplyapp.demo.planning import load_demo_planning
 from supplyapp.demo.reference_data import (
@@ -26,4 +27,5 @@ def load_demo() -> dict:
         counts["lots"] = load_demo_supply()
         counts["plans"] = load_demo_planning()
         counts["icu_reports"] = load_demo_intensive_care()
+        counts["forecast_runs"] = load_demo_forecasts()
     return counts

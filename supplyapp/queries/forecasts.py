@@ -24,11 +24,13 @@ from supplyapp.models.forecasts import ForecastRun, Scenario
 from supplyapp.models.icu_picture import IcuRegionDay
 from supplyapp.models.procurement import (
     CallOff,
+    CallOffStatus,
     DomesticContract,
     Donation,
     FrameworkContract,
     FrameworkShare,
     OrderLine,
+    OrderStatus,
     PurchaseOrder,
 )
 from supplyapp.models.stock import Delivery, Inspection, Lot, SourceKind, StockBalance
@@ -193,23 +195,37 @@ def ordered_history() -> list[dict]:
     for kind, query in (
         (
             "ordered",
-            select(Item.code, Supplier.code, OrderLine.quantity, OrderLine.delivered_quantity)
+            select(
+                Item.code,
+                Supplier.code,
+                OrderLine.quantity,
+                OrderLine.delivered_quantity,
+                OrderLine.promised_date,
+            )
             .join(PurchaseOrder, PurchaseOrder.id == OrderLine.order_id)
             .join(Supplier, Supplier.id == PurchaseOrder.supplier_id)
             .join(Item, Item.id == OrderLine.item_id)
-            .where(OrderLine.promised_date < today),
+            .where(
+                OrderLine.promised_date < today, PurchaseOrder.status != OrderStatus.CANCELLED
+            ),
         ),
         (
             "called_off",
-            select(Item.code, Supplier.code, CallOff.quantity, CallOff.delivered_quantity)
+            select(
+                Item.code,
+                Supplier.code,
+                CallOff.quantity,
+                CallOff.delivered_quantity,
+                CallOff.expected_date,
+            )
             .join(FrameworkShare, FrameworkShare.id == CallOff.share_id)
             .join(FrameworkContract, FrameworkContract.id == FrameworkShare.contract_id)
             .join(Supplier, Supplier.id == FrameworkContract.supplier_id)
             .join(Item, Item.id == FrameworkShare.item_id)
-            .where(CallOff.expected_date < today),
+            .where(CallOff.expected_date < today, CallOff.status != CallOffStatus.CANCELLED),
         ),
     ):
-        for item, supplier, promised, delivered in db.session.execute(query):
+        for item, supplier, promised, delivered, due in db.session.execute(query):
             rows.append(
                 {
                     "channel": kind,
@@ -217,6 +233,7 @@ def ordered_history() -> list[dict]:
                     "item": item,
                     "promised": int(promised),
                     "delivered": int(delivered),
+                    "due": due.isoformat(),
                 }
             )
     return rows
