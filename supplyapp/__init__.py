@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from supplyapp.web.audit.routes import bp as audit_bp
     from supplyapp.web.auth.routes import bp as auth_bp
     from supplyapp.web.demand import bp as demand_bp
+    from supplyapp.web.forecasts import bp as forecasts_bp
     from supplyapp.web.intensive_care import bp as intensive_care_bp
     from supplyapp.web.main.routes import bp as main_bp
     from supplyapp.web.organisations.routes import bp as organisations_bp
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
         demand_bp,
         situation_bp,
         intensive_care_bp,
+        forecasts_bp,
         stock_bp,
         supply_bp,
         planning_bp,

@@ -222,6 +222,7 @@ def _fields_with_nul(value, where: str = "") -> list[str]:
 
 from supplyapp.api import (  # noqa: E402,F401  (register)
     demand,
+    forecasts,
     general,
     icu_picture,
     icu_reports,

@@ -15,6 +15,7 @@ kept scenarios and runs.
 from collections import defaultdict
 from datetime import date, timedelta
 
+import pandas as pd
 from sqlalchemy import func, select
 
 from supplyapp import clock
@@ -205,9 +206,7 @@ def ordered_history() -> list[dict]:
             .join(PurchaseOrder, PurchaseOrder.id == OrderLine.order_id)
             .join(Supplier, Supplier.id == PurchaseOrder.supplier_id)
             .join(Item, Item.id == OrderLine.item_id)
-            .where(
-                OrderLine.promised_date < today, PurchaseOrder.status != OrderStatus.CANCELLED
-            ),
+            .where(OrderLine.promised_date < today, PurchaseOrder.status != OrderStatus.CANCELLED),
         ),
         (
             "called_off",
@@ -256,9 +255,9 @@ def reported_use(today: date | None = None) -> list[dict]:
 
 def warehouses() -> list[dict]:
     rows = db.session.execute(
-        select(Warehouse.code, Warehouse.name).where(Warehouse.active.is_(True)).order_by(
-            Warehouse.code
-        )
+        select(Warehouse.code, Warehouse.name)
+        .where(Warehouse.active.is_(True))
+        .order_by(Warehouse.code)
     )
     return [{"code": c, "name": n} for c, n in rows]
 
@@ -294,7 +293,9 @@ def gather_inputs(today: date | None = None) -> dict:
 
 def scenarios() -> list[Scenario]:
     """The base scenario first, then the others by name."""
-    return list(db.session.scalars(select(Scenario).order_by(Scenario.is_base.desc(), Scenario.name)))
+    return list(
+        db.session.scalars(select(Scenario).order_by(Scenario.is_base.desc(), Scenario.name))
+    )
 
 
 def scenario(scenario_id: int) -> Scenario | None:
@@ -357,3 +358,261 @@ def actual_icu(since: date, until: date | None = None) -> dict[str, dict[str, di
     for code, day, staffed, occupied, covid in rows:
         result[code][day.isoformat()] = {"staffed": staffed, "occupied": occupied, "covid": covid}
     return dict(result)
+
+
+# ---------------------------------------------------------------------------------------------
+# A kept run's figures, for pages, the API and exports (dates as dates)
+
+RUN_OUT_SOON_WEEKS = 4  # the start page: items that run out within this many weeks
+OVER_CAPACITY_SOON_DAYS = 14  # ... and regions over 100 % within this many days
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def run_items(run: ForecastRun) -> list[dict]:
+    """Per item: national stock at the start, the week it runs out (0: this week; None: not in
+    the 26 weeks) and that week's Monday, and the stock at the end of each week."""
+    outputs = run.outputs_json
+    return [
+        {
+            **item,
+            "run_out_date": _day(item["run_out_date"]),
+            "end_stock": item["stock"][-1] if item["stock"] else None,
+        }
+        for item in outputs["items"]
+    ]
+
+
+def run_regions(run: ForecastRun) -> list[dict]:
+    """Per region: staffed places, covid and other patients today, the peak demand and the day
+    demand passes 80, 90 and 100 % of staffed places (None: not within the forecast)."""
+    start = _day(run.outputs_json["start"])
+    rows = []
+    for region in run.outputs_json["icu"]["regions"]:
+        demand = region["demand"]
+        peak = max(demand) if demand else 0
+        rows.append(
+            {
+                **region,
+                "start": start,
+                "peak": peak,
+                "peak_day": start + timedelta(days=demand.index(peak)) if demand else None,
+                "passes": {int(p): _day(d) for p, d in region["thresholds"].items()},
+            }
+        )
+    return rows
+
+
+def run_weeks(run: ForecastRun) -> list[date]:
+    return [date.fromisoformat(w) for w in run.outputs_json["weeks"]]
+
+
+def items_frame(run: ForecastRun) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "item": i["code"],
+                "name": i["name_sv"],
+                "unit": i["unit"],
+                "start_stock": i["start_stock"],
+                "run_out_week": i["run_out_week"],
+                "run_out_date": i["run_out_date"],
+                "stock_after_26_weeks": i["end_stock"],
+            }
+            for i in run_items(run)
+        ],
+        columns=[
+            "item",
+            "name",
+            "unit",
+            "start_stock",
+            "run_out_week",
+            "run_out_date",
+            "stock_after_26_weeks",
+        ],
+    )
+
+
+def weekly_frame(run: ForecastRun) -> pd.DataFrame:
+    weeks = run_weeks(run)
+    return pd.DataFrame(
+        [
+            {
+                "item": i["code"],
+                "week": week,
+                "inflow": i["inflow"][w],
+                "need": i["need"][w],
+                "stock_end_of_week": i["stock"][w],
+            }
+            for i in run.outputs_json["items"]
+            for w, week in enumerate(weeks)
+        ],
+        columns=["item", "week", "inflow", "need", "stock_end_of_week"],
+    )
+
+
+def regions_frame(run: ForecastRun) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "region": r["code"],
+                "name": r["name"],
+                "staffed": r["staffed"],
+                "covid_today": r["covid_today"],
+                "other_patients": r["other_patients"],
+                "peak_demand": r["peak"],
+                "peak_day": r["peak_day"],
+                "day_80": r["passes"].get(80),
+                "day_90": r["passes"].get(90),
+                "day_100": r["passes"].get(100),
+            }
+            for r in run_regions(run)
+        ],
+        columns=[
+            "region",
+            "name",
+            "staffed",
+            "covid_today",
+            "other_patients",
+            "peak_demand",
+            "peak_day",
+            "day_80",
+            "day_90",
+            "day_100",
+        ],
+    )
+
+
+def start_page_alerts(run: ForecastRun | None) -> dict:
+    """From a base run: the items that run out within RUN_OUT_SOON_WEEKS weeks, and the regions
+    whose demand passes 100 % of staffed places within OVER_CAPACITY_SOON_DAYS days."""
+    if run is None:
+        return {"run": None, "items": [], "regions": []}
+    start = _day(run.outputs_json["start"])
+    items = [
+        i
+        for i in run_items(run)
+        if i["run_out_week"] is not None and i["run_out_week"] < RUN_OUT_SOON_WEEKS
+    ]
+    regions = [
+        r
+        for r in run_regions(run)
+        if r["passes"].get(100) is not None
+        and r["passes"][100] < start + timedelta(days=OVER_CAPACITY_SOON_DAYS)
+    ]
+    return {
+        "run": run,
+        "items": sorted(items, key=lambda i: i["run_out_week"]),
+        "regions": sorted(regions, key=lambda r: r["passes"][100]),
+    }
+
+
+def comparison(runs: list[ForecastRun]) -> dict:
+    """Side by side: per item the run-out week of each run, per region the days each run's
+    demand passes 80, 90 and 100 %, and the nation's demand per day against staffed places."""
+    items: dict[str, dict] = {}
+    regions: dict[str, dict] = {}
+    for index, run in enumerate(runs):
+        for item in run_items(run):
+            row = items.setdefault(
+                item["code"],
+                {k: item[k] for k in ("code", "name_sv", "name_en", "unit")}
+                | {"weeks": [None] * len(runs), "dates": [None] * len(runs)},
+            )
+            row["weeks"][index] = item["run_out_week"]
+            row["dates"][index] = item["run_out_date"]
+        for region in run_regions(run):
+            row = regions.setdefault(
+                region["code"],
+                {"code": region["code"], "name": region["name"], "staffed": region["staffed"]}
+                | {"passes": [{} for _ in runs]},
+            )
+            row["passes"][index] = region["passes"]
+    nation = [
+        [
+            round(sum(day), 1)
+            for day in zip(*(r["demand"] for r in run.outputs_json["icu"]["regions"]), strict=True)
+        ]
+        for run in runs
+    ]
+    staffed = [sum(r["staffed"] for r in run.outputs_json["icu"]["regions"]) for run in runs]
+    return {
+        "items": list(items.values()),
+        "regions": list(regions.values()),
+        "nation": nation,
+        "staffed": staffed,
+    }
+
+
+def comparison_frame(runs: list[ForecastRun], names: list[str]) -> pd.DataFrame:
+    data = comparison(runs)
+    rows = []
+    for item in data["items"]:
+        row = {"kind": "run_out_week", "code": item["code"], "name": item["name_sv"]}
+        row.update({name: item["weeks"][i] for i, name in enumerate(names)})
+        rows.append(row)
+    for region in data["regions"]:
+        for percent in (80, 90, 100):
+            row = {"kind": f"day_{percent}", "code": region["code"], "name": region["name"]}
+            row.update({name: region["passes"][i].get(percent) for i, name in enumerate(names)})
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["kind", "code", "name", *names])
+
+
+def forecast_against_actual(run: ForecastRun, today: date | None = None) -> dict:
+    """The run's demand per region and day against the occupied places reported since (its
+    error: mean absolute error and bias, per region and overall, over the days both have)."""
+    from forecasting import forecast_error
+
+    start = _day(run.outputs_json["start"])
+    assert start is not None
+    actual_rows = actual_icu(start - timedelta(days=1), today)
+    forecast: dict[str, dict[date, float]] = {}
+    actual: dict[str, dict[date, float]] = {}
+    for region in run.outputs_json["icu"]["regions"]:
+        forecast[region["code"]] = {
+            start + timedelta(days=t): v for t, v in enumerate(region["demand"])
+        }
+        actual[region["code"]] = {
+            date.fromisoformat(day): figures["occupied"]
+            for day, figures in actual_rows.get(region["code"], {}).items()
+            if figures["occupied"] is not None
+        }
+    error = forecast_error(forecast, actual)
+    names = {r["code"]: r["name"] for r in run.outputs_json["icu"]["regions"]}
+    rows = [
+        {
+            "code": code,
+            "name": names.get(code, code),
+            "days": figures.days,
+            "mean_absolute_error": figures.mean_absolute_error,
+            "mean_error": figures.mean_error,
+            "pairs": sorted(
+                (day, forecast[code][day], actual[code][day])
+                for day in set(forecast[code]) & set(actual[code])
+            ),
+        }
+        for code, figures in error.per_region.items()
+    ]
+    return {"overall": error.overall, "regions": rows}
+
+
+def error_frame(run: ForecastRun) -> pd.DataFrame:
+    found = forecast_against_actual(run)
+    return pd.DataFrame(
+        [
+            {
+                "region": r["code"],
+                "name": r["name"],
+                "day": day,
+                "forecast": forecast,
+                "actual": actual,
+                "error": round(forecast - actual, 2),
+            }
+            for r in found["regions"]
+            for day, forecast, actual in r["pairs"]
+        ],
+        columns=["region", "name", "day", "forecast", "actual", "error"],
+    )

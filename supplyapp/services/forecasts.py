@@ -165,7 +165,9 @@ def fitted_doubling_days(inputs: dict, days: int = FIT_DAYS) -> float:
     if len(totals) < 2:
         return FLAT_DOUBLING_DAYS
     last = max(totals)
-    first = min(d for d in totals if d >= (date.fromisoformat(last) - timedelta(days=days)).isoformat())
+    first = min(
+        d for d in totals if d >= (date.fromisoformat(last) - timedelta(days=days)).isoformat()
+    )
     span = (date.fromisoformat(last) - date.fromisoformat(first)).days
     now, then = totals[last], totals[first]
     if span < 1 or then <= 0 or now <= then:
@@ -233,7 +235,9 @@ def _admissions_from_cases(table, settings: dict, start: date):
 def _channel(kind: str, supplier: str | None):
     from forecasting import Channel
 
-    return Channel(kind=KIND_OF_CHANNEL[kind], name=f"{kind}:{supplier or '-'}", supplier=supplier or "")
+    return Channel(
+        kind=KIND_OF_CHANNEL[kind], name=f"{kind}:{supplier or '-'}", supplier=supplier or ""
+    )
 
 
 def _records(inputs: dict) -> dict:
@@ -257,9 +261,7 @@ def _records(inputs: dict) -> dict:
         due = date.fromisoformat(p["due"])
         if missing > 0 and due < date.fromisoformat(inputs["as_of"]) - timedelta(days=GRACE_DAYS):
             channel = _channel(p["channel"], p["supplier"])
-            history.setdefault(channel, []).append(
-                PastDelivery(due, missing)
-            )
+            history.setdefault(channel, []).append(PastDelivery(due, missing))
     return {channel: channel_record(parts, GRACE_DAYS) for channel, parts in history.items()}
 
 
@@ -335,4 +337,3 @@ def _supply(inputs: dict, settings: dict, icu_inputs, icu_scenario, start: date)
     except ValueError as error:
         raise InvalidInput({getattr(error, "field", "settings"): str(error)}) from None
     return supply_inputs, scenario
-

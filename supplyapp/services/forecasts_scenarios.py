@@ -171,7 +171,9 @@ def define_scenario(name: str, settings: dict, table: dict | None = None) -> Sce
 
 
 @use_case
-def change_scenario(scenario_id: int, name: str, settings: dict, table: dict | None = None) -> Scenario:
+def change_scenario(
+    scenario_id: int, name: str, settings: dict, table: dict | None = None
+) -> Scenario:
     """Change a scenario's name and suppositions (its kept runs stay as they were run); a new
     table replaces the old one, none keeps it."""
     scenario = _editable(scenario_id)
@@ -246,7 +248,9 @@ def read_admissions_file(data: bytes, filename: str) -> dict:
     except TableError as error:
         raise ImportRejected(
             [
-                RowError(p.row if p.row > 1 else None, FIELD_NAMES.get(p.field, p.field), _reason(p))
+                RowError(
+                    p.row if p.row > 1 else None, FIELD_NAMES.get(p.field, p.field), _reason(p)
+                )
                 for p in error.problems
             ]
         ) from None

@@ -31,6 +31,11 @@ NAVIGATION: list[tuple[str, object, tuple[Role, ...]]] = [
         _l("Shortage requests"),
         (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER),
     ),
+    (
+        "forecasts.index",
+        _l("Forecasts"),
+        (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER),
+    ),
     ("stock.national", _l("Stock"), (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER)),
     ("supply.order_list", _l("Supply"), (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER)),
     (

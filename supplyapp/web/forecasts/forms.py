@@ -27,10 +27,16 @@ ICU_METHODS = [
     SelectChoice("table", _l("An uploaded table of admissions per region and day")),
     SelectChoice("cases", _l("An uploaded table of cases x the probability of intensive care")),
 ]
-LENGTHS_OF_STAY = [SelectChoice("10", _l("10 days")), SelectChoice("14", _l("14 days")),
-                   SelectChoice("21", _l("21 days"))]
-PROBABILITIES = [SelectChoice("0.01", "1 %"), SelectChoice("0.03", "3 %"),
-                 SelectChoice("0.05", "5 %")]
+LENGTHS_OF_STAY = [
+    SelectChoice("10", _l("10 days")),
+    SelectChoice("14", _l("14 days")),
+    SelectChoice("21", _l("21 days")),
+]
+PROBABILITIES = [
+    SelectChoice("0.01", "1 %"),
+    SelectChoice("0.03", "3 %"),
+    SelectChoice("0.05", "5 %"),
+]
 
 
 def labels(choices) -> dict:
@@ -52,13 +58,16 @@ class ScenarioForm(FlaskForm):
     delayed_suppliers = Checkboxes(_l("Suppliers whose deliveries come late"), choices=[])
     delay_weeks = IntegerField(_l("Weeks late"), default=0, validators=[Optional()])
     lost_warehouses = Checkboxes(_l("Warehouses lost"), choices=[])
-    icu_method = SelectField(_l("Intensive-care admissions"), choices=ICU_METHODS,
-                             default="doubling")
+    icu_method = SelectField(
+        _l("Intensive-care admissions"), choices=ICU_METHODS, default="doubling"
+    )
     length_of_stay = SelectField(_l("Length of stay"), choices=LENGTHS_OF_STAY, default="14")
-    doubling_days = FloatField(_l("Doubling time (days; empty: fitted to the last weeks)"),
-                               validators=[Optional()])
-    icu_probability = SelectField(_l("Probability of intensive care"), choices=PROBABILITIES,
-                                  default="0.03")
+    doubling_days = FloatField(
+        _l("Doubling time (days; empty: fitted to the last weeks)"), validators=[Optional()]
+    )
+    icu_probability = SelectField(
+        _l("Probability of intensive care"), choices=PROBABILITIES, default="0.03"
+    )
     admissions_file = FileField(_l("Admissions or cases table (CSV or Excel)"))
     submit = SubmitField(_l("Save scenario"))
 
