@@ -68,7 +68,7 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy allocation supplyapp
+	$(VENV)/bin/mypy allocation forecasting supplyapp
 	$(VENV)/bin/lint-imports
 	@! grep -rnE '\b(commit|rollback)\(\)' supplyapp --include=*.py | grep -v '^supplyapp/services/transaction.py:' \
 	  || { echo "commit()/rollback() belong in supplyapp/services/transaction.py only"; exit 1; }
