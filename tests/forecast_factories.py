@@ -28,7 +28,10 @@ def icu_report(unit, days_ago=0, staffed=10, occupied=8, covid=4):
 def eu_call_off(quantity=3000, days=10, item="ffp2"):
     today = clock.today()
     contract = procurement.create_framework_contract(
-        "EU-TEST", "Test contract", today - timedelta(days=30), today + timedelta(days=300),
+        "EU-TEST",
+        "Test contract",
+        today - timedelta(days=30),
+        today + timedelta(days=300),
         [{"item": item, "quantity": 100_000}],
     )
     return procurement.call_off(contract.shares[0].id, quantity, today + timedelta(days=days))

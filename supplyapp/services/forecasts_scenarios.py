@@ -218,7 +218,7 @@ TABLE_REASONS = {
         "%(value)s is before the first day %(first)s", value=a["value"], first=a["first_day"]
     ),
     "not_a_number": lambda a: _("%(value)s is not a number", value=repr(a["value"])),
-    "negative": lambda a: _("a negative number (%(value)s)", value=a["value"]),
+    "negative": lambda a: _("a negative number (%(value)s)", value=f"{a['value']:g}"),
     "duplicate": lambda a: _(
         "region %(region)s has %(day)s already on row %(row)s",
         region=a["region"],

@@ -69,7 +69,9 @@ def test_a_run_is_kept_with_its_inputs_and_outputs_and_the_audit_log_does_not_co
     assert uppsala["demand"][0] == pytest.approx(8, abs=0.01)
     assert uppsala["thresholds"]["80"] == clock.today().isoformat()
     event = db.session.scalar(
-        select(AuditEvent).where(AuditEvent.entity == "forecast_runs", AuditEvent.action == "create")
+        select(AuditEvent).where(
+            AuditEvent.entity == "forecast_runs", AuditEvent.action == "create"
+        )
     )
     assert event.actor == "officer"
     assert event.after["inputs_json"] == "(stored with the record)"
@@ -197,7 +199,9 @@ def test_the_doubling_time_is_fitted_to_the_nations_covid_patients():
         }
     }
     assert forecasts.fitted_doubling_days(inputs) == pytest.approx(14)
-    falling = {"icu": {"01": [{"day": "2026-11-01", "covid": 200}, {"day": "2026-11-15", "covid": 100}]}}
+    falling = {
+        "icu": {"01": [{"day": "2026-11-01", "covid": 200}, {"day": "2026-11-15", "covid": 100}]}
+    }
     assert forecasts.fitted_doubling_days(falling) == forecasts.FLAT_DOUBLING_DAYS
 
 

@@ -384,6 +384,14 @@ from tests.web.access_icu_reports import ICU_REPORT_API_ROUTES, ICU_REPORT_ROUTE
 
 ROUTES += ICU_REPORT_ROUTES
 
+from tests.web.access_forecasts import (  # noqa: E402
+    FORECAST_API_ROUTES,
+    FORECAST_ROUTES,
+    forecast_route_records,
+)
+
+ROUTES += FORECAST_ROUTES
+
 # The API, called with a token of each user (and of organisations): same policy, by token. The
 # body posted is an empty JSON object.
 API_ROUTES = [
@@ -430,6 +438,7 @@ API_ROUTES = [
 ]
 API_ROUTES += ICU_REPORT_API_ROUTES
 API_ROUTES += ICU_PICTURE_API_ROUTES
+API_ROUTES += FORECAST_API_ROUTES
 
 # An organisation's token acts as that organisation's user would (a requester, or the county
 # board for LST-03): the same rows decide.
@@ -480,6 +489,7 @@ def route_records(users):
         "token": token.id,
         **supply_route_records(),
         **planning_route_records(),
+        **forecast_route_records(),
     }
 
 
