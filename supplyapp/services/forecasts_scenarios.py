@@ -111,7 +111,7 @@ def _check(key: str, value, suppliers: set, warehouses: set) -> str | None:
     if key == "length_of_stay":
         return None if value in LENGTHS_OF_STAY else _("10, 14 or 21 days.")
     if key == "icu_probability":
-        return None if value in ICU_PROBABILITIES else _("1 %, 3 % or 5 %.")
+        return None if value in ICU_PROBABILITIES else _("1, 3 or 5 per cent.")
     if key == "admission_delay_days":
         return _number(value, 0, 30, whole=True)
     return None
