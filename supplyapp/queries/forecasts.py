@@ -388,7 +388,7 @@ def run_items(run: ForecastRun) -> list[dict]:
 def run_regions(run: ForecastRun) -> list[dict]:
     """Per region: staffed places, covid and other patients today, the peak demand and the day
     demand passes 80, 90 and 100 % of staffed places (None: not within the forecast)."""
-    start = _day(run.outputs_json["start"])
+    start = date.fromisoformat(run.outputs_json["start"])
     rows = []
     for region in run.outputs_json["icu"]["regions"]:
         demand = region["demand"]
@@ -490,7 +490,7 @@ def start_page_alerts(run: ForecastRun | None) -> dict:
     whose demand passes 100 % of staffed places within OVER_CAPACITY_SOON_DAYS days."""
     if run is None:
         return {"run": None, "items": [], "regions": []}
-    start = _day(run.outputs_json["start"])
+    start = date.fromisoformat(run.outputs_json["start"])
     items = [
         i
         for i in run_items(run)
@@ -566,8 +566,7 @@ def forecast_against_actual(run: ForecastRun, today: date | None = None) -> dict
     error: mean absolute error and bias, per region and overall, over the days both have)."""
     from forecasting import forecast_error
 
-    start = _day(run.outputs_json["start"])
-    assert start is not None
+    start = date.fromisoformat(run.outputs_json["start"])
     actual_rows = actual_icu(start - timedelta(days=1), today)
     forecast: dict[str, dict[date, float]] = {}
     actual: dict[str, dict[date, float]] = {}

@@ -15,6 +15,7 @@ How the app's figures become the package's:
 
 import math
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from supplyapp import audit
 from supplyapp.extensions import db
@@ -25,6 +26,9 @@ from supplyapp.services.errors import InvalidInput, NotFound
 from supplyapp.services.forecasts_scenarios import ensure_base, settings_of
 from supplyapp.services.transaction import use_case
 
+if TYPE_CHECKING:
+    from forecasting.supply import ChannelKind
+
 WEEKS = 26
 ICU_DAYS = WEEKS * 7
 FIT_DAYS = 14
@@ -34,7 +38,7 @@ GRACE_DAYS = 7
 FLAT_DOUBLING_DAYS = 3650.0  # not growing: held (nearly) flat
 THRESHOLDS = (80, 90, 100)
 # The app's channel names -> the package's channel kinds.
-KIND_OF_CHANNEL = {
+KIND_OF_CHANNEL: dict[str, "ChannelKind"] = {
     "ordered": "order",
     "called_off": "eu_calloff",
     "contracted": "domestic_contract",
@@ -320,7 +324,9 @@ def _supply(inputs: dict, settings: dict, icu_inputs, icu_scenario, start: date)
         icu_inputs=icu_inputs,
     )
     failed = {KIND_OF_CHANNEL[c] for c in settings["failed_channels"]}
-    delayed = {KIND_OF_CHANNEL[c]: settings["delay_weeks"] for c in settings["delayed_channels"]}
+    delayed: dict[str, int] = {
+        KIND_OF_CHANNEL[c]: settings["delay_weeks"] for c in settings["delayed_channels"]
+    }
     for channel in channels:
         if channel.supplier in settings["delayed_suppliers"]:
             delayed[channel.name] = settings["delay_weeks"]

@@ -14,9 +14,12 @@ from supplyapp.models.forecasts import ForecastRun, Scenario
 from supplyapp.queries import forecasts as forecast_queries
 from supplyapp.services import forecasts, forecasts_scenarios
 from supplyapp.services.errors import InvalidInput
+from tests import forecast_factories
 from tests.conftest import as_user
-from tests.forecast_factories import icu_report, known_data  # noqa: F401  (fixture)
+from tests.forecast_factories import icu_report
 from tests.planning_factories import reported
+
+known_data = forecast_factories.known_data  # the fixture
 
 
 def test_the_inputs_are_gathered_from_the_stock_the_pipeline_the_reports_and_intensive_care(

@@ -11,10 +11,12 @@ from supplyapp.extensions import db
 from supplyapp.models.forecasts import ForecastRun, Scenario
 from supplyapp.queries import forecasts as forecast_queries
 from supplyapp.services import forecasts, tokens
+from tests import forecast_factories
 from tests.conftest import as_user, login
 from tests.downloads import csv_rows, workbook_rows
-from tests.forecast_factories import known_data  # noqa: F401  (fixture)
 from tests.planning_factories import reported
+
+known_data = forecast_factories.known_data  # the fixture
 
 
 def text(html: str) -> str:
@@ -111,9 +113,7 @@ def test_the_exports_hold_the_runs_tables(client, base_run):
     assert uppsala["staffed"] in ("10", "10.0") and uppsala["covid_today"] == "4"
     weeks = csv_rows(client.get(f"/forecasts/runs/{base_run.id}/weeks.csv").data)
     assert len([w for w in weeks if w["item"] == "ffp2"]) == 26
-    compared = csv_rows(
-        client.get(f"/forecasts/compare/export.csv?s={base_run.scenario_id}").data
-    )
+    compared = csv_rows(client.get(f"/forecasts/compare/export.csv?s={base_run.scenario_id}").data)
     assert {r["kind"] for r in compared} == {"run_out_week", "day_80", "day_90", "day_100"}
 
 
