@@ -17,13 +17,13 @@ from supplyapp.queries import forecasts as forecast_queries
 from supplyapp.services import forecasts as forecast_service
 from supplyapp.services import forecasts_scenarios as scenario_service
 from supplyapp.services.errors import DomainError, InvalidInput, known_id
-from supplyapp.web import charts
 from supplyapp.web.forecasts import forms
 from supplyapp.web.views import show_errors
 
 bp = Blueprint("forecasts", __name__, url_prefix="/forecasts")
 OFFICERS = (Role.OFFICER,)
 MAX_COMPARED = 3
+WEEKS = forecast_service.WEEKS
 
 
 def _scenario(scenario_id: int):
@@ -159,6 +159,14 @@ def scenario_run(scenario_id):
     return redirect(url_for("forecasts.scenario_detail", scenario_id=scenario.id))
 
 
+BAR_WIDTH = 170  # px for 26 weeks: every item on the same scale of weeks
+
+
+def _weeks_px(week: int | None) -> float:
+    """A run-out week as a bar's length; not within the 26 weeks: the whole bar."""
+    return round(BAR_WIDTH * (WEEKS if week is None else week) / WEEKS, 1)
+
+
 def _line(values: list[float], top: float, width: int = 300, height: int = 80) -> str:
     step = width / max(len(values) - 1, 1)
     return " ".join(
@@ -220,14 +228,7 @@ def _run_page(scenario, run, runs):
         run=run,
         runs=runs,
         regions=regions,
-        items=charts.bars(
-            [
-                {**i, "weeks_left": 26 if i["run_out_week"] is None else i["run_out_week"]}
-                for i in items
-            ],
-            ("weeks_left",),
-            width=240,
-        ),
+        items=[{**i, "weeks_px": _weeks_px(i["run_out_week"])} for i in items],
         region_charts=_region_charts(regions),
         against=forecast_queries.forecast_against_actual(run) if run else None,
         labels=labels,
@@ -263,14 +264,7 @@ def compare():
     data = forecast_queries.comparison(runs)
     top = max([max(n[:56] + [1]) for n in data["nation"]] + [max(data["staffed"] + [1]) * 1.1])
     lines = [_line(n[:56], top, 560, 160) for n in data["nation"]]
-    bars = charts.bars(
-        [
-            {**row, **{f"w{i}": 26 if w is None else w for i, w in enumerate(row["weeks"])}}
-            for row in data["items"]
-        ],
-        tuple(f"w{i}" for i in range(len(runs))),
-        width=220,
-    )
+    bars = [{**row, "px": [_weeks_px(w) for w in row["weeks"]]} for row in data["items"]]
     return render_template(
         "forecasts/compare.html",
         pairs=pairs,
