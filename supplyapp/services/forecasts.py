@@ -17,11 +17,13 @@ import math
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+import allocation
 from supplyapp import audit
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models.forecasts import ForecastRun
 from supplyapp.queries import forecasts as forecast_queries
+from supplyapp.services import planning
 from supplyapp.services.errors import InvalidInput, NotFound
 from supplyapp.services.forecasts_scenarios import ensure_base, settings_of
 from supplyapp.services.transaction import use_case
@@ -343,3 +345,30 @@ def _supply(inputs: dict, settings: dict, icu_inputs, icu_scenario, start: date)
     except ValueError as error:
         raise InvalidInput({getattr(error, "field", "settings"): str(error)}) from None
     return supply_inputs, scenario
+
+
+# ---------------------------------------------------------------------------------------------
+# An allocation round tried on a scenario
+
+
+def try_allocation(scenario_id: int) -> dict:
+    """An allocation round over today's open requests solved twice, as things are and under the
+    scenario (use x its factor, its lost warehouses gone): the figures of both plans side by
+    side. Nothing is proposed or stored."""
+    scenario = forecast_queries.scenario(scenario_id)
+    if scenario is None:
+        raise NotFound(_("No such scenario."))
+    settings = settings_of(scenario)
+    built = planning.build_problem(planning.RoundSettings())
+    problem = built.problem
+    gone = sorted(set(settings["lost_warehouses"]) & {s.code for s in problem.sources})
+    now = allocation.solve(problem)
+    supposed = allocation.what_if(problem, use_scale=settings["use_factor"], remove_sources=gone)
+    measures = allocation.compare_plans(problem, {"now": now, "scenario": supposed})
+    return {
+        "items": [i.code for i in problem.items],
+        "use_factor": settings["use_factor"],
+        "lost": gone,
+        "now": measures["now"].to_dict(),
+        "scenario": measures["scenario"].to_dict(),
+    }

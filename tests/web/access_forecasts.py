@@ -34,6 +34,13 @@ FORECAST_ROUTES = [
         OFFICERS,
         to("/forecasts/scenarios/{scenario}"),
     ),
+    # Tried on the matrix's open request, nothing stored: the page of figures.
+    (
+        "GET",
+        "/forecasts/scenarios/{scenario}/allocation",
+        "forecasts.scenario_allocation",
+        OFFICERS,
+    ),
     ("GET", "/forecasts/runs/{run}", "forecasts.run_detail", NATIONAL),
     ("GET", "/forecasts/runs/{run}/items.xlsx", "forecasts.run_export", NATIONAL),
     ("GET", "/forecasts/runs/{run}/weeks.csv", "forecasts.run_export", NATIONAL),

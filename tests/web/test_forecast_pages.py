@@ -147,3 +147,23 @@ def test_the_start_page_warns_officers_and_viewers_from_the_base_run(client, kno
         client.post("/logout")
     english(client, "logistics")
     assert 'data-testid="start-forecast"' not in client.get("/").data.decode()
+
+
+def test_an_allocation_round_is_tried_on_a_scenario_without_being_proposed(client, users):
+    from supplyapp.models.planning import AllocationPlan
+    from supplyapp.services import forecasts_scenarios
+    from tests.planning_factories import shortage_scenario
+
+    shortage_scenario(national=1000)  # NL-ARN holds the 1,000
+    with as_user("officer"):
+        scenario = forecasts_scenarios.define_scenario(
+            "Arlanda lost", {"lost_warehouses": ["NL-ARN"], "use_factor": 2.0}
+        )
+    english(client, "officer")
+    page = client.get(f"/forecasts/scenarios/{scenario.id}/allocation")
+    assert page.status_code == 200
+    html = page.data.decode()
+    allocated = html.split('data-figure="allocated"')[1].split("</tr>")[0]
+    now, supposed = re.findall(r'<td class="num">([^<]*)</td>', allocated)
+    assert now != "0" and supposed == "0"  # with Arlanda lost nothing national goes out
+    assert db.session.scalar(select(func.count()).select_from(AllocationPlan)) == 0

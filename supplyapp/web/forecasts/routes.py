@@ -167,6 +167,19 @@ def _weeks_px(week: int | None) -> float:
     return round(BAR_WIDTH * (WEEKS if week is None else week) / WEEKS, 1)
 
 
+@bp.get("/scenarios/<int:scenario_id>/allocation")
+@roles_required(*OFFICERS)
+def scenario_allocation(scenario_id):
+    """An allocation round tried on the scenario: nothing is proposed or stored."""
+    scenario = _scenario(scenario_id)
+    try:
+        tried = forecast_service.try_allocation(scenario.id)
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("forecasts.scenario_detail", scenario_id=scenario.id))
+    return render_template("forecasts/allocation.html", scenario=scenario, tried=tried)
+
+
 def _line(values: list[float], top: float, width: int = 300, height: int = 80) -> str:
     step = width / max(len(values) - 1, 1)
     return " ".join(
