@@ -20,6 +20,7 @@ GOOD = {
         "standard": "EN 149",
         "shelf_life_months": "60",
         "national_reserve": "5000",
+        "per_icu_patient_day": "35",
         "active": "y",
     },
     "suppliers": {
@@ -66,6 +67,7 @@ BAD = [
     ("items", "pack_size", "0", "below 1"),
     ("items", "shelf_life_months", "-3", "negative"),
     ("items", "national_reserve", "-1", "negative reserve"),
+    ("items", "per_icu_patient_day", "-2", "negative use per ICU patient-day"),
     ("items", "unit", "barrel", "not a choice"),
     ("suppliers", "name", "", "empty"),
     ("suppliers", "contact_email", "not-an-address", "wrong type"),
