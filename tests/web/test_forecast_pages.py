@@ -4,6 +4,7 @@ a viewer reads; a bad table is refused on the page with every row named; the sta
 import html as html_module
 import re
 
+import flask_babel
 import pytest
 from sqlalchemy import func, select
 
@@ -26,6 +27,8 @@ def text(html: str) -> str:
 def english(client, user):
     login(client, user)
     client.post("/language", data={"lang": "en", "next": "/"})
+    # flask-babel keeps the locale it chose on the test's app context: forget it.
+    flask_babel.refresh()
 
 
 @pytest.fixture
@@ -167,3 +170,53 @@ def test_an_allocation_round_is_tried_on_a_scenario_without_being_proposed(clien
     now, supposed = re.findall(r'<td class="num">([^<]*)</td>', allocated)
     assert now != "0" and supposed == "0"  # with Arlanda lost nothing national goes out
     assert db.session.scalar(select(func.count()).select_from(AllocationPlan)) == 0
+
+
+def test_changing_a_scenario_keeps_its_table_and_its_kept_runs(client, known_data):
+    from datetime import timedelta
+
+    from supplyapp import clock
+    from supplyapp.services import forecasts_scenarios
+
+    start = clock.today()
+    rows = "region,date,admissions\n" + "".join(
+        f"03,{(start + timedelta(days=d)).isoformat()},1\n" for d in range(5)
+    )
+    table = forecasts_scenarios.read_admissions_file(rows.encode(), "fohm.csv")
+    with as_user("officer"):
+        scenario = forecasts_scenarios.define_scenario("FoHM", {"icu_method": "table"}, table)
+        run = forecasts.run_scenario(scenario.id)
+    english(client, "officer")
+    form = client.get(f"/forecasts/scenarios/{scenario.id}/edit").data.decode()
+    assert 'value="FoHM"' in form and "fohm.csv (5" in text(form)
+    changed = client.post(
+        f"/forecasts/scenarios/{scenario.id}/edit",
+        data={
+            "name": "FoHM, 10 days",
+            "use_factor": "1",
+            "conservation": "crisis",
+            "delay_weeks": "0",
+            "icu_method": "table",
+            "length_of_stay": "10",
+            "icu_probability": "0.03",
+        },
+    )
+    assert changed.status_code == 302
+    db.session.expire_all()
+    stored = forecast_queries.scenario(scenario.id)
+    assert stored.name == "FoHM, 10 days" and stored.settings["conservation"] == "crisis"
+    assert stored.admissions_file == "fohm.csv" and len(stored.admissions_json) == 5
+    assert forecast_queries.run(run.id).inputs_json["settings"]["length_of_stay"] == 14
+    base = forecasts_scenarios.ensure_base()
+    assert client.get(f"/forecasts/scenarios/{base.id}/edit").status_code == 404
+
+
+def test_comparing_scenarios_that_have_not_run_sends_back_with_a_reason(client, known_data):
+    from supplyapp.services import forecasts_scenarios
+
+    with as_user("officer"):
+        scenario = forecasts_scenarios.define_scenario("Not run", {})
+    english(client, "viewer")
+    page = client.get(f"/forecasts/compare?s={scenario.id}", follow_redirects=True)
+    assert "Choose two or three scenarios that have been run." in text(page.data.decode())
+    assert client.get("/forecasts/compare?s=99999").status_code == 404
