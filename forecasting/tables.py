@@ -222,7 +222,7 @@ def _parse_day(value: object) -> date | None:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value).strip())
+        return _parse_day(datetime.fromisoformat(str(value).strip()))  # "2020-04-01 00:00:00" too
     except ValueError:
         return None
 
