@@ -289,7 +289,7 @@ def _gaps(rows: Sequence[tuple[int, str, date]], first_day: date | None) -> list
                         row,
                         "date",
                         "missing_days",
-                        f"region {region} has no rows from {start.isoformat()} to {end.isoformat()}",
+                        f"region {region} has no rows from {start} to {end}",
                         {"region": region, "from": start, "to": end},
                     )
                 )
