@@ -1,9 +1,9 @@
 """Forecasting benchmarks: `python benchmarks/bench_forecasting.py [--quick]`.
 
 Prints `BENCH <name> <value> <unit>` lines. Sweden: the 21 regions and 290 municipalities of
-supplyapp/data (the copy of /work/shared/data), every item of items.csv, 26 weeks, three scenarios (base;
-EU call-offs fail and use x 1.5; crisis conservation, a warehouse lost, orders 3 weeks late,
-cases method), each an ICU forecast per region plus the supply projection. United States:
+supplyapp/data, every item of items.csv, 26 weeks, three scenarios (base; EU call-offs fail
+and use x 1.5; crisis conservation, a warehouse lost, orders 3 weeks late, cases method), each
+an ICU forecast per region plus the supply projection. United States:
 3,143 counties (each its own ICU region) x 100 items x 26 weeks, the same three scenarios.
 Targets: Sweden under 1 s for the three, US scale under 30 s. Timings are medians of repeats.
 `--quick` (or BENCH_QUICK=1) runs a small US scale for a smoke test."""

@@ -2,10 +2,15 @@
 equipment, per scenario. Pure: data in, figures out; no Flask, no database (see README.md)."""
 
 from forecasting.icu import (
+    LENGTHS_OF_STAY,
+    METHODS,
+    PROBABILITIES,
+    THRESHOLDS,
     IcuForecast,
     IcuInputs,
     IcuScenario,
     RegionIcu,
+    ScenarioError,
     admissions_from_cases,
     admissions_from_doubling,
     census_from_admissions,
@@ -24,6 +29,7 @@ from forecasting.scenarios import (
     forecast_error,
 )
 from forecasting.supply import (
+    CHANNEL_KINDS,
     CONSERVATION_FACTORS,
     Channel,
     ChannelRecord,
@@ -39,7 +45,12 @@ from forecasting.supply import (
 from forecasting.tables import AdmissionsTable, RowProblem, TableError, read_admissions_table
 
 __all__ = [
+    "CHANNEL_KINDS",
     "CONSERVATION_FACTORS",
+    "LENGTHS_OF_STAY",
+    "METHODS",
+    "PROBABILITIES",
+    "THRESHOLDS",
     "AdmissionsTable",
     "Channel",
     "ChannelRecord",
@@ -55,6 +66,7 @@ __all__ = [
     "RegionIcu",
     "RowProblem",
     "RunOutRow",
+    "ScenarioError",
     "ScenarioResult",
     "SeriesError",
     "SupplyInputs",

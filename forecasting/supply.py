@@ -10,7 +10,7 @@ Week 0 is the 7 days from `SupplyInputs.start`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
@@ -41,7 +41,7 @@ class Channel:
     name: str
     supplier: str = ""
 
-    def matches(self, names: Mapping[str, object] | frozenset[str] | set[str]) -> bool:
+    def matches(self, names: Collection[str]) -> bool:
         """True when the channel's name or kind is among `names`."""
         return self.name in names or self.kind in names
 

@@ -222,7 +222,7 @@ def _parse_day(value: object) -> date | None:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value).strip())
+        return _parse_day(datetime.fromisoformat(str(value).strip()))  # "2020-04-01 00:00:00" too
     except ValueError:
         return None
 
@@ -289,7 +289,7 @@ def _gaps(rows: Sequence[tuple[int, str, date]], first_day: date | None) -> list
                         row,
                         "date",
                         "missing_days",
-                        f"region {region} has no rows from {start.isoformat()} to {end.isoformat()}",
+                        f"region {region} has no rows from {start} to {end}",
                         {"region": region, "from": start, "to": end},
                     )
                 )

@@ -110,6 +110,13 @@ def test_with_a_first_day_each_region_starts_on_it_and_nothing_is_dated_before()
     ]
 
 
-def test_a_time_of_day_is_not_a_date():
-    rows = [{"region": "01", "date": pd.Timestamp("2020-04-01 12:00"), "admissions": 1}]
-    assert problems(rows) == [(2, "date", "bad_date")]
+def test_a_time_of_day_is_not_a_date_but_midnight_is():
+    rows = [
+        {"region": "01", "date": pd.Timestamp("2020-04-01 12:00"), "admissions": 1},
+        {"region": "03", "date": "2020-04-01 08:30", "admissions": 1},
+    ]
+    assert problems(rows) == [(2, "date", "bad_date"), (3, "date", "bad_date")]
+    table = read_admissions_table(
+        [{"region": "01", "date": "2020-04-01 00:00:00", "admissions": 1}], REGIONS
+    )
+    assert table.first_day == date(2020, 4, 1)
