@@ -75,7 +75,12 @@ def endpoint(
         "tags": [tag],
         "operationId": f"{method}_{path}".replace("/", "_").replace("{", "").replace("}", ""),
         "parameters": parameters or [],
-        "responses": {**responses, **({} if public else STANDARD_ERRORS)},
+        "responses": {
+            # The app refuses a NUL character in a path or query at the door (create_app).
+            **(NUL_IN_PARAMETER if parameters or "{" in path else {}),
+            **responses,
+            **({} if public else STANDARD_ERRORS),
+        },
     }
     if not public:
         operation["security"] = [{"bearer": []}]
@@ -150,6 +155,7 @@ STANDARD_ERRORS = {
 }
 INVALID_INPUT = {"422": _error("The input is invalid; `fields` names each bad field")}
 NOT_FOUND = {"404": _error("No such record")}
+NUL_IN_PARAMETER = {"400": _error("A path or query parameter holds a NUL character")}
 
 
 @bp.errorhandler(HTTPException)
