@@ -7,14 +7,15 @@ the OpenAPI document served at /api/v1/openapi.json, so the document follows the
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, abort, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from supplyapp import audit
 from supplyapp.extensions import csrf
 from supplyapp.models import Organisation, Role
-from supplyapp.services import tokens
-from supplyapp.services.errors import DomainError, InvalidInput, NotFound, known_id
+from supplyapp.queries import tokens as token_queries
+from supplyapp.services import idempotency, tokens
+from supplyapp.services.errors import Conflict, DomainError, InvalidInput, NotFound, known_id
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -32,6 +33,7 @@ class Principal:
     name: str
     role: Role
     organisation: Organisation | None
+    token_id: int
 
     @property
     def organisation_id(self) -> int | None:
@@ -48,12 +50,12 @@ def _principal_from_token() -> Principal:
         abort(401)
     if record.user is not None:
         user = record.user
-        return Principal(user.username, user.role, user.organisation)
+        return Principal(user.username, user.role, user.organisation, record.id)
     organisation = record.organisation
     if organisation is None:  # the one_owner constraint forbids it
         raise ValueError(f"Token {record.prefix} has neither a user nor an organisation.")
     role = Role.COUNTY if organisation.kind == "county_board" else Role.REQUESTER
-    return Principal(f"token:{record.prefix}", role, organisation)
+    return Principal(f"token:{record.prefix}", role, organisation, record.id)
 
 
 def endpoint(
@@ -67,14 +69,16 @@ def endpoint(
     body: dict | None = None,
     tag: str = "general",
     public: bool = False,
+    idempotent: bool = False,
 ):
-    """Declare an API operation: route, role guard, and its OpenAPI description."""
+    """Declare an API operation: route, role guard, and its OpenAPI description. An idempotent
+    one accepts an `Idempotency-Key` header (see `answer_once`)."""
     flask_path = path.replace("{", "<").replace("}", ">")
     operation = {
         "summary": summary,
         "tags": [tag],
         "operationId": f"{method}_{path}".replace("/", "_").replace("{", "").replace("}", ""),
-        "parameters": parameters or [],
+        "parameters": [*(parameters or []), *([IDEMPOTENCY_KEY] if idempotent else [])],
         "responses": {**responses, **({} if public else STANDARD_ERRORS)},
     }
     if not public:
@@ -94,6 +98,8 @@ def endpoint(
                 if g.api_principal.role not in roles:
                     abort(403)
                 audit.set_actor(g.api_principal.name, request.remote_addr)
+            if idempotent and idempotency.KEY_HEADER in request.headers:
+                return answer_once(view, *args, **kwargs)
             return view(*args, **kwargs)
 
         bp.add_url_rule(
@@ -102,6 +108,50 @@ def endpoint(
         return wrapped
 
     return decorator
+
+
+IDEMPOTENCY_KEY = {
+    "name": idempotency.KEY_HEADER,
+    "in": "header",
+    "required": False,
+    "description": (
+        "A key of your choosing, new for each write (a UUID): a retry with the same key from the"
+        " same token files nothing again and gets the first answer, with the header"
+        " `Idempotent-Replayed: true`. Reusing a key for a different body is refused (422)."
+        " A refused request stores nothing, so it may be retried with its key."
+    ),
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": idempotency.MAX_KEY_LENGTH,
+        "pattern": "^[!-~]+$",
+    },
+}
+
+
+def answer_once(view, *args, **kwargs):
+    """Run the view once per token and Idempotency-Key; a repeat gets the stored answer."""
+    principal: Principal = g.api_principal
+    key = request.headers[idempotency.KEY_HEADER]
+    asked = idempotency.fingerprint(request.method, request.path, request.get_data())
+
+    def work() -> tuple[int, str]:
+        response, status = view(*args, **kwargs)
+        return status, response.get_data(as_text=True)
+
+    try:
+        status, body, replayed = idempotency.answer_once(principal.token_id, key, asked, work)
+    except Conflict:
+        # The same key raced us and won: its answer is stored now.
+        stored = token_queries.stored_answer(principal.token_id, key)
+        if stored is None:
+            raise
+        idempotency.refuse_other_request(stored, asked)
+        status, body, replayed = stored.status, stored.body, True
+    response = current_app.response_class(body, status=status, mimetype="application/json")
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
 
 
 def error_response(status: int, message: str, fields: dict | None = None):
