@@ -37,6 +37,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     config.finish(app)
     clock.init_app(app)
+    _trust_proxies(app)
 
     _init_extensions(app)
     app.url_map.converters["int"] = RecordIdConverter
@@ -52,6 +53,20 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     notifications.register(app)
     cli.register(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Werkzeug's ProxyFix for requests from TRUSTED_PROXIES only (supplyapp/proxies.py)."""
+    from supplyapp import proxies
+    from supplyapp.config import ConfigError
+
+    try:
+        trusted = proxies.networks(app.config.get("TRUSTED_PROXIES"))
+        proxies.networks(app.config.get("LOGIN_SHARED_ADDRESSES"))
+    except ValueError as error:
+        raise ConfigError(f"TRUSTED_PROXIES / LOGIN_SHARED_ADDRESSES: {error}") from None
+    if trusted:
+        app.wsgi_app = proxies.TrustedProxyFix(app.wsgi_app, trusted)  # type: ignore[method-assign]
 
 
 def _init_extensions(app: Flask) -> None:

@@ -48,6 +48,13 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_WINDOW_MINUTES = 15
+    # Addresses many people share (an office's NAT, comma separated addresses or networks):
+    # failures from them lock only the account, never the address. A trusted proxy's own
+    # address counts as shared.
+    LOGIN_SHARED_ADDRESSES = os.environ.get("LOGIN_SHARED_ADDRESSES", "")
+    # The TLS proxy in front of the app (addresses or networks): only requests from it may
+    # name the client's address and scheme in X-Forwarded-For / X-Forwarded-Proto.
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
     MIN_PASSWORD_LENGTH = 10
     ARGON2_TIME_COST = 3  # argon2-cffi's defaults
     ARGON2_MEMORY_COST = 65536

@@ -7,15 +7,17 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
-from supplyapp import audit
+from supplyapp import audit, proxies
 from supplyapp.clock import utcnow
 from supplyapp.config import setting
+from supplyapp.database import is_sqlite
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import LoginFailure, Organisation, Role, User
 from supplyapp.models.intensive_care import IcuUnit
 from supplyapp.models.users import ORGANISATION_KINDS_BY_ROLE
 from supplyapp.services.errors import InvalidInput, LoginRefused, LoginThrottled, NotFound
+from supplyapp.services.stock import begin_write
 from supplyapp.services.transaction import use_case
 
 # A hash to verify against when the name is unknown, so both cases take the same time.
@@ -50,9 +52,14 @@ def check_password_rules(password: str, field: str = "password") -> None:
 
 
 def authenticate(username: str, password: str, address: str) -> User:
-    """The user, if the name and password match and neither name nor address is locked."""
+    """The user, if the name and password match and neither name nor address is locked.
+
+    Each attempt is first counted under a lock per name (`_claim_attempt`), so guesses sent
+    in parallel cannot all pass the check before any failure is written: exactly
+    LOGIN_MAX_FAILURES get an answer, the rest are throttled.
+    """
     username = username.strip().lower()
-    _refuse_if_throttled(username, address)
+    _claim_attempt(username, address)
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         _verify(_dummy_hash(), password)
@@ -60,14 +67,24 @@ def authenticate(username: str, password: str, address: str) -> User:
     else:
         ok = _verify(user.password_hash, password) and user.active
     if not ok or user is None:
-        _record_login_failure(username, address)  # kept: it counts towards the throttle
+        _record_login_failure(username)  # the claimed attempt stays: it counts as a failure
         raise LoginRefused(_("Wrong user name or password."))
     return _record_login(user, password, address)
 
 
 @use_case
-def _record_login_failure(username: str, address: str) -> None:
+def _claim_attempt(username: str, address: str) -> None:
+    """Under a lock per name: refuse when throttled, else count this attempt as a failure
+    until it succeeds (committed before the password is checked)."""
+    begin_write()
+    if not is_sqlite():
+        db.session.execute(select(func.pg_advisory_xact_lock(func.hashtext("login:" + username))))
+    _refuse_if_throttled(username, address)
     db.session.add(LoginFailure(username=username, address=address))
+
+
+@use_case
+def _record_login_failure(username: str) -> None:
     audit.record(db.session, "login_failed", "users", username)
 
 
@@ -94,13 +111,25 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH["hash"]
 
 
+def _shared_address(address: str) -> bool:
+    """Many people sign in from it (a configured NAT, or the proxy itself): lock accounts only."""
+    shared = proxies.networks(setting("LOGIN_SHARED_ADDRESSES")) + proxies.networks(
+        setting("TRUSTED_PROXIES")
+    )
+    return proxies.contains(shared, address)
+
+
 def _refuse_if_throttled(username: str, address: str) -> None:
     since = utcnow() - timedelta(minutes=setting("LOGIN_WINDOW_MINUTES"))
     by_name = db.session.scalar(
         select(func.count()).where(LoginFailure.username == username, LoginFailure.at >= since)
     )
-    by_address = db.session.scalar(
-        select(func.count()).where(LoginFailure.address == address, LoginFailure.at >= since)
+    by_address = (
+        0
+        if _shared_address(address)
+        else db.session.scalar(
+            select(func.count()).where(LoginFailure.address == address, LoginFailure.at >= since)
+        )
     )
     if by_name >= setting("LOGIN_MAX_FAILURES") or by_address >= setting(
         "LOGIN_MAX_FAILURES_PER_ADDRESS"
