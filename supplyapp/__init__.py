@@ -88,8 +88,12 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+    def load_user(session_id: str):
+        # "id.version" (User.get_id): a session from before a sign-out, a password change, a
+        # reset or disabling names an old version and is no longer signed in.
+        from supplyapp.queries.reference import user_for_session
+
+        return user_for_session(session_id)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -62,6 +62,11 @@ class User(UserMixin, Model):
     def is_active(self) -> bool:
         return self.active
 
+    def get_id(self) -> str:
+        """Flask-Login's id in the session: "id.session_version" (its "alternative tokens"), so
+        raising the version ends every session made before (the loader refuses the old one)."""
+        return f"{self.id}.{self.session_version}"
+
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in roles
 

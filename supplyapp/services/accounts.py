@@ -90,7 +90,16 @@ def _record_login_failure(username: str) -> None:
 
 @use_case
 def record_logout(username: str) -> None:
+    """Signing out ends every session of the user, a copied cookie's too."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is not None:
+        end_sessions(user)
     audit.record(db.session, "logout", "users", username)
+
+
+def end_sessions(user: User) -> None:
+    """Every session of the user stops working at its next request (User.get_id)."""
+    user.session_version += 1
 
 
 @use_case
@@ -226,6 +235,8 @@ def update_user(
 ) -> User:
     role = Role(role)
     user.organisation, user.icu_unit = _binding_for(role, organisation_code)
+    if user.active and not active:
+        end_sessions(user)
     user.full_name, user.role, user.active = full_name.strip(), role, active
     user.email = email or None
     return user
@@ -234,6 +245,8 @@ def update_user(
 @use_case
 def set_active(username: str, active: bool) -> User:
     user = find_user(username)
+    if not active:
+        end_sessions(user)
     user.active = active
     return user
 
@@ -245,6 +258,7 @@ def reset_password(username: str, password: str | None = None) -> tuple[User, st
     password = password or secrets.token_urlsafe(12)
     check_password_rules(password)
     user.password_hash = hash_password(password)
+    end_sessions(user)
     db.session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
     return user, password
 
@@ -255,6 +269,7 @@ def change_own_password(user: User, current: str, new: str) -> None:
         raise InvalidInput({"current_password": _("The current password is wrong.")})
     check_password_rules(new, "new_password")
     user.password_hash = hash_password(new)
+    end_sessions(user)  # every other session; the web signs the current one in afresh
 
 
 @use_case
