@@ -16,6 +16,7 @@ from supplyapp.i18n import _
 from supplyapp.models import LoginFailure, Organisation, Role, User
 from supplyapp.models.intensive_care import IcuUnit
 from supplyapp.models.users import ORGANISATION_KINDS_BY_ROLE
+from supplyapp.services import passwords
 from supplyapp.services.errors import InvalidInput, LoginRefused, LoginThrottled, NotFound
 from supplyapp.services.stock import begin_write
 from supplyapp.services.transaction import use_case
@@ -43,12 +44,15 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def check_password_rules(password: str, field: str = "password") -> None:
-    minimum = setting("MIN_PASSWORD_LENGTH")
-    if len(password) < minimum:
-        raise InvalidInput({field: _("At least %(n)d characters.", n=minimum)})
-    if len(password) > 200:
-        raise InvalidInput({field: _("At most 200 characters.")})
+def check_password_rules(
+    password: str, field: str = "password", names: tuple[str | None, ...] = ()
+) -> None:
+    """The rules of `services/passwords.py`; names: the user's name, full name and e-mail."""
+    passwords.check(password, field, names)
+
+
+def _names(user: User) -> tuple[str | None, ...]:
+    return (user.username, user.full_name, user.email)
 
 
 def authenticate(username: str, password: str, address: str) -> User:
@@ -209,7 +213,7 @@ def create_user(
     role = Role(role)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise InvalidInput({"username": _("The user name %(name)s is taken.", name=username)})
-    check_password_rules(password)
+    check_password_rules(password, names=(username, full_name, email))
     organisation, unit = _binding_for(role, organisation_code)
     user = User(
         username=username,
@@ -256,7 +260,7 @@ def reset_password(username: str, password: str | None = None) -> tuple[User, st
     """Set a new password (a generated one when none is given); returns it."""
     user = find_user(username)
     password = password or secrets.token_urlsafe(12)
-    check_password_rules(password)
+    check_password_rules(password, names=_names(user))
     user.password_hash = hash_password(password)
     end_sessions(user)
     db.session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
@@ -267,7 +271,7 @@ def reset_password(username: str, password: str | None = None) -> tuple[User, st
 def change_own_password(user: User, current: str, new: str) -> None:
     if not _verify(user.password_hash, current):
         raise InvalidInput({"current_password": _("The current password is wrong.")})
-    check_password_rules(new, "new_password")
+    check_password_rules(new, "new_password", _names(user))
     user.password_hash = hash_password(new)
     end_sessions(user)  # every other session; the web signs the current one in afresh
 
