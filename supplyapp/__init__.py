@@ -6,13 +6,29 @@ from flask import Flask, abort, g, request, session
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from supplyapp import audit, clock
+from supplyapp import audit, clock, inputs
 from supplyapp.config import Config, config_from_environment
 from supplyapp.extensions import babel, csrf, db, login_manager, migrate
-from supplyapp.i18n import _
 from supplyapp.services.errors import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Scripts, styles and images from the app itself only: no inline script or style, no plugin,
+# no framing, forms post only here.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# Nothing here needs the camera, the microphone, the position, payment or USB.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
 class RecordIdConverter(IntegerConverter):
@@ -131,12 +147,14 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     @app.before_request
-    def refuse_nul_characters():
-        # No field may hold a NUL character (PostgreSQL's text cannot): refuse it at the door,
-        # in the path, the query string or a form, before any query sees it.
-        values = [request.path, *request.args.values(), *request.form.values()]
-        if any("\x00" in value for value in values):
-            abort(400, _("The request contains a NUL character, which no field may hold."))
+    def refuse_hostile_input():
+        # The one input layer (supplyapp/inputs.py): NUL characters, lone surrogates and
+        # impossible record numbers in the path, the query string or a form are refused at the
+        # door, naming the field, before any query sees them.
+        fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
+        problem = inputs.request_problem(request.path, fields)
+        if problem:
+            abort(400, problem)
 
     @app.before_request
     def set_audit_actor():
@@ -149,7 +167,20 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if app.config["HSTS_SECONDS"]:
+            headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}")
+        # What a signed-in user or a token sees, and every download, stays out of caches (a
+        # shared computer's browser, a proxy): only the public pages and static files may.
+        if (
+            current_user.is_authenticated
+            or "Authorization" in request.headers
+            or headers.get("Content-Disposition", "").startswith("attachment")
+        ):
+            headers["Cache-Control"] = "no-store"
         return response

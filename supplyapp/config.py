@@ -40,6 +40,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = 12 * 3600  # one working day
+    # Strict-Transport-Security's max-age in seconds; 0 sends none (production: a year).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))
     BABEL_DEFAULT_LOCALE = "sv"
     # The zone of "today" and of every time shown (supplyapp/clock.py); Babel follows it.
     TIMEZONE = os.environ.get("TIMEZONE") or DEFAULT_TIMEZONE
@@ -92,6 +94,7 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     NAME = "production"
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
     SESSION_COOKIE_SECURE = _bool_env("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 import pandas as pd
 
 from supplyapp.i18n import _
-from supplyapp.validation import MAX_QUANTITY
+from supplyapp.validation import MAX_PRICE, MAX_QUANTITY
 
 MAX_ROWS = 500_000
 # A spreadsheet is checked while it is streamed, before pandas reads it: a small .xlsx can
@@ -264,9 +264,14 @@ class Checker:
     def price(self, column: str) -> pd.Series:
         raw = self.text(column, True, 40)
         number = _numbers(raw)
-        bad = (raw != "") & (number.isna() | (number < 0))
+        # Finite, and within the price columns (12 digits, 2 of them decimals).
+        bad = (raw != "") & (number.isna() | (number < 0) | ~(number <= MAX_PRICE))
         self.fail(
-            bad, column, lambda v: _("%(value)s is not a price of zero or more", value=repr(v))
+            bad,
+            column,
+            lambda v: _(
+                "%(value)s is not a price from 0 to %(max)s", value=repr(v), max=f"{MAX_PRICE:,}"
+            ),
         )
         return number.round(2)
 

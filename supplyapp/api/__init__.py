@@ -10,7 +10,7 @@ from functools import wraps
 from flask import Blueprint, abort, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from supplyapp import audit
+from supplyapp import audit, inputs
 from supplyapp.extensions import csrf
 from supplyapp.models import Organisation, Role
 from supplyapp.queries import tokens as token_queries
@@ -79,7 +79,7 @@ def endpoint(
         "tags": [tag],
         "operationId": f"{method}_{path}".replace("/", "_").replace("{", "").replace("}", ""),
         "parameters": [*(parameters or []), *([IDEMPOTENCY_KEY] if idempotent else [])],
-        "responses": {**responses, **({} if public else STANDARD_ERRORS)},
+        "responses": {**BAD_REQUEST, **responses, **({} if public else STANDARD_ERRORS)},
     }
     if not public:
         operation["security"] = [{"bearer": []}]
@@ -198,6 +198,9 @@ STANDARD_ERRORS = {
     "401": _error("No valid bearer token"),
     "403": _error("The token's role or organisation does not reach this"),
 }
+# The input layer (supplyapp/inputs.py) may refuse any request: a NUL character or a lone
+# surrogate in the path or the query string, an impossible record number, too deep JSON.
+BAD_REQUEST = {"400": _error("The request holds what no field may (named in `message`)")}
 INVALID_INPUT = {"422": _error("The input is invalid; `fields` names each bad field")}
 NOT_FOUND = {"404": _error("No such record")}
 
@@ -239,35 +242,22 @@ def path_id(value, message: str) -> int:
 
 
 def json_body() -> dict:
-    """The request's JSON object, or a 400/415 with a clear message."""
+    """The request's JSON object, after the input layer (supplyapp/inputs.py): a 400/415 with a
+    clear message, or 422 naming each field whose text cannot be stored."""
     if not request.is_json:
         abort(415, "Send JSON with Content-Type: application/json.")
-    data = request.get_json(silent=True)
+    try:
+        data = inputs.parse_json(request.get_data())
+    except inputs.TooDeep:
+        abort(400, f"The JSON is nested too deep (more than {inputs.MAX_JSON_DEPTH} levels).")
+    except ValueError:
+        data = None
     if not isinstance(data, dict):
         abort(400, "The body must be a JSON object.")
-    with_nul = _fields_with_nul(data)
-    if with_nul:
-        raise InvalidInput({name: "A NUL character is not allowed." for name in with_nul})
+    problems = inputs.json_problems(data)
+    if problems:
+        raise InvalidInput(problems)
     return data
-
-
-def _fields_with_nul(value, where: str = "") -> list[str]:
-    """The fields (dotted paths) whose text holds a NUL character, which no database text may."""
-    if isinstance(value, str):
-        return [where or "body"] if "\x00" in value else []
-    items: list[tuple[object, object]]
-    if isinstance(value, dict):
-        items = list(value.items())
-    elif isinstance(value, list):
-        items = list(enumerate(value))
-    else:
-        return []
-    found = []
-    for key, inner in items:
-        found += _fields_with_nul(inner, f"{where}.{key}" if where else str(key))
-        if "\x00" in str(key):
-            found.append(where or "body")
-    return found
 
 
 from supplyapp.api import (  # noqa: E402,F401  (register)
