@@ -11,18 +11,19 @@ PAGES = {
 }
 
 
+def _collect_violations(violations: list[str]):
+    def collect(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    return collect
+
+
 def test_no_page_breaks_the_policy_and_scripts_still_run(new_page, users):
     for username, paths in PAGES.items():
         web = new_page()
         violations: list[str] = []
-        web.on(
-            "console",
-            lambda message: (
-                violations.append(message.text)
-                if "Content Security Policy" in message.text
-                else None
-            ),
-        )
+        web.on("console", _collect_violations(violations))
         sign_in(web, username)
         for path in paths:
             answer = web.goto(path)
