@@ -56,7 +56,8 @@ test-postgres:
 	@echo "== tests on PostgreSQL, the clock at $(TEST_NOW_POSTGRES) Swedish time =="
 	SUPPLYAPP_TEST_NOW=$(TEST_NOW_POSTGRES) scripts/with-postgres.sh $(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
-# bench_db_*.py run on SQLite and on PostgreSQL; the other benchmarks need no database.
+# bench_db_*.py run on SQLite and on PostgreSQL; bench_load.py runs gunicorn on PostgreSQL (it
+# starts scripts/with-postgres.sh itself); the other benchmarks need no database.
 bench: install
 	@for bench in $$(ls benchmarks/bench_*.py | grep -v bench_db_); do echo "== $$bench =="; $(PY) $$bench || exit 1; done
 	@for bench in benchmarks/bench_db_*.py; do \

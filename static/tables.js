@@ -55,6 +55,10 @@
     input.addEventListener("input", apply);
     apply();
   }
+  // A print button: no inline handler, the Content-Security-Policy allows no inline script.
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   document.querySelectorAll("table.sortable").forEach(makeSortable);
   document.querySelectorAll("input[data-filter-for]").forEach(makeFilterable);
 })();

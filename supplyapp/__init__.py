@@ -6,13 +6,29 @@ from flask import Flask, abort, g, request, session
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from supplyapp import audit, clock
+from supplyapp import audit, clock, inputs
 from supplyapp.config import Config, config_from_environment
 from supplyapp.extensions import babel, csrf, db, login_manager, migrate
-from supplyapp.i18n import _
 from supplyapp.services.errors import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Scripts, styles and images from the app itself only: no inline script or style, no plugin,
+# no framing, forms post only here.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# Nothing here needs the camera, the microphone, the position, payment or USB.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
 class RecordIdConverter(IntegerConverter):
@@ -37,6 +53,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     config.finish(app)
     clock.init_app(app)
+    _trust_proxies(app)
 
     _init_extensions(app)
     app.url_map.converters["int"] = RecordIdConverter
@@ -52,6 +69,20 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     notifications.register(app)
     cli.register(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Werkzeug's ProxyFix for requests from TRUSTED_PROXIES only (supplyapp/proxies.py)."""
+    from supplyapp import proxies
+    from supplyapp.config import ConfigError
+
+    try:
+        trusted = proxies.networks(app.config.get("TRUSTED_PROXIES"))
+        proxies.networks(app.config.get("LOGIN_SHARED_ADDRESSES"))
+    except ValueError as error:
+        raise ConfigError(f"TRUSTED_PROXIES / LOGIN_SHARED_ADDRESSES: {error}") from None
+    if trusted:
+        app.wsgi_app = proxies.TrustedProxyFix(app.wsgi_app, trusted)  # type: ignore[method-assign]
 
 
 def _init_extensions(app: Flask) -> None:
@@ -73,8 +104,12 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+    def load_user(session_id: str):
+        # "id.version" (User.get_id): a session from before a sign-out, a password change, a
+        # reset or disabling names an old version and is no longer signed in.
+        from supplyapp.queries.reference import user_for_session
+
+        return user_for_session(session_id)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -114,12 +149,14 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     @app.before_request
-    def refuse_nul_characters():
-        # No field may hold a NUL character (PostgreSQL's text cannot): refuse it at the door,
-        # in the path, the query string or a form, before any query sees it.
-        values = [request.path, *request.args.values(), *request.form.values()]
-        if any("\x00" in value for value in values):
-            abort(400, _("The request contains a NUL character, which no field may hold."))
+    def refuse_hostile_input():
+        # The one input layer (supplyapp/inputs.py): NUL characters, lone surrogates and
+        # impossible record numbers in the path, the query string or a form are refused at the
+        # door, naming the field, before any query sees them.
+        fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
+        problem = inputs.request_problem(request.path, fields)
+        if problem:
+            abort(400, problem)
 
     @app.before_request
     def set_audit_actor():
@@ -132,7 +169,20 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if app.config["HSTS_SECONDS"]:
+            headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}")
+        # What a signed-in user or a token sees, and every download, stays out of caches (a
+        # shared computer's browser, a proxy): only the public pages and static files may.
+        if (
+            current_user.is_authenticated
+            or "Authorization" in request.headers
+            or headers.get("Content-Disposition", "").startswith("attachment")
+        ):
+            headers["Cache-Control"] = "no-store"
         return response

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session, scoped_session
 from supplyapp.clock import utcnow
 from supplyapp.models.audit import AuditEvent
 
-NOT_AUDITED = {"audit_events", "login_failures"}
+NOT_AUDITED = {"audit_events", "login_failures", "api_idempotent_answers"}
 REDACTED = {"password_hash", "token_hash"}
-# Bookkeeping that changes on every use; the events themselves (login, API call) tell it.
-IGNORED_COLUMNS = {"last_login_at", "last_used_at"}
+# Bookkeeping that changes on every use; the events themselves (login, API call, logout,
+# password change, reset, disabling: each ends the user's sessions) tell it.
+IGNORED_COLUMNS = {"last_login_at", "last_used_at", "session_version"}
 # Large inputs kept with their record (an allocation round's problem and plan): not copied.
 STORED_WITH_RECORD = {
     "problem_json",

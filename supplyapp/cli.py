@@ -4,7 +4,7 @@ import getpass
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from supplyapp import audit, cli_stock
@@ -185,6 +185,11 @@ def tokens_revoke(token_id):
 @click.command("demo")
 def demo():
     """Seed the demo: real places, the item catalogue, warehouses, suppliers, demo users."""
+    if current_app.config["NAME"] == "production":
+        _fail(
+            "the demo's users share a published password: "
+            "never load the demo with SUPPLYAPP_CONFIG=production"
+        )
     counts = load_demo()
     click.echo(f"Demo data ready: {counts}. Users' password: {reference_data.DEMO_PASSWORD}")
 

@@ -40,6 +40,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = 12 * 3600  # one working day
+    # Strict-Transport-Security's max-age in seconds; 0 sends none (production: a year).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))
     BABEL_DEFAULT_LOCALE = "sv"
     # The zone of "today" and of every time shown (supplyapp/clock.py); Babel follows it.
     TIMEZONE = os.environ.get("TIMEZONE") or DEFAULT_TIMEZONE
@@ -48,6 +50,13 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_WINDOW_MINUTES = 15
+    # Addresses many people share (an office's NAT, comma separated addresses or networks):
+    # failures from them lock only the account, never the address. A trusted proxy's own
+    # address counts as shared.
+    LOGIN_SHARED_ADDRESSES = os.environ.get("LOGIN_SHARED_ADDRESSES", "")
+    # The TLS proxy in front of the app (addresses or networks): only requests from it may
+    # name the client's address and scheme in X-Forwarded-For / X-Forwarded-Proto.
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
     MIN_PASSWORD_LENGTH = 10
     ARGON2_TIME_COST = 3  # argon2-cffi's defaults
     ARGON2_MEMORY_COST = 65536
@@ -85,6 +94,7 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     NAME = "production"
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
     SESSION_COOKIE_SECURE = _bool_env("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

@@ -19,9 +19,11 @@ def download(frame: pd.DataFrame, basename: str, fmt: str) -> Response:
     if fmt not in FORMATS:
         abort(404)
     filename = f"{basename}-{clock.today().isoformat()}.{fmt}"
-    frame = local_times(frame)
+    frame = neutralised(local_times(frame))
     if fmt == "csv":
-        body = frame.to_csv(index=False, sep=";").encode("utf-8-sig")
+        # CRLF rows, as RFC 4180 has them: a cell holding a bare carriage return is then quoted
+        # (the csv module quotes any cell holding a character of the line terminator).
+        body = frame.to_csv(index=False, sep=";", lineterminator="\r\n").encode("utf-8-sig")
     else:
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -32,6 +34,30 @@ def download(frame: pd.DataFrame, basename: str, fmt: str) -> Response:
         mimetype=FORMATS[fmt],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets (OWASP's CSV
+# injection list): text that someone typed (a justification, a name) must never run as one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell that a spreadsheet would read as a formula, led by an apostrophe, as
+    OWASP advises; numbers, dates and other text are left as they are. Every export (CSV and
+    Excel) passes through here."""
+    changed = {
+        column: frame[column].map(_neutral)
+        for column in frame.columns
+        if pd.api.types.is_object_dtype(frame[column])
+        or pd.api.types.is_string_dtype(frame[column])
+    }
+    return frame.assign(**changed) if changed else frame
+
+
+def _neutral(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def local_times(frame: pd.DataFrame) -> pd.DataFrame:

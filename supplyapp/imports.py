@@ -8,16 +8,24 @@ or ImportRejected naming every problem, and writes all rows in one transaction o
 """
 
 import io
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from xml.etree import ElementTree
 
 import pandas as pd
 
 from supplyapp.i18n import _
-from supplyapp.validation import MAX_QUANTITY
+from supplyapp.validation import MAX_PRICE, MAX_QUANTITY
 
 MAX_ROWS = 500_000
+# A spreadsheet is checked while it is streamed, before pandas reads it: a small .xlsx can
+# expand to a million rows (issue 18), and reading those holds a worker for half a minute.
+MAX_EXCEL_ROWS = 100_000  # larger files come as CSV, which reads ten times faster
+MAX_COLUMNS = 100
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 CSV_SUFFIXES = {".csv", ".txt"}
 
@@ -58,16 +66,19 @@ class Column:
     check: Callable[[str], str | None] | None = field(default=None, compare=False)
 
 
-def read_table(data: bytes, filename: str) -> pd.DataFrame:
-    """A DataFrame of text cells from a CSV or Excel file; ImportRejected if unreadable."""
+def read_table(data: bytes, filename: str, max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """A DataFrame of text cells from a CSV or Excel file; ImportRejected if unreadable or
+    longer than max_rows data rows (an Excel file is counted while streaming, before pandas
+    reads it, and holds at most MAX_EXCEL_ROWS)."""
     suffix = PurePath(filename or "").suffix.lower()
     if not data:
         raise ImportRejected([RowError(None, None, _("the file is empty"))])
     try:
         if suffix in EXCEL_SUFFIXES:
+            _check_sheet_size(data, min(max_rows, MAX_EXCEL_ROWS))
             frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
         elif suffix in CSV_SUFFIXES:
-            frame = _read_csv(data)
+            frame = _read_csv(data, max_rows)
         else:
             raise ImportRejected(
                 [
@@ -100,12 +111,88 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
         raise ImportRejected([RowError(None, None, _("the file has no data rows"))])
-    if len(frame) > MAX_ROWS:
-        raise ImportRejected([RowError(None, None, _("more than %(n)s rows", n=MAX_ROWS))])
+    if len(frame) > max_rows:
+        raise _too_many_rows(max_rows)
     return frame
 
 
-def _read_csv(data: bytes) -> pd.DataFrame:
+def _too_many_rows(limit: int) -> ImportRejected:
+    return ImportRejected([RowError(None, None, _("more than %(n)s rows", n=limit))])
+
+
+def _check_sheet_size(data: bytes, max_rows: int) -> None:
+    """Refuse a workbook whose first sheet (the one pandas reads) is too large: by what the
+    archive and the sheet declare, then by counting rows while streaming the sheet's XML and
+    stopping at the limit. (openpyxl, under pandas, scans a whole sheet that declares no size
+    before reading a cell, so it cannot be the one to count.)"""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(entry.file_size for entry in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
+            raise ImportRejected(
+                [
+                    RowError(
+                        None,
+                        None,
+                        _(
+                            "the workbook unpacks to more than %(mb)s MB",
+                            mb=MAX_UNCOMPRESSED_BYTES // 2**20,
+                        ),
+                    )
+                ]
+            )
+        with archive.open(_first_sheet(archive)) as sheet:
+            rows = 0
+            for _event, element in ElementTree.iterparse(sheet, events=("end",)):
+                tag = element.tag.rpartition("}")[2]
+                if tag == "dimension":
+                    _check_dimension(element.get("ref", ""), max_rows)
+                elif tag == "row":
+                    rows += 1
+                    if rows - 1 > max_rows:  # the first row is the header
+                        raise _too_many_rows(max_rows)
+                    if len(element) > MAX_COLUMNS:
+                        raise _too_many_columns()
+                    element.clear()
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str:
+    """The path in the archive of the workbook's first sheet."""
+    namespace = {
+        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "p": "http://schemas.openxmlformats.org/package/2006/relationships",
+    }
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    first = book.find("m:sheets/m:sheet", namespace)
+    if first is None:
+        raise ValueError("the workbook has no sheet")
+    relation = first.get(f"{{{namespace['r']}}}id")
+    links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for link in links.findall("p:Relationship", namespace):
+        if link.get("Id") == relation:
+            target = link.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    raise ValueError("the workbook's first sheet is missing")
+
+
+def _check_dimension(ref: str, max_rows: int) -> None:
+    """The sheet's declared range, such as A1:C1048576: refused if too wide or too long."""
+    match = re.fullmatch(r"[A-Z]{1,3}\d+(?::([A-Z]{1,3})(\d+))?", ref)
+    if not match or match.group(1) is None:
+        return
+    column = 0
+    for letter in match.group(1):
+        column = column * 26 + ord(letter) - ord("A") + 1
+    if column > MAX_COLUMNS:
+        raise _too_many_columns()
+    if int(match.group(2)) - 1 > max_rows:
+        raise _too_many_rows(max_rows)
+
+
+def _too_many_columns() -> ImportRejected:
+    return ImportRejected([RowError(None, None, _("more than %(n)s columns", n=MAX_COLUMNS))])
+
+
+def _read_csv(data: bytes, max_rows: int) -> pd.DataFrame:
     if b"\x00" in data[:4096]:
         raise ImportRejected([RowError(None, None, _("this is not a text (CSV) file"))])
     try:
@@ -115,7 +202,10 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     # Swedish Excel writes CSV with semicolons: take whichever separator the header uses most.
     header = text.split("\n", 1)[0]
     separator = max([",", ";", "\t"], key=header.count)
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=separator)
+    # One row past the limit is enough to refuse the file; the rest is never parsed.
+    return pd.read_csv(
+        io.StringIO(text), dtype=str, keep_default_na=False, sep=separator, nrows=max_rows + 1
+    )
 
 
 def require_columns(frame: pd.DataFrame, required: list[str]) -> None:
@@ -174,9 +264,14 @@ class Checker:
     def price(self, column: str) -> pd.Series:
         raw = self.text(column, True, 40)
         number = _numbers(raw)
-        bad = (raw != "") & (number.isna() | (number < 0))
+        # Finite, and within the price columns (12 digits, 2 of them decimals).
+        bad = (raw != "") & (number.isna() | (number < 0) | ~(number <= MAX_PRICE))
         self.fail(
-            bad, column, lambda v: _("%(value)s is not a price of zero or more", value=repr(v))
+            bad,
+            column,
+            lambda v: _(
+                "%(value)s is not a price from 0 to %(max)s", value=repr(v), max=f"{MAX_PRICE:,}"
+            ),
         )
         return number.round(2)
 

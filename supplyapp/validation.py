@@ -10,6 +10,8 @@ from supplyapp.services.errors import InvalidInput
 
 # Far above any real stock, and it keeps sums of quantities inside 64-bit integers.
 MAX_QUANTITY = 1_000_000_000
+# The price columns hold 12 digits, 2 of them decimals: 9,999,999,999.99 at most.
+MAX_PRICE = 9_999_999_999
 
 MESSAGES = {
     "zero_or_more": _l("Give a whole number, zero or more."),

@@ -7,14 +7,15 @@ the OpenAPI document served at /api/v1/openapi.json, so the document follows the
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, abort, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from supplyapp import audit
+from supplyapp import audit, inputs
 from supplyapp.extensions import csrf
 from supplyapp.models import Organisation, Role
-from supplyapp.services import tokens
-from supplyapp.services.errors import DomainError, InvalidInput, NotFound, known_id
+from supplyapp.queries import tokens as token_queries
+from supplyapp.services import idempotency, tokens
+from supplyapp.services.errors import Conflict, DomainError, InvalidInput, NotFound, known_id
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -32,6 +33,7 @@ class Principal:
     name: str
     role: Role
     organisation: Organisation | None
+    token_id: int
 
     @property
     def organisation_id(self) -> int | None:
@@ -48,12 +50,12 @@ def _principal_from_token() -> Principal:
         abort(401)
     if record.user is not None:
         user = record.user
-        return Principal(user.username, user.role, user.organisation)
+        return Principal(user.username, user.role, user.organisation, record.id)
     organisation = record.organisation
     if organisation is None:  # the one_owner constraint forbids it
         raise ValueError(f"Token {record.prefix} has neither a user nor an organisation.")
     role = Role.COUNTY if organisation.kind == "county_board" else Role.REQUESTER
-    return Principal(f"token:{record.prefix}", role, organisation)
+    return Principal(f"token:{record.prefix}", role, organisation, record.id)
 
 
 def endpoint(
@@ -67,20 +69,17 @@ def endpoint(
     body: dict | None = None,
     tag: str = "general",
     public: bool = False,
+    idempotent: bool = False,
 ):
-    """Declare an API operation: route, role guard, and its OpenAPI description."""
+    """Declare an API operation: route, role guard, and its OpenAPI description. An idempotent
+    one accepts an `Idempotency-Key` header (see `answer_once`)."""
     flask_path = path.replace("{", "<").replace("}", ">")
     operation = {
         "summary": summary,
         "tags": [tag],
         "operationId": f"{method}_{path}".replace("/", "_").replace("{", "").replace("}", ""),
-        "parameters": parameters or [],
-        "responses": {
-            # The app refuses a NUL character in a path or query at the door (create_app).
-            **(NUL_IN_PARAMETER if parameters or "{" in path else {}),
-            **responses,
-            **({} if public else STANDARD_ERRORS),
-        },
+        "parameters": [*(parameters or []), *([IDEMPOTENCY_KEY] if idempotent else [])],
+        "responses": {**BAD_REQUEST, **responses, **({} if public else STANDARD_ERRORS)},
     }
     if not public:
         operation["security"] = [{"bearer": []}]
@@ -99,6 +98,8 @@ def endpoint(
                 if g.api_principal.role not in roles:
                     abort(403)
                 audit.set_actor(g.api_principal.name, request.remote_addr)
+            if idempotent and idempotency.KEY_HEADER in request.headers:
+                return answer_once(view, *args, **kwargs)
             return view(*args, **kwargs)
 
         bp.add_url_rule(
@@ -107,6 +108,50 @@ def endpoint(
         return wrapped
 
     return decorator
+
+
+IDEMPOTENCY_KEY = {
+    "name": idempotency.KEY_HEADER,
+    "in": "header",
+    "required": False,
+    "description": (
+        "A key of your choosing, new for each write (a UUID): a retry with the same key from the"
+        " same token files nothing again and gets the first answer, with the header"
+        " `Idempotent-Replayed: true`. Reusing a key for a different body is refused (422)."
+        " A refused request stores nothing, so it may be retried with its key."
+    ),
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": idempotency.MAX_KEY_LENGTH,
+        "pattern": "^[!-~]+$",
+    },
+}
+
+
+def answer_once(view, *args, **kwargs):
+    """Run the view once per token and Idempotency-Key; a repeat gets the stored answer."""
+    principal: Principal = g.api_principal
+    key = request.headers[idempotency.KEY_HEADER]
+    asked = idempotency.fingerprint(request.method, request.path, request.get_data())
+
+    def work() -> tuple[int, str]:
+        response, status = view(*args, **kwargs)
+        return status, response.get_data(as_text=True)
+
+    try:
+        status, body, replayed = idempotency.answer_once(principal.token_id, key, asked, work)
+    except Conflict:
+        # The same key raced us and won: its answer is stored now.
+        stored = token_queries.stored_answer(principal.token_id, key)
+        if stored is None:
+            raise
+        idempotency.refuse_other_request(stored, asked)
+        status, body, replayed = stored.status, stored.body, True
+    response = current_app.response_class(body, status=status, mimetype="application/json")
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
 
 
 def error_response(status: int, message: str, fields: dict | None = None):
@@ -153,9 +198,11 @@ STANDARD_ERRORS = {
     "401": _error("No valid bearer token"),
     "403": _error("The token's role or organisation does not reach this"),
 }
+# The input layer (supplyapp/inputs.py) may refuse any request: a NUL character or a lone
+# surrogate in the path or the query string, an impossible record number, too deep JSON.
+BAD_REQUEST = {"400": _error("The request holds what no field may (named in `message`)")}
 INVALID_INPUT = {"422": _error("The input is invalid; `fields` names each bad field")}
 NOT_FOUND = {"404": _error("No such record")}
-NUL_IN_PARAMETER = {"400": _error("A path or query parameter holds a NUL character")}
 
 
 @bp.errorhandler(HTTPException)
@@ -195,35 +242,22 @@ def path_id(value, message: str) -> int:
 
 
 def json_body() -> dict:
-    """The request's JSON object, or a 400/415 with a clear message."""
+    """The request's JSON object, after the input layer (supplyapp/inputs.py): a 400/415 with a
+    clear message, or 422 naming each field whose text cannot be stored."""
     if not request.is_json:
         abort(415, "Send JSON with Content-Type: application/json.")
-    data = request.get_json(silent=True)
+    try:
+        data = inputs.parse_json(request.get_data())
+    except inputs.TooDeep:
+        abort(400, f"The JSON is nested too deep (more than {inputs.MAX_JSON_DEPTH} levels).")
+    except ValueError:
+        data = None
     if not isinstance(data, dict):
         abort(400, "The body must be a JSON object.")
-    with_nul = _fields_with_nul(data)
-    if with_nul:
-        raise InvalidInput({name: "A NUL character is not allowed." for name in with_nul})
+    problems = inputs.json_problems(data)
+    if problems:
+        raise InvalidInput(problems)
     return data
-
-
-def _fields_with_nul(value, where: str = "") -> list[str]:
-    """The fields (dotted paths) whose text holds a NUL character, which no database text may."""
-    if isinstance(value, str):
-        return [where or "body"] if "\x00" in value else []
-    items: list[tuple[object, object]]
-    if isinstance(value, dict):
-        items = list(value.items())
-    elif isinstance(value, list):
-        items = list(enumerate(value))
-    else:
-        return []
-    found = []
-    for key, inner in items:
-        found += _fields_with_nul(inner, f"{where}.{key}" if where else str(key))
-        if "\x00" in str(key):
-            found.append(where or "body")
-    return found
 
 
 from supplyapp.api import (  # noqa: E402,F401  (register)

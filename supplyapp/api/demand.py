@@ -225,6 +225,7 @@ def _optional_text(data: dict, field: str) -> str | None:
     roles=REPORTERS,
     tag=TAG,
     summary="Post a situation report: stock on hand and average daily use per item",
+    idempotent=True,
     body=_ref("ReportIn"),
     responses={
         "201": _json("The stored report", _ref("Report")),
@@ -362,6 +363,7 @@ def get_latest_report():
     roles=REPORTERS,
     tag=TAG,
     summary="File a shortage request",
+    idempotent=True,
     body=_ref("RequestIn"),
     responses={
         "201": _json("The filed request", _ref("Request")),

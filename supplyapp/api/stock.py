@@ -1,7 +1,10 @@
 """Stock and incoming supply for other systems: national stock, lots, the pipeline."""
 
+from datetime import datetime
+
 from flask import jsonify, request
 
+from supplyapp import clock
 from supplyapp.api import NOT_FOUND, SCHEMAS, endpoint
 from supplyapp.models import Role
 from supplyapp.queries import stock as stock_queries
@@ -74,10 +77,14 @@ def _query(name: str, description: str) -> dict:
 
 def _records(frame) -> list[dict]:
     frame = frame.astype(object).where(frame.notna(), None)
-    return [
-        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
-        for row in frame.to_dict("records")
-    ]
+    return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _json_value(value):
+    """Dates as YYYY-MM-DD; instants in UTC with their offset (SQLite stores them naive)."""
+    if isinstance(value, datetime):
+        return clock.utc(value).isoformat()
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 @endpoint(

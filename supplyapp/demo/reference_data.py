@@ -9,13 +9,13 @@ from supplyapp import audit
 from supplyapp.extensions import db
 from supplyapp.models import County, Item, Organisation, Supplier, User, Warehouse
 from supplyapp.models.intensive_care import IcuUnit, UnitKind
-from supplyapp.services import accounts
+from supplyapp.services import accounts, passwords
 from supplyapp.services.transaction import use_case
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 DEMO = DATA / "demo"
 
-DEMO_PASSWORD = "Beredskap2026"
+DEMO_PASSWORD = passwords.DEMO_PASSWORD  # published in the README: the demo only
 # username, full name, role, organisation code
 DEMO_USERS = [
     ("admin", "Alva Admin", "admin", None),

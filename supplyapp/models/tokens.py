@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supplyapp.extensions import Model
@@ -34,3 +34,24 @@ class ApiToken(Model):
     @property
     def code(self) -> str:  # the audit log's key
         return self.prefix
+
+
+class IdempotentAnswer(Model):
+    """The first answer to a write sent with an `Idempotency-Key`: a retry with the same key
+    from the same token gets this answer again instead of filing twice. Stored in the write's
+    own transaction, so the key exists exactly when the write does."""
+
+    __tablename__ = "api_idempotent_answers"
+    __table_args__ = (UniqueConstraint("token_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"))
+    key: Mapped[str] = mapped_column(String(255))
+    # What was asked (method, path, a hash of the body): the key may not be reused for another.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int]
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at_column()
+
+    @property
+    def code(self) -> str:  # the audit log's key
+        return f"{self.token_id}/{self.key}"

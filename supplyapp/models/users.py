@@ -49,6 +49,9 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Kept in the session cookie at sign-in; raised by sign-out, a password change, disabling
+    # and a reset, which so end every session of the user (a copied cookie stops working).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = created_at_column()
 
     organisation: Mapped[Organisation | None] = relationship()
@@ -58,6 +61,11 @@ class User(UserMixin, Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's id in the session: "id.session_version" (its "alternative tokens"), so
+        raising the version ends every session made before (the loader refuses the old one)."""
+        return f"{self.id}.{self.session_version}"
 
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in roles

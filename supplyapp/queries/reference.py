@@ -9,6 +9,7 @@ from supplyapp.models import County, Organisation, OrganisationKind, User, Wareh
 from supplyapp.models.stock import Lot
 from supplyapp.models.tokens import ApiToken
 from supplyapp.permissions import visible_organisations_filter
+from supplyapp.services.errors import known_id
 from supplyapp.services.reference import MODELS
 
 
@@ -81,3 +82,14 @@ def api_tokens(organisation_id: int | None = None) -> list[ApiToken]:
 
 def api_token(token_id: int) -> ApiToken | None:
     return db.session.get(ApiToken, token_id)
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The user a session names ("id.version", see User.get_id), if that version is current."""
+    number, _, version = session_id.partition(".")
+    if not number.isdigit() or not version.isdigit() or not known_id(int(number)):
+        return None
+    user = db.session.get(User, int(number))
+    if user is None or str(user.session_version) != version:
+        return None
+    return user

@@ -7,15 +7,18 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
-from supplyapp import audit
+from supplyapp import audit, proxies
 from supplyapp.clock import utcnow
 from supplyapp.config import setting
+from supplyapp.database import is_sqlite
 from supplyapp.extensions import db
 from supplyapp.i18n import _
 from supplyapp.models import LoginFailure, Organisation, Role, User
 from supplyapp.models.intensive_care import IcuUnit
 from supplyapp.models.users import ORGANISATION_KINDS_BY_ROLE
+from supplyapp.services import passwords
 from supplyapp.services.errors import InvalidInput, LoginRefused, LoginThrottled, NotFound
+from supplyapp.services.stock import begin_write
 from supplyapp.services.transaction import use_case
 
 # A hash to verify against when the name is unknown, so both cases take the same time.
@@ -41,18 +44,26 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def check_password_rules(password: str, field: str = "password") -> None:
-    minimum = setting("MIN_PASSWORD_LENGTH")
-    if len(password) < minimum:
-        raise InvalidInput({field: _("At least %(n)d characters.", n=minimum)})
-    if len(password) > 200:
-        raise InvalidInput({field: _("At most 200 characters.")})
+def check_password_rules(
+    password: str, field: str = "password", names: tuple[str | None, ...] = ()
+) -> None:
+    """The rules of `services/passwords.py`; names: the user's name, full name and e-mail."""
+    passwords.check(password, field, names)
+
+
+def _names(user: User) -> tuple[str | None, ...]:
+    return (user.username, user.full_name, user.email)
 
 
 def authenticate(username: str, password: str, address: str) -> User:
-    """The user, if the name and password match and neither name nor address is locked."""
+    """The user, if the name and password match and neither name nor address is locked.
+
+    Each attempt is first counted under a lock per name (`_claim_attempt`), so guesses sent
+    in parallel cannot all pass the check before any failure is written: exactly
+    LOGIN_MAX_FAILURES get an answer, the rest are throttled.
+    """
     username = username.strip().lower()
-    _refuse_if_throttled(username, address)
+    _claim_attempt(username, address)
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         _verify(_dummy_hash(), password)
@@ -60,20 +71,39 @@ def authenticate(username: str, password: str, address: str) -> User:
     else:
         ok = _verify(user.password_hash, password) and user.active
     if not ok or user is None:
-        _record_login_failure(username, address)  # kept: it counts towards the throttle
+        _record_login_failure(username)  # the claimed attempt stays: it counts as a failure
         raise LoginRefused(_("Wrong user name or password."))
     return _record_login(user, password, address)
 
 
 @use_case
-def _record_login_failure(username: str, address: str) -> None:
+def _claim_attempt(username: str, address: str) -> None:
+    """Under a lock per name: refuse when throttled, else count this attempt as a failure
+    until it succeeds (committed before the password is checked)."""
+    begin_write()
+    if not is_sqlite():
+        db.session.execute(select(func.pg_advisory_xact_lock(func.hashtext("login:" + username))))
+    _refuse_if_throttled(username, address)
     db.session.add(LoginFailure(username=username, address=address))
+
+
+@use_case
+def _record_login_failure(username: str) -> None:
     audit.record(db.session, "login_failed", "users", username)
 
 
 @use_case
 def record_logout(username: str) -> None:
+    """Signing out ends every session of the user, a copied cookie's too."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is not None:
+        end_sessions(user)
     audit.record(db.session, "logout", "users", username)
+
+
+def end_sessions(user: User) -> None:
+    """Every session of the user stops working at its next request (User.get_id)."""
+    user.session_version += 1
 
 
 @use_case
@@ -94,13 +124,25 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH["hash"]
 
 
+def _shared_address(address: str) -> bool:
+    """Many people sign in from it (a configured NAT, or the proxy itself): lock accounts only."""
+    shared = proxies.networks(setting("LOGIN_SHARED_ADDRESSES")) + proxies.networks(
+        setting("TRUSTED_PROXIES")
+    )
+    return proxies.contains(shared, address)
+
+
 def _refuse_if_throttled(username: str, address: str) -> None:
     since = utcnow() - timedelta(minutes=setting("LOGIN_WINDOW_MINUTES"))
     by_name = db.session.scalar(
         select(func.count()).where(LoginFailure.username == username, LoginFailure.at >= since)
     )
-    by_address = db.session.scalar(
-        select(func.count()).where(LoginFailure.address == address, LoginFailure.at >= since)
+    by_address = (
+        0
+        if _shared_address(address)
+        else db.session.scalar(
+            select(func.count()).where(LoginFailure.address == address, LoginFailure.at >= since)
+        )
     )
     if by_name >= setting("LOGIN_MAX_FAILURES") or by_address >= setting(
         "LOGIN_MAX_FAILURES_PER_ADDRESS"
@@ -171,7 +213,7 @@ def create_user(
     role = Role(role)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise InvalidInput({"username": _("The user name %(name)s is taken.", name=username)})
-    check_password_rules(password)
+    check_password_rules(password, names=(username, full_name, email))
     organisation, unit = _binding_for(role, organisation_code)
     user = User(
         username=username,
@@ -197,6 +239,8 @@ def update_user(
 ) -> User:
     role = Role(role)
     user.organisation, user.icu_unit = _binding_for(role, organisation_code)
+    if user.active and not active:
+        end_sessions(user)
     user.full_name, user.role, user.active = full_name.strip(), role, active
     user.email = email or None
     return user
@@ -205,6 +249,8 @@ def update_user(
 @use_case
 def set_active(username: str, active: bool) -> User:
     user = find_user(username)
+    if not active:
+        end_sessions(user)
     user.active = active
     return user
 
@@ -214,8 +260,9 @@ def reset_password(username: str, password: str | None = None) -> tuple[User, st
     """Set a new password (a generated one when none is given); returns it."""
     user = find_user(username)
     password = password or secrets.token_urlsafe(12)
-    check_password_rules(password)
+    check_password_rules(password, names=_names(user))
     user.password_hash = hash_password(password)
+    end_sessions(user)
     db.session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
     return user, password
 
@@ -224,8 +271,9 @@ def reset_password(username: str, password: str | None = None) -> tuple[User, st
 def change_own_password(user: User, current: str, new: str) -> None:
     if not _verify(user.password_hash, current):
         raise InvalidInput({"current_password": _("The current password is wrong.")})
-    check_password_rules(new, "new_password")
+    check_password_rules(new, "new_password", _names(user))
     user.password_hash = hash_password(new)
+    end_sessions(user)  # every other session; the web signs the current one in afresh
 
 
 @use_case

@@ -1,5 +1,10 @@
 """County coordination under § 3 a of SFS 2020:126: sharing material within a county, and the
 county board's combined request for the needs it cannot meet within 48 hours.
+
+Both write under a lock taken before anything is read (as `services/stock.py` does): on SQLite
+the write lock (`BEGIN IMMEDIATE`), on PostgreSQL `SELECT ... FOR UPDATE` of the source requests
+(forwarding) or of the giver's and receiver's organisation rows (sharing). So three identical
+posts at once make one combined line, and three sharings at once all lower the giver's figure.
 """
 
 from collections.abc import Sequence
@@ -15,6 +20,7 @@ from supplyapp.models.demand import (
     PRIORITY_RANK,
     CountyRequest,
     CountySharing,
+    LatestReportLine,
     ReportSource,
     RequestStatus,
     RequestStatusChange,
@@ -24,12 +30,12 @@ from supplyapp.services.demand import (
     active_items,
     check_as_of,
     check_quantity,
-    latest_line,
     requesting_organisation,
     store_report,
 )
 from supplyapp.services.demand_requests import TRANSITIONS, move_status
 from supplyapp.services.errors import DomainError, InvalidInput, NotFound
+from supplyapp.services.stock import begin_write, locked_rows
 from supplyapp.services.transaction import use_case
 
 FORWARDABLE = (RequestStatus.SUBMITTED, RequestStatus.UNDER_REVIEW)
@@ -91,10 +97,13 @@ def record_sharing(
     today: date | None = None,
 ) -> CountySharing:
     """Record material handed over within the county; both reported stocks change with it."""
+    begin_write()
     board = county_board(board_code)
     errors: dict[str, str] = {}
     giver = _member(board, from_code, "from_organisation", errors)
     receiver = _member(board, to_code, "to_organisation", errors)
+    # Both figures are read and written under the lock of both organisations (in id order).
+    locked_rows(Organisation, [o.id for o in (giver, receiver) if o is not None])
     if giver is not None and giver is receiver:
         errors["to_organisation"] = _("The receiver must differ from the giver.")
     item = active_items().get(item_code) if isinstance(item_code, str) else None
@@ -103,7 +112,7 @@ def record_sharing(
     quantity = check_quantity(quantity, "quantity", errors, positive=True)
     shared_on = check_as_of(shared_on, today or clock.today(), errors, "shared_on")
     request = _sharing_request(request_id, receiver, item, errors)
-    given = latest_line(giver.id, item.id) if giver and item else None
+    given = _fresh_latest(giver.id, item.id) if giver and item else None
     if giver and item and quantity and (given is None or given.stock_on_hand < quantity):
         errors["quantity"] = _(
             "%(org)s has reported only %(n)s of this item.",
@@ -133,7 +142,7 @@ def record_sharing(
 
 def _adjust(organisation: Organisation, item_id: int, delta: int, on: date) -> None:
     """A new report line: the latest stock moved by delta, the reported use unchanged."""
-    current = latest_line(organisation.id, item_id)
+    current = _fresh_latest(organisation.id, item_id)
     stock = (current.stock_on_hand if current else 0) + delta
     use = current.daily_use if current else 0
     # The count behind the figure keeps its date unless the sharing is newer.
@@ -144,6 +153,18 @@ def _adjust(organisation: Organisation, item_id: int, delta: int, on: date) -> N
         [{"item_id": item_id, "stock_on_hand": stock, "daily_use": use}],
         ReportSource.SHARING,
         note=_("County sharing"),
+    )
+
+
+def _fresh_latest(organisation_id: int, item_id: int) -> LatestReportLine | None:
+    """The latest line as committed now (read under the lock), not as this session last saw it."""
+    return db.session.scalar(
+        select(LatestReportLine)
+        .where(
+            LatestReportLine.organisation_id == organisation_id,
+            LatestReportLine.item_id == item_id,
+        )
+        .execution_options(populate_existing=True)
     )
 
 
@@ -161,6 +182,7 @@ def forward_requests(
     board_code: str, request_ids: list[int], note: str | None = None
 ) -> CountyRequest:
     """One combined county request, a line per item, each line naming its source requests."""
+    begin_write()
     board = county_board(board_code)
     sources = _forwardable(board, request_ids)
     created_by = audit.current_actor_name()
@@ -191,11 +213,8 @@ def forward_requests(
 def _forwardable(board: Organisation, request_ids: list[int]) -> Sequence[ShortageRequest]:
     if not request_ids:
         raise InvalidInput({"requests": _("Choose at least one request.")})
-    requests = db.session.scalars(
-        select(ShortageRequest)
-        .where(ShortageRequest.id.in_(request_ids))
-        .order_by(ShortageRequest.id)
-    ).all()
+    # Locked and read fresh: a second forwarding of the same requests waits, then sees them taken.
+    requests = locked_rows(ShortageRequest, request_ids)
     if len(requests) != len(set(request_ids)):
         raise NotFound(_("A chosen request does not exist."))
     for request in requests:

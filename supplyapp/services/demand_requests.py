@@ -107,7 +107,7 @@ def file_request(
         errors["item"] = _("Unknown item code %(code)s.", code=str(item_code))
     quantity = check_quantity(quantity, "quantity", errors, positive=True)
     needed_by = _check_needed_by(needed_by, today or clock.today(), errors)
-    if priority not in {p.value for p in Priority}:
+    if not isinstance(priority, str) or priority not in {p.value for p in Priority}:
         errors["priority"] = _("Choose critical, high or normal.")
     justification = _check_text(justification, "justification", errors)
     stock, use = _own_figures(

@@ -79,7 +79,7 @@ def _price(value, field: str = "unit_price", required: bool = True) -> Decimal |
         price = Decimal(str(value))
     except InvalidOperation as error:
         raise InvalidInput({field: _("Give a price, such as 12.50.")}) from error
-    if not price.is_finite() or price < 0 or price > Decimal("9999999999"):
+    if not price.is_finite() or price < 0 or price > validation.MAX_PRICE:
         raise InvalidInput({field: _("Give a price of zero or more.")})
     return price.quantize(Decimal("0.01"))
 

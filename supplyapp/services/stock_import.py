@@ -220,12 +220,22 @@ MODELS: dict[str, type[OrderLine | CallOff | Donation | DomesticContract]] = {
 }
 
 
-def _check_outstanding(good: pd.DataFrame) -> None:
-    """Under the lock: more than is outstanding on a line needs a reason, row by row in order."""
+def _lock_outstanding(good: pd.DataFrame) -> list[tuple]:
+    """Lock the file's supply lines; (kind, id, outstanding) of each, read under the lock."""
     outstanding = []
     for kind, ids in good.groupby("kind")["source_id"]:
         for row in _locked_rows(str(kind), sorted({int(i) for i in ids})):
             outstanding.append((kind, row.id, row.outstanding))
+    return outstanding
+
+
+def _refuse_if_imported(key: str) -> None:
+    if db.session.scalar(select(Delivery.id).where(Delivery.idempotency_key == f"imp:{key}:2")):
+        raise ImportRejected([RowError(None, None, _("this file has been imported already"))])
+
+
+def _check_outstanding(good: pd.DataFrame, outstanding: list[tuple]) -> None:
+    """Under the lock: more than is outstanding on a line needs a reason, row by row in order."""
     left = good[["kind", "source_id"]].merge(
         pd.DataFrame(outstanding, columns=["kind", "source_id", "left"]), how="left"
     )["left"]
@@ -269,14 +279,17 @@ def import_deliveries(data: bytes, filename: str) -> ImportResult:
     clock = _Stages()
     frame = read_table(data, filename)
     key = _key(data)
-    if db.session.scalar(select(Delivery.id).where(Delivery.idempotency_key == f"imp:{key}:2")):
-        raise ImportRejected([RowError(None, None, _("this file has been imported already"))])
+    _refuse_if_imported(key)
     clock.lap("read")
     good = _validate_deliveries(frame)
     clock.lap("validate")
     with one_transaction():
         begin_write()
-        _check_outstanding(good)
+        outstanding = _lock_outstanding(good)
+        # Asked again under the lock: the same file uploaded twice at once is booked once, and
+        # the second upload, which waited for the lock, is told so (issue 18).
+        _refuse_if_imported(key)
+        _check_outstanding(good, outstanding)
         clock.lap("lock_outstanding")
         result = _write_deliveries(good, key, filename, clock)
     clock.lap("commit")

@@ -7,6 +7,7 @@ import threading
 import uuid
 
 from supplyapp.extensions import db
+from supplyapp.imports import ImportRejected
 from supplyapp.models.procurement import OrderLine
 from supplyapp.models.stock import Delivery, StockBalance
 from supplyapp.services import stock
@@ -31,7 +32,7 @@ def _race(app, work, count=CLERKS, actors=None):
             try:
                 work(index)
                 results.append("ok")
-            except DomainError as error:
+            except (DomainError, ImportRejected) as error:
                 results.append(type(error).__name__)
             finally:
                 db.session.remove()
@@ -82,3 +83,28 @@ def test_racing_reservations_never_take_more_than_the_lot_holds(app, places):
     balance = db.session.get(StockBalance, lot_id)
     assert (balance.available, balance.reserved) == (10, 90)
     assert stock.check_ledger() == []
+
+
+def test_one_delivery_file_uploaded_twice_at_once_is_booked_once_the_other_told_why(app, places):
+    from supplyapp.services.stock_import import import_deliveries
+    from tests.services.test_stock_import import _csv, expiry, received
+
+    order = placed_order()
+    line_id = order.lines[0].id
+    data = _csv([("NL-ARN", order.code, "ffp2", "10", "A1", expiry(), received())])
+    db.session.remove()
+    messages: list[str] = []
+
+    def upload(index):
+        try:
+            import_deliveries(data, "d.csv")
+        except ImportRejected as rejected:
+            messages.append(str(rejected))
+            raise
+
+    results = _race(app, upload, count=3)
+    assert results.count("ok") == 1, results
+    assert set(results) == {"ok", "ImportRejected"}, results
+    assert all("imported already" in message for message in messages), messages
+    db.session.expire_all()
+    assert db.session.get(OrderLine, line_id).delivered_quantity == 10

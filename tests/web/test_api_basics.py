@@ -78,7 +78,7 @@ def test_a_nul_character_is_refused_naming_the_field_on_both_databases(client, u
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 422
-    assert response.get_json()["fields"] == {"unit": "A NUL character is not allowed."}
+    assert response.get_json()["fields"] == {"unit": "Ett NUL-tecken är inte tillåtet."}
     assert client.get("/api/v1/icu/units/%00/reports").status_code == 400
     login(client, "admin")
     assert client.get("/icu/picture/regions/%00").status_code == 400

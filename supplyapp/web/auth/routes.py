@@ -86,6 +86,8 @@ def change_password():
         except InvalidInput as error:
             show_errors(form, error)
         else:
+            # The change ended every session of the user: this one goes on under the new id.
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

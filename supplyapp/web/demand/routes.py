@@ -7,8 +7,8 @@ from wtforms.fields.choices import SelectChoice
 from supplyapp import exports
 from supplyapp.i18n import _
 from supplyapp.imports import ImportRejected
-from supplyapp.models import Organisation, Role
-from supplyapp.models.demand import ReportSource, RequestStatus
+from supplyapp.models import Organisation, OrganisationKind, Role
+from supplyapp.models.demand import Priority, ReportSource, RequestStatus
 from supplyapp.permissions import (
     ALL_ROLES,
     NATIONAL_ROLES,
@@ -209,11 +209,24 @@ def _locale() -> str:
     return str(get_locale())
 
 
+# The values each filter of the request list may take; another is refused (400), not ignored.
+FILTER_VALUES = {
+    "status": {"open", *(s.value for s in RequestStatus)},
+    "priority": {p.value for p in Priority},
+    "kind": {k.value for k in OrganisationKind},
+}
+
+
 def _filters() -> dict:
     args = request.args
-    return {
+    filters = {
         key: args.get(key) or None for key in ("status", "priority", "item", "county", "kind")
     } | {"sort": args.get("sort") or "priority"}
+    for name, allowed in FILTER_VALUES.items():
+        value = filters[name]
+        if value is not None and value not in allowed:
+            abort(400, _("Unknown value %(value)s for %(name)s.", value=value[:40], name=name))
+    return filters
 
 
 def _visible_requests(filters: dict):

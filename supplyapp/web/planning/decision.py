@@ -5,6 +5,7 @@ import io
 
 import pandas as pd
 
+from supplyapp.exports import neutralised
 from supplyapp.formatting import date_time, number
 from supplyapp.i18n import _
 from supplyapp.i18n import lazy as _l
@@ -95,11 +96,11 @@ def workbook(plan: AllocationPlan, view: planning_queries.PlanView) -> bytes:
     ]
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        pd.DataFrame(head, columns=[_("Fact"), _("Value")]).to_excel(
+        neutralised(pd.DataFrame(head, columns=[_("Fact"), _("Value")])).to_excel(
             writer, index=False, sheet_name="Beslut"
         )
-        _lines_frame(view).to_excel(writer, index=False, sheet_name="Rader")
-        pd.DataFrame(inputs(plan), columns=[_("Input"), _("Value")]).to_excel(
+        neutralised(_lines_frame(view)).to_excel(writer, index=False, sheet_name="Rader")
+        neutralised(pd.DataFrame(inputs(plan), columns=[_("Input"), _("Value")])).to_excel(
             writer, index=False, sheet_name="Indata"
         )
     return buffer.getvalue()

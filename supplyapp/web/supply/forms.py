@@ -13,10 +13,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from supplyapp.i18n import lazy as _l
+from supplyapp.validation import MAX_PRICE
 from supplyapp.web.forms import UploadForm, area, quantity_range, text  # noqa: F401
 
 QUANTITY = [InputRequired(), quantity_range(positive=True)]
-PRICE = [InputRequired(), NumberRange(min=0, max=9_999_999_999)]
+PRICE = [InputRequired(), NumberRange(min=0, max=MAX_PRICE)]
 
 
 class OrderForm(FlaskForm):
