@@ -22,6 +22,7 @@ hold that number, then `today`, then `planned`, then minimise the total hours.""
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -61,30 +62,115 @@ def regions_of(problem: TransferProblem) -> dict[str, Region]:
 
 @dataclass
 class TransferModel:
-    """The built model and what is needed to read it."""
+    """The built model and what is needed to extend and read it."""
 
     prob: MatrixProblem
     arcs: list[Arc]
-    flows: Columns | None
+    flows: Columns | None = None
     stages: list[tuple[str, list[int]]] = field(default_factory=list)  # urgency, arc indexes
     binaries: int = 0
+    regions: dict[str, Region] = field(default_factory=dict)
+    cushion: float = 0.0
+    sender_region: list[str] = field(default_factory=list)
+    between: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    open_pairs: set[tuple[str, str]] = field(default_factory=set)  # rule 3 not settled
+    pairs: set[tuple[str, str]] = field(default_factory=set)  # those with rows so far
+    bounds: _Bounds | None = None
+    group_sizes: list[int] = field(default_factory=list)
+    column: dict[str, int] = field(default_factory=dict)
+    inflow_first: int = 0
+    outflow_first: int = 0
+    start: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # a fair plan
+    proven: bool = True  # every stage solved to optimality
+
+    def share(self, code: str) -> tuple[int, list[int], list[float], int]:
+        """A region's share after as numerator / denominator: (free before, [inflow,
+        outflow], [-1, 1], staffed); a region without staffed places counts as 0 / 1."""
+        k = self.column.get(code)
+        region = self.regions[code]
+        if not region.staffed or k is None:
+            return 0, [], [], 1
+        return (
+            region.free,
+            [self.inflow_first + k, self.outflow_first + k],
+            [-1.0, 1.0],
+            region.staffed,
+        )
+
+    def add_pairs(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """Rule 3 for these (receiving, sending) region pairs: a binary `pair` that is 1 when R
+        receives from S, and then R's share after >= S's share after, multiplied out by
+        staffed_R x staffed_S. Added to the built model (columns and rows only added)."""
+        pairs = [pair for pair in pairs if pair in self.open_pairs and pair not in self.pairs]
+        if not pairs or self.flows is None or self.bounds is None:
+            return
+        prob, bounds, first = self.prob, self.bounds, self.flows.first
+        binaries = prob.add_columns(f"pair{len(self.pairs)}", range(len(pairs)))
+        binaries.set_upper([1.0] * len(pairs))
+        binaries.make_integer()
+        for k, (r, s) in enumerate(pairs):
+            self.pairs.add((r, s))
+            terms = self.between[(r, s)]
+            most = min(
+                bounds.in_max[r],
+                sum(self.group_sizes[g] for g in {self.arcs[t - first].group for t in terms}),
+                bounds.most_fair(r, s, self.cushion),
+            )
+            prob.add_row(
+                [*terms, binaries.first + k],
+                "<=",
+                0,
+                f"pair_link_{len(prob.row_starts)}",
+                [1.0] * len(terms) + [-float(most)],
+            )
+            free_r, ids_r, coef_r, st_r = self.share(r)
+            free_s, ids_s, coef_s, st_s = self.share(s)
+            # st_s (F_r - in_r + out_r) - st_r (F_s - in_s + out_s) >= -big (1 - pair)
+            big = float(st_r * bounds.high(s) - st_s * bounds.low(r))  # > 0: the pair is open
+            prob.add_row(
+                [*ids_r, *ids_s, binaries.first + k],
+                ">=",
+                -big - st_s * free_r + st_r * free_s,
+                f"fair_{len(prob.row_starts)}",
+                [st_s * c for c in coef_r] + [-st_r * c for c in coef_s] + [-big],
+            )
+        self.binaries += len(pairs)
+
+    def unfair_pairs(self, flows: np.ndarray) -> list[tuple[str, str]]:
+        """The open pairs with a move whose receiving region ends below the sender's share."""
+        after = {code: region.free for code, region in self.regions.items()}
+        moving: set[tuple[str, str]] = set()
+        for arc, sender, n in zip(self.arcs, self.sender_region, flows.tolist(), strict=True):
+            if n > 0:
+                after[sender] += n
+                after[arc.unit.region] -= n
+                moving.add((arc.unit.region, sender))
+        found = []
+        for r, s in sorted(moving & self.open_pairs - self.pairs):
+            st_r, st_s = self.regions[r].staffed, self.regions[s].staffed
+            if after[r] * max(st_s, 1) < (after[s] if st_s else 0) * st_r:
+                found.append((r, s))
+        return found
 
 
 def build_model(
     problem: TransferProblem, groups: Sequence[Group], arcs: Sequence[Arc]
 ) -> TransferModel:
-    """The model over `arcs` (those that rule 3 forbids outright are dropped first)."""
+    """The model over `arcs` (those that rule 3 forbids outright are dropped first), with
+    rule 3's pairs still to add (`add_pairs`: `solve_model` adds those a solution breaks)."""
     regions = regions_of(problem)
     cushion = problem.policy.cushion
     arcs = _settle_pairs(groups, list(arcs), regions, cushion)
     prob = MatrixProblem("transfers", pulp.LpMinimize)
-    model = TransferModel(prob, arcs, None)
+    model = TransferModel(prob, arcs, regions=regions, cushion=cushion)
     if not arcs:
         return model
     flows = model.flows = prob.add_columns("flow", range(len(arcs)))
     flows.make_integer()
+    model.start = np.zeros(len(arcs), np.int64)  # moving nobody keeps every rule
     first = flows.first
-    sender_region = [groups[a.group].unit.region for a in arcs]
+    sender_region = model.sender_region = [groups[a.group].unit.region for a in arcs]
+    model.group_sizes = [g.size for g in groups]
 
     by_group: dict[int, list[int]] = defaultdict(list)
     by_place: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -101,6 +187,7 @@ def build_model(
         into[arc.unit.region].append(first + i)
         out_of[sender_region[i]].append(first + i)
         between[(arc.unit.region, sender_region[i])].append(first + i)
+    model.between = dict(between)
 
     for g, terms in by_group.items():
         prob.add_row(terms, "<=", groups[g].size, f"group_{g}")
@@ -114,7 +201,8 @@ def build_model(
     names = sorted(set(into) | set(out_of))
     inflow = prob.add_columns("inflow", range(len(names)))
     outflow = prob.add_columns("outflow", range(len(names)))
-    column = {name: k for k, name in enumerate(names)}
+    model.inflow_first, model.outflow_first = inflow.first, outflow.first
+    column = model.column = {name: k for k, name in enumerate(names)}
     for name in names:
         k = column[name]
         for sums, column_id, kind in (
@@ -123,57 +211,27 @@ def build_model(
         ):
             terms = sums.get(name, [])
             prob.add_row([*terms, column_id], "==", 0, f"{kind}_{k}", [1.0] * len(terms) + [-1.0])
-    bounds = _bounds(groups, arcs, regions)
+    bounds = model.bounds = _bounds(groups, arcs, regions)
+    model.open_pairs = {pair for pair in between if not bounds.fair_anyway(*pair)}
 
-    def share(code: str) -> tuple[int, list[int], list[float], int]:
-        """A region's share after as numerator / denominator: (free before, [inflow,
-        outflow], [-1, 1], staffed); a region without staffed places counts as 0 / 1."""
-        k = column.get(code)
-        if not regions[code].staffed or k is None:
-            return 0, [], [], 1
-        return (
-            regions[code].free,
-            [inflow.first + k, outflow.first + k],
-            [-1.0, 1.0],
-            regions[code].staffed,
-        )
-
-    # Rule 3, each pair whose fairness is not settled: R receives from S => R's share after
-    # >= S's share after, multiplied out by staffed_R x staffed_S.
-    open_pairs = [pair for pair in between if not bounds.fair_anyway(*pair)]
-    pairs = prob.add_columns("pair", range(len(open_pairs)))
-    pairs.set_upper([1.0] * len(open_pairs))
-    pairs.make_integer()
-    for k, (r, s) in enumerate(open_pairs):
-        terms = between[(r, s)]
-        most = min(
-            bounds.in_max[r], sum(groups[g].size for g in {arcs[t - first].group for t in terms})
-        )
-        prob.add_row(
-            [*terms, pairs.first + k],
-            "<=",
-            0,
-            f"pair_link_{k}",
-            [1.0] * len(terms) + [-float(most)],
-        )
-        free_r, ids_r, coef_r, st_r = share(r)
-        free_s, ids_s, coef_s, st_s = share(s)
-        # st_s (F_r - in_r + out_r) - st_r (F_s - in_s + out_s) >= -big (1 - pair)
-        big = float(st_r * bounds.high(s) - st_s * bounds.low(r))  # > 0: the pair is open
-        prob.add_row(
-            [*ids_r, *ids_s, pairs.first + k],
-            ">=",
-            -big - st_s * free_r + st_r * free_s,
-            f"fair_{k}",
-            [st_s * c for c in coef_r] + [-st_r * c for c in coef_s] + [-big],
-        )
     # Rule 3, the cushion: a region that receives keeps at least `cushion` of its places free.
-    tight = [r for r in into if bounds.low(r) < cushion * regions[r].staffed]
+    # A region at or above the cushion now needs no binary: receiving nothing keeps the row.
+    tight = []
+    for r in into:
+        if bounds.low(r) >= cushion * regions[r].staffed:
+            continue
+        free_r, ids_r, coef_r, st = model.share(r)
+        if free_r >= cushion * st:
+            prob.add_row(
+                ids_r, ">=", cushion * st - free_r, f"cushion_{len(prob.row_starts)}", coef_r
+            )
+        else:
+            tight.append(r)
     receives = prob.add_columns("receives", range(len(tight)))
     receives.set_upper([1.0] * len(tight))
     receives.make_integer()
     for k, r in enumerate(tight):
-        free_r, ids_r, coef_r, st = share(r)
+        free_r, ids_r, coef_r, st = model.share(r)
         short = cushion * st - bounds.low(r)
         prob.add_row(
             [inflow.first + column[r], receives.first + k],
@@ -190,7 +248,7 @@ def build_model(
             f"cushion_{k}",
             [*coef_r, -short],
         )
-    model.binaries = len(open_pairs) + len(tight)
+    model.binaries = len(tight)
     for urgency in URGENCIES:
         chosen = [i for i, arc in enumerate(arcs) if groups[arc.group].urgency == urgency]
         if chosen:
@@ -217,6 +275,14 @@ class _Bounds:
         if not self.regions[code].staffed:
             return 0
         return self.regions[code].free + self.out_max.get(code, 0)
+
+    def most_fair(self, r: str, s: str, cushion: float) -> int:
+        """The most patients R can take from S and stay at S's share and the cushion:
+        st_s (F_r + out_r - f) >= st_r (F_s + f - in_s) and F_r + out_r - f >= cushion st_r."""
+        st_r, st_s = self.regions[r].staffed, max(self.regions[s].staffed, 1)
+        top = self.high(r)
+        fair = (st_s * top - st_r * self.low(s)) // (st_r + st_s)
+        return max(0, min(fair, math.floor(top - cushion * st_r + 1e-9)))
 
     def fair_anyway(self, r: str, s: str) -> bool:
         """R's lowest share after is at least S's highest: rule 3 holds for the pair."""
@@ -266,39 +332,124 @@ def _settle_pairs(
     ]
 
 
+class StartedHiGHS(LeanHiGHS):
+    """LeanHiGHS given a starting solution for the flows (`start`: the first flow's PuLP id
+    and the values): each stage starts from the last plan known to keep every rule, which
+    HiGHS's heuristics otherwise take long to find once the earlier stages are held."""
+
+    start: tuple[int, np.ndarray] | None = None
+
+    def buildSolverModel(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's name)
+        super().buildSolverModel(lp)
+        if self.start is None or self.column_ids is None:
+            return
+        first, values = self.start
+        where = {
+            vid: j for j, vid in enumerate(self.column_ids) if first <= vid < first + len(values)
+        }
+        columns = np.array(
+            [where[first + k] for k in range(len(values)) if first + k in where], np.int32
+        )
+        chosen = np.array([values[k] for k in range(len(values)) if first + k in where], np.float64)
+        solver = lp.solverModel
+        if len(columns) and solver is not None:
+            solver.setSolution(len(columns), columns, chosen)
+
+
 def make_runner(problem: TransferProblem, time_limit: float | None) -> Runner:
     """A runner for this MIP: HiGHS with presolve (the supply model turns it off for its LPs),
     a relative gap of 1e-6 so counts are exact, and the time limit; CBC as the supply model
     falls back to it."""
     runner = Runner(problem.policy.solver)
     if isinstance(runner.solver, LeanHiGHS):
-        runner.solver = LeanHiGHS(msg=False, mip=True, gapRel=1e-6, timeLimit=time_limit)
+        runner.solver = StartedHiGHS(msg=False, mip=True, gapRel=1e-6, timeLimit=time_limit)
     else:
         runner.solver = pulp.COIN_CMD(msg=False, mip=True, gapRel=1e-6, timeLimit=time_limit)
     return runner
 
 
 def solve_model(model: TransferModel, runner: Runner, deadline: float | None) -> np.ndarray:
-    """Solve stage by stage; the whole number of patients on each arc."""
+    """Solve stage by stage; the whole number of patients on each arc.
+
+    Rule 3's pairs are added lazily: each stage is solved with the pairs added so far (a
+    relaxation: the other pairs are free), and while its solution breaks rule 3 for a pair,
+    that pair is added and the stage solved again. A solution of the relaxation that keeps
+    every pair is optimal for the whole model, so the answer is exact.
+
+    With a `deadline`, each stage gets an equal share of the time left; a stage that runs out
+    keeps the best plan found that keeps rules 1 and 3 (or the last stage's), and
+    `model.proven` turns false: rules 2 and 4 are then not proven."""
     prob, flows = model.prob, model.flows
     if flows is None:
         return np.zeros(0, dtype=np.int64)
     first = flows.first
+    stages = len(model.stages) + 1
     for urgency, chosen in model.stages:
         ids = [first + i for i in chosen]
-        prob.set_objective_terms(ids, [-1.0] * len(ids))
-        _run(runner, prob, deadline)
-        placed = round(float(np.sum(flows.values()[chosen])))
+        values = _solve_stage(model, runner, _share_of(deadline, stages), ids, [-1.0] * len(ids))
+        stages -= 1
+        placed = int(np.sum(values[chosen]))
         prob.add_row(ids, ">=", placed, f"hold_{urgency}")
-    prob.set_objective_terms(list(flows.ids), [arc.hours for arc in model.arcs])
-    _run(runner, prob, deadline)
-    return np.rint(flows.values()).astype(np.int64)
+    hours = [a.hours for a in model.arcs]
+    return _solve_stage(model, runner, _share_of(deadline, 1), list(flows.ids), hours)
 
 
-def _run(runner: Runner, prob: MatrixProblem, deadline: float | None) -> None:
-    if deadline is not None:
-        left = deadline - time.perf_counter()
-        if left <= 0:
-            raise SolveError(f"{runner.name} ran out of time on {prob.name}")
-        runner.solver.timeLimit = left
-    runner.run(prob)
+def _share_of(deadline: float | None, stages: int) -> float | None:
+    if deadline is None:
+        return None
+    return time.perf_counter() + max(0.0, deadline - time.perf_counter()) / stages
+
+
+def _solve_stage(
+    model: TransferModel,
+    runner: Runner,
+    deadline: float | None,
+    ids: list[int],
+    coefficients: list[float],
+) -> np.ndarray:
+    assert model.flows is not None
+    while True:
+        model.prob.set_objective_terms(ids, coefficients)
+        if isinstance(runner.solver, StartedHiGHS):
+            runner.solver.start = (model.flows.first, model.start.astype(np.float64))
+        proven = _run(runner, model.prob, deadline)
+        values = np.rint(model.flows.values()).astype(np.int64)
+        unfair = model.unfair_pairs(values)
+        if not proven:
+            model.proven = False
+            if unfair or not _keeps_rows(model, values):
+                return model.start
+        if not unfair:
+            model.start = values
+            return values
+        model.add_pairs(unfair)
+
+
+def _keeps_rows(model: TransferModel, values: np.ndarray) -> bool:
+    """A plan read after a time-out is used only if it is one (whole, non-negative)."""
+    return bool(len(values) == len(model.arcs) and (values >= 0).all())
+
+
+def _run(runner: Runner, prob: MatrixProblem, deadline: float | None) -> bool:
+    """Solve `prob`; True when proven optimal, False when the time ran out with a plan in
+    hand; SolveError otherwise (as Runner.run)."""
+    if deadline is None:
+        runner.run(prob)
+        return True
+    runner.solver.timeLimit = max(0.01, deadline - time.perf_counter())
+    start = time.perf_counter()
+    try:
+        stats = prob.solve(runner.solver)
+    except pulp.PulpSolverError as err:
+        raise SolveError(f"{runner.name} failed on {prob.name}: {err}") from err
+    finally:
+        runner.solve_seconds += time.perf_counter() - start
+        runner.models += 1
+    if stats.status == pulp.LpSolveStatus.Optimal and stats.has_solution:
+        return True
+    if stats.status == pulp.LpSolveStatus.TimeLimit and stats.has_solution:
+        return False
+    if stats.status == pulp.LpSolveStatus.TimeLimit:
+        # Out of time before any plan: the last plan known to keep the rules stands.
+        return False
+    raise SolveError(f"{runner.name} could not solve {prob.name}: {stats.status.name}")

@@ -105,7 +105,7 @@ class Policy:
     allow_cross_border: bool = False
     nordic_signal: float = 0.20
     solver: SolverName = "highs"
-    neighbours: int | None = 40
+    neighbours: int | None = 10
 
 
 @dataclass(frozen=True)

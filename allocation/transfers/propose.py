@@ -17,7 +17,11 @@ from .proposal import Move, NordicCandidate, RegionShares, TransferProposal, Unp
 
 def propose(problem: TransferProblem, *, time_limit: float | None = None) -> TransferProposal:
     """Propose moves for the patients of `problem` that keep rules 1-5 of `transfer-model.md`;
-    raise SolveError if the solver fails (or runs past `time_limit` seconds, if given)."""
+    raise SolveError if the solver fails.
+
+    `time_limit` (seconds, None: no limit) bounds the solving: when it runs out, the best plan
+    found so far that keeps rules 1, 3 and 5 is returned with status `time_limit` (rules 2
+    and 4 not proven; moving nobody is always such a plan)."""
     start = time.perf_counter()
     deadline = None if time_limit is None else start + time_limit
     runner = make_runner(problem, time_limit)
@@ -64,7 +68,7 @@ def propose(problem: TransferProblem, *, time_limit: float | None = None) -> Tra
         for code, region in regions.items()
     }
     return TransferProposal(
-        status="optimal",
+        status="optimal" if model.proven else "time_limit",
         solver=runner.name,
         seconds=time.perf_counter() - start,
         build_seconds=runner.build_seconds,

@@ -248,8 +248,7 @@ def test_stockholm_full_six_patients_go_to_uppsala_and_linkoping() -> None:
     ]
     reasons = {m["reason"] for m in proposal["moves"]}
     assert reasons == {
-        "to Uppsala CIVA by road, 0.9 h: quicker by aircraft, but its seats went to other "
-        "patients",
+        "to Uppsala CIVA by road, 0.9 h: quicker by aircraft, but its seats went to other patients",
         "to Linköping IVA by aircraft, 0.4 h: the free places at nearer Uppsala CIVA went to "
         "other patients",
         "to Linköping IVA by road, 2.5 h: the free places at nearer Uppsala CIVA went to "

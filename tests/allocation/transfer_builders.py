@@ -75,7 +75,7 @@ def problem(
     return {
         "units": units,
         "patients": patients,
-        "modes": modes if modes is not None else [ROAD],
+        "modes": [dict(m) for m in (modes if modes is not None else [ROAD])],
         "policy": policy,
     }
 
