@@ -78,32 +78,29 @@ def explain_move(
     head = f"to {_label(arcs, move.to_unit)} by {move.mode}, {move.hours:.1f} h"
     quicker = [a for a in arcs if a.hours < move.hours - 1e-9]
     code, why = "nearest_free", f"nearest {place_words(group.level, group.age_group)}"
-    for arc in sorted(quicker, key=lambda a: a.hours):
+    for arc in sorted(quicker, key=lambda a: a.hours)[:1]:
         args["nearer"] = arc.unit.code
         elsewhere = arc.unit.code != move.to_unit
         if elsewhere and state.places_left.get((arc.unit.code, group.level), 0) <= 0:
             code = "nearer_places_taken"
             why = f"the free places at nearer {arc.unit.label} went to other patients"
-        elif (
-            arc.mode.is_air
-            and arc.mode.mode != move.mode
-            and state.seats_left.get(arc.mode.mode, 0) <= 0
-        ):
-            code = "nearer_by_air_no_seats"
-            where = f" to {arc.unit.label}" if elsewhere else ""
-            why = f"quicker by {arc.mode.mode}{where}, but its seats went to other patients"
-        elif not state.can_receive_one(arc.unit.region, group.unit.region, cushion):
+        elif elsewhere and not state.can_receive_one(arc.unit.region, group.unit.region, cushion):
             code = "nearer_region_too_full"
             why = (
                 f"nearer {arc.unit.label}'s region {arc.unit.region} would end with a lower "
                 "free share than the sender's, or below the cushion"
             )
+        elif all(
+            a.mode.is_air and a.mode.mode != move.mode and state.seats_left.get(a.mode.mode, 0) <= 0
+            for a in quicker
+            if a.unit.code == arc.unit.code
+        ):
+            code = "nearer_by_air_no_seats"
+            where = f" to {arc.unit.label}" if elsewhere else ""
+            why = f"quicker by {arc.mode.mode}{where}, but its seats went to other patients"
         else:
             code = "least_total_time"
             why = "the least transport time for all the patients together"
-        break
-    else:
-        args.pop("nearer", None)
     return Move(
         move.case,
         move.from_unit,

@@ -110,6 +110,7 @@ def arcs_of(problem: TransferProblem, groups: Sequence[Group]) -> list[Arc]:
         return []
     longest = max(reach for _, reach in reaches)
     fits: dict[tuple[str, str], np.ndarray] = {}
+    free_by_level: dict[str, np.ndarray] = {}
     distances: dict[str, np.ndarray] = {}
     arcs: list[Arc] = []
     for group in groups:
@@ -128,10 +129,10 @@ def arcs_of(problem: TransferProblem, groups: Sequence[Group]) -> list[Arc]:
         ok = fit & (regions != sender.region) & (codes != sender.code) & (km <= longest)
         chosen = np.flatnonzero(ok)
         group.feasible_units = len(chosen)
-        chosen = chosen[np.argsort(km[chosen], kind="stable")]
-        chosen = _nearest(
-            chosen, [units[j].free_of(group.level) for j in chosen], group, policy.neighbours
-        )
+        free = free_by_level.get(group.level)
+        if free is None:
+            free = free_by_level[group.level] = np.array([u.free_of(group.level) for u in units])
+        chosen = _nearest(chosen, km, free, group, policy.neighbours)
         for j in chosen:
             unit, distance = units[j], float(km[j])
             for mode, reach in reaches:
@@ -141,12 +142,13 @@ def arcs_of(problem: TransferProblem, groups: Sequence[Group]) -> list[Arc]:
 
 
 def _nearest(
-    chosen: np.ndarray, free: list[int], group: Group, neighbours: int | None
+    chosen: np.ndarray, km: np.ndarray, free: np.ndarray, group: Group, neighbours: int | None
 ) -> np.ndarray:
-    """The first `neighbours` of `chosen` (nearest first), or more until their free places
-    cover the group."""
+    """`chosen` nearest first: all of them, or the first `neighbours`, or more until their
+    free places cover the group."""
     if neighbours is None or len(chosen) <= neighbours:
-        return chosen
-    cover = np.cumsum(free)
+        return chosen[np.argsort(km[chosen], kind="stable")]
+    order = chosen[np.argsort(km[chosen], kind="stable")]
+    cover = np.cumsum(free[order])
     enough = int(np.searchsorted(cover, group.size)) + 1
-    return chosen[: max(neighbours, enough)]
+    return order[: max(neighbours, enough)]
