@@ -81,3 +81,21 @@ def test_check_plan_agrees_with_the_reference(seed: int) -> None:
     reference = rule_1(data, plan) + rule_3(data, plan)
     found = check_plan(problem, moves)
     assert bool(found) == bool(reference), (found, reference)
+
+
+@settings(PROFILE)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_the_nearest_units_cap_changes_nothing_while_it_covers_every_unit_in_reach(
+    seed: int,
+) -> None:
+    """The default cap (10 nearest units per group) against no cap, on problems of up to 10
+    units: the same counts and the same total time. (Below the units in reach it is a
+    heuristic: measured on 300 random problems of 8-14 units, a cap of 3 changed 10 answers
+    and a cap of 6 one.)"""
+    rng = random.Random(seed)
+    data = random_problem(rng, units=rng.randint(5, 10), patients=rng.randint(1, 8))
+    capped = score(data, plan_of(proposal_of(data)))
+    data["policy"]["neighbours"] = None
+    free = score(data, plan_of(proposal_of(data)))
+    assert capped[:3] == free[:3]
+    assert capped[3] == pytest.approx(free[3], abs=1e-6)
