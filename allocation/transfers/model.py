@@ -413,6 +413,9 @@ def _solve_stage(
         if isinstance(runner.solver, StartedHiGHS):
             runner.solver.start = (model.flows.first, model.start.astype(np.float64))
         proven = _run(runner, model.prob, deadline)
+        if proven is None:
+            model.proven = False
+            return model.start
         values = np.rint(model.flows.values()).astype(np.int64)
         unfair = model.unfair_pairs(values)
         if not proven:
@@ -430,9 +433,9 @@ def _keeps_rows(model: TransferModel, values: np.ndarray) -> bool:
     return bool(len(values) == len(model.arcs) and (values >= 0).all())
 
 
-def _run(runner: Runner, prob: MatrixProblem, deadline: float | None) -> bool:
+def _run(runner: Runner, prob: MatrixProblem, deadline: float | None) -> bool | None:
     """Solve `prob`; True when proven optimal, False when the time ran out with a plan in
-    hand; SolveError otherwise (as Runner.run)."""
+    hand, None when it ran out with none; SolveError otherwise (as Runner.run)."""
     if deadline is None:
         runner.run(prob)
         return True
@@ -451,5 +454,5 @@ def _run(runner: Runner, prob: MatrixProblem, deadline: float | None) -> bool:
         return False
     if stats.status == pulp.LpSolveStatus.TimeLimit:
         # Out of time before any plan: the last plan known to keep the rules stands.
-        return False
+        return None
     raise SolveError(f"{runner.name} could not solve {prob.name}: {stats.status.name}")

@@ -282,3 +282,29 @@ def test_check_plan_names_each_broken_rule() -> None:
     assert ("T-3", 1, "no such transport mode aircraft") in messages
     assert any(v.rule == 1 and "receives 2 patients" in v.message for v in found)
     assert any(v.rule == 3 and "below the cushion" in v.message for v in found)
+
+
+def test_out_of_time_the_plan_still_keeps_rules_1_and_3() -> None:
+    """A time limit far too short for 200 patients on the Swedish units: the proposal says
+    so (`time_limit`) and its plan still keeps rules 1 and 3 (rules 2 and 4 unproven)."""
+    units = swedish_units()
+    for u in units:
+        if u["region"] in ("01", "12", "14"):
+            u["occupied"], u["free"] = u["staffed"], {"invasive": 0, "ecmo": 0, "niv": 0}
+    senders = [u["code"] for u in units if u["region"] in ("01", "12", "14")]
+    levels, urgencies = ("invasive", "invasive", "niv", "ecmo"), ("immediate", "today", "planned")
+    data = problem(
+        units,
+        [
+            patient(f"B-{n:03}", senders[n % len(senders)], levels[n % 4], urgency=urgencies[n % 3])
+            for n in range(200)
+        ],
+        [ROAD, aircraft(per_trip=2, trips=6)],
+    )
+    problem_ = read_problem(data)
+    proposal = propose(problem_, time_limit=0.05)
+    assert proposal.status == "time_limit"
+    assert check_plan(problem_, proposal.moves) == []
+    assert rule_1(data, plan_of(proposal.to_json())) == []
+    assert rule_3(data, plan_of(proposal.to_json())) == []
+    assert len(proposal.moves) + len(proposal.unplaced) == 200
