@@ -17,8 +17,10 @@ highest possible share of a sender needs no row for that pair; one whose highest
 share is below the sender's lowest (or below the cushion) cannot receive from it, and those
 arcs are dropped.
 
-Solved lexicographically (rule 2, then rule 4): maximise the `immediate` patients placed and
-hold that number, then `today`, then `planned`, then minimise the total hours."""
+Solved in two stages: rule 2 first, maximising the patients placed with whole-number weights
+(one `immediate` patient worth more than every `today` and `planned` one together, one `today`
+more than every `planned` one: the lexicographic optimum exactly), and those numbers held;
+then rule 4, the least total hours."""
 
 from __future__ import annotations
 
@@ -369,7 +371,9 @@ def make_runner(problem: TransferProblem, time_limit: float | None) -> Runner:
 
 
 def solve_model(model: TransferModel, runner: Runner, deadline: float | None) -> np.ndarray:
-    """Solve stage by stage; the whole number of patients on each arc.
+    """Solve in two stages: rule 2 (the most placed, `immediate` before `today` before
+    `planned`, by weights), hold those numbers, then rule 4 (the least total hours); the
+    whole number of patients on each arc.
 
     Rule 3's pairs are added lazily: each stage is solved with the pairs added so far (a
     relaxation: the other pairs are free), and while its solution breaks rule 3 for a pair,
@@ -383,13 +387,31 @@ def solve_model(model: TransferModel, runner: Runner, deadline: float | None) ->
     if flows is None:
         return np.zeros(0, dtype=np.int64)
     first = flows.first
-    stages = len(model.stages) + 1
-    for urgency, chosen in model.stages:
-        ids = [first + i for i in chosen]
-        values = _solve_stage(model, runner, _share_of(deadline, stages), ids, [-1.0] * len(ids))
-        stages -= 1
-        placed = int(np.sum(values[chosen]))
-        prob.add_row(ids, ">=", placed, f"hold_{urgency}")
+    if model.stages:
+        # Rule 2 in one solve: whole-number weights, each urgency's one patient worth more
+        # than every less urgent patient together, so the optimum is the lexicographic one.
+        sizes = {
+            u: sum(model.group_sizes[g] for g in {model.arcs[i].group for i in chosen})
+            for u, chosen in model.stages
+        }
+        weight, weights = 1, dict[str, int]()
+        for level in reversed(URGENCIES):
+            weights[level] = weight
+            weight *= sizes.get(level, 0) + 1
+        ids: list[int] = []
+        coefficients: list[float] = []
+        for urgency, chosen in model.stages:
+            ids += [first + i for i in chosen]
+            coefficients += [-float(weights[urgency])] * len(chosen)
+        gap = getattr(runner.solver, "gapRel", None)
+        if gap is not None:
+            setattr(runner.solver, "gapRel", 0.0)  # noqa: B010 (counts: exactly)
+        values = _solve_stage(model, runner, _share_of(deadline, 2), ids, coefficients)
+        if gap is not None:
+            setattr(runner.solver, "gapRel", gap)  # noqa: B010
+        for urgency, chosen in model.stages:
+            placed = int(np.sum(values[chosen]))
+            prob.add_row([first + i for i in chosen], ">=", placed, f"hold_{urgency}")
     hours = [a.hours for a in model.arcs]
     return _solve_stage(model, runner, _share_of(deadline, 1), list(flows.ids), hours)
 
