@@ -416,6 +416,55 @@ def solve_model(model: TransferModel, runner: Runner, deadline: float | None) ->
     return _solve_stage(model, runner, _share_of(deadline, 1), list(flows.ids), hours)
 
 
+def greedy_start(model: TransferModel, groups: Sequence[Group]) -> np.ndarray:
+    """A plan that keeps rules 1 and 3, made greedily: the most urgent groups first, each
+    patient along its quickest arc with a place, a seat and fair shares left. HiGHS starts
+    from it, and it stands if the time runs out before anything better is found."""
+    flows = np.zeros(len(model.arcs), np.int64)
+    places: dict[tuple[str, str], int] = {}
+    seats: dict[str, int] = {}
+    free = {code: region.free for code, region in model.regions.items()}
+    pairs: set[tuple[str, str]] = set()
+    rank: dict[str, int] = {u: k for k, u in enumerate(URGENCIES)}
+    by_group: dict[int, list[int]] = defaultdict(list)
+    for i, arc in enumerate(model.arcs):
+        by_group[arc.group].append(i)
+    for g in sorted(by_group, key=lambda g: (rank[groups[g].urgency], g)):
+        group = groups[g]
+        options = sorted(by_group[g], key=lambda i: model.arcs[i].hours)
+        for _ in range(group.size):
+            for i in options:
+                arc = model.arcs[i]
+                key = (arc.unit.code, group.level)
+                if places.setdefault(key, arc.unit.free_of(group.level)) <= 0:
+                    continue
+                if arc.mode.is_air and seats.setdefault(arc.mode.mode, arc.mode.seats or 0) <= 0:
+                    continue
+                r, s = arc.unit.region, group.unit.region
+                free[r] -= 1
+                free[s] += 1
+                if _fair(model, free, pairs | {(r, s)}):
+                    pairs.add((r, s))
+                    flows[i] += 1
+                    places[key] -= 1
+                    if arc.mode.is_air:
+                        seats[arc.mode.mode] -= 1
+                    break
+                free[r] += 1
+                free[s] -= 1
+    return flows
+
+
+def _fair(model: TransferModel, free: dict[str, int], pairs: set[tuple[str, str]]) -> bool:
+    for r, s in pairs:
+        st_r, st_s = model.regions[r].staffed, model.regions[s].staffed
+        if st_r == 0 or free[r] < model.cushion * st_r - 1e-9:
+            return False
+        if free[r] * max(st_s, 1) < (free[s] if st_s else 0) * st_r:
+            return False
+    return True
+
+
 def _share_of(deadline: float | None, stages: int) -> float | None:
     if deadline is None:
         return None

@@ -10,7 +10,7 @@ import numpy as np
 
 from .explain import explain_move, explain_unplaced, plan_state
 from .geo import Arc, Group, arcs_of, groups_of
-from .model import build_model, make_runner, regions_of, solve_model
+from .model import build_model, greedy_start, make_runner, regions_of, solve_model
 from .problem import TransferProblem
 from .proposal import Move, NordicCandidate, RegionShares, TransferProposal, Unplaced
 
@@ -28,6 +28,7 @@ def propose(problem: TransferProblem, *, time_limit: float | None = None) -> Tra
     groups = runner.build(lambda: groups_of(problem))
     arcs = runner.build(lambda: arcs_of(problem, groups))
     model = runner.build(lambda: build_model(problem, groups, arcs))
+    model.start = runner.build(lambda: greedy_start(model, groups))
     flows = solve_model(model, runner, deadline)
     moves = _hand_out(groups, model.arcs, flows)
 

@@ -99,3 +99,25 @@ def test_the_nearest_units_cap_changes_nothing_while_it_covers_every_unit_in_rea
     free = score(data, plan_of(proposal_of(data)))
     assert capped[:3] == free[:3]
     assert capped[3] == pytest.approx(free[3], abs=1e-6)
+
+
+@settings(PROFILE)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_the_greedy_start_plan_keeps_rules_1_and_3(seed: int) -> None:
+    """The plan HiGHS starts from, and which stands when time runs out, keeps rules 1 and 3."""
+    from allocation.transfers.geo import arcs_of, groups_of
+    from allocation.transfers.model import build_model, greedy_start
+
+    rng = random.Random(seed)
+    data = random_problem(rng, units=rng.randint(3, 8), patients=rng.randint(1, 12))
+    problem = read_problem(data)
+    groups = groups_of(problem)
+    model = build_model(problem, groups, arcs_of(problem, groups))
+    flows = greedy_start(model, groups)
+    plan = {}
+    for arc, n in zip(model.arcs, flows.tolist(), strict=True):
+        cases = [c for c in groups[arc.group].cases if c not in plan]
+        for case in cases[:n]:
+            plan[case] = (arc.unit.code, arc.mode.mode)
+    assert rule_1(data, plan) == []
+    assert rule_3(data, plan) == []
