@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from .geo import haversine_km, mode_reach_km
-from .problem import TransferProblem
+from .problem import Mode, Patient, TransferProblem, Unit
 from .proposal import Move, Violation
 
 _KM_SLACK = 0.05  # km: a move's distance is rounded to 0.1 km in the JSON
@@ -38,7 +38,13 @@ def check_plan(problem: TransferProblem, moves: Iterable[Move]) -> list[Violatio
     return out
 
 
-def _rule_one(problem, move, patients, units, modes) -> list[str]:  # type: ignore[no-untyped-def]
+def _rule_one(
+    problem: TransferProblem,
+    move: Move,
+    patients: dict[str, Patient],
+    units: dict[str, Unit],
+    modes: dict[str, Mode],
+) -> list[str]:
     patient = patients.get(move.case)
     if patient is None:
         return ["no such patient in the problem"]
