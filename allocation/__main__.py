@@ -1,5 +1,6 @@
-"""Command line: `python -m allocation solve problem.json -o plan.json` and
-`python -m allocation compare problem.json [plan_a.json plan_b.json]`.
+"""Command line: `python -m allocation solve problem.json -o plan.json`,
+`python -m allocation compare problem.json [plan_a.json plan_b.json]` and
+`python -m allocation transfers problem.json -o proposal.json` (patient transfers).
 
 Exit status 0 on success, 2 on a bad file (nothing is written), 1 when the solver fails."""
 
@@ -11,6 +12,7 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from .plan import Plan
 from .problem import Problem, ProblemError
 from .runner import SolveError
 from .solve import solve
+from .transfers import TransferProblem, propose, read_problem
 
 BAD_FILE, SOLVER_FAILED = 2, 1
 
@@ -46,6 +49,8 @@ class Progress:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
+    if args.command == "transfers":
+        return _transfers(args)
     try:
         problem = Problem.from_dict(_read_json(args.problem))
         plans = {
@@ -75,10 +80,32 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("problem", type=Path)
     compare.add_argument("plans", type=Path, nargs="*", help="two plan files to compare")
     compare.add_argument("-o", "--output", type=Path, help="write the comparison as JSON")
-    for sub in (run, compare):
+    transfers = commands.add_parser("transfers", help="propose patient transfers")
+    transfers.add_argument("problem", type=Path)
+    transfers.add_argument("-o", "--output", type=Path, help="proposal file (default: stdout)")
+    transfers.add_argument("--time-limit", type=float, help="seconds the solver may take")
+    for sub in (run, compare, transfers):
         sub.add_argument("--solver", choices=("highs", "cbc"), help="override the policy")
         sub.add_argument("-q", "--quiet", action="store_true", help="no progress line")
     return parser
+
+
+def _transfers(args: argparse.Namespace) -> int:
+    try:
+        problem: TransferProblem = read_problem(_read_json(args.problem))
+    except ProblemError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return BAD_FILE
+    if args.solver is not None:
+        problem = replace(problem, policy=replace(problem.policy, solver=args.solver))
+    silence_highs_banner()
+    try:
+        proposal = propose(problem, time_limit=args.time_limit)
+    except SolveError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return SOLVER_FAILED
+    _write_json(proposal.to_json(), args.output)
+    return 0
 
 
 def _solve(problem: Problem, args: argparse.Namespace) -> int:

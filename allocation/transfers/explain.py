@@ -1,0 +1,1 @@
+"""Reasons in plain words for every patient, placed or not."""

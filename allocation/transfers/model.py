@@ -1,0 +1,1 @@
+"""The PuLP model: integer flows of identical patients to units, solved rule by rule."""
