@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from supplyapp.web.situation.routes import bp as situation_bp
     from supplyapp.web.stock.routes import bp as stock_bp
     from supplyapp.web.supply.routes import bp as supply_bp
+    from supplyapp.web.transfers import bp as transfers_bp
 
     for bp in (
         auth_bp,
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
         demand_bp,
         situation_bp,
         intensive_care_bp,
+        transfers_bp,
         stock_bp,
         supply_bp,
         planning_bp,

@@ -138,7 +138,6 @@ def upgrade():
     sa.Column('reason_args', sa.JSON(), nullable=False),
     sa.Column('status', sa.Enum('DRAFT', 'SENT', 'ACCEPTED', 'DECLINED', 'WITHDRAWN', name='placementstatus', native_enum=False, length=20), nullable=False),
     sa.Column('change_reason', sa.String(length=500), nullable=True),
-    sa.Column('refused_change', sa.String(length=1000), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('sent_by', sa.String(length=80), nullable=True),

@@ -175,7 +175,6 @@ class TransferPlacement(Model):
     reason_args: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[PlacementStatus] = mapped_column(_enum(PlacementStatus), index=True)
     change_reason: Mapped[str | None] = mapped_column(String(500))  # the coordinator's edit
-    refused_change: Mapped[str | None] = mapped_column(String(1000))  # the last edit refused
     created_at: Mapped[datetime] = created_at_column()
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_by: Mapped[str | None] = mapped_column(String(80))
