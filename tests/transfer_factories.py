@@ -6,9 +6,8 @@ asked for from Danderyd."""
 
 from supplyapp import audit
 from supplyapp.models.intensive_care import ReportChannel
-from supplyapp.services import accounts
+from supplyapp.services import accounts, transfers, transfers_transport
 from supplyapp.services import intensive_care as icu
-from supplyapp.services import transfers, transfers_transport
 
 UNITS = {
     # unit: staffed, occupied (all adults, all places with a ventilator), invasive
@@ -103,3 +102,33 @@ def scenario():
     reports()
     resources()
     return six_patients()
+
+
+def transfer_route_records() -> dict:
+    """Records the transfer URLs of the access table point at (tests/web/access_transfers.py)."""
+    from supplyapp.extensions import db
+    from supplyapp.models.transfers import NordicRequest, PlacementStatus
+    from supplyapp.queries import transfers as queries
+    from supplyapp.services import transfers_proposal
+    from supplyapp.services.transaction import run_use_case
+
+    request = scenario()
+    with audit.acting_as("matrix"):
+        run = transfers_proposal.run_proposal()
+        sent = transfers_proposal.send_placements(run.id)
+        to_uppsala = next(p for p in sent if p.to_unit.code == "UPPSALA-CIVA")
+        to_linkoping = next(p for p in sent if p.to_unit.code == "LINKOPING-IVA")
+        transfers.answer_placement(to_linkoping.id, True)
+        booking = transfers_transport.book_transport(to_linkoping.id, "SA-ARN-1")
+    nordic = NordicRequest(created_by="matrix", needs={"ecmo-adult": 1}, national_free_share=0.1)
+    with audit.acting_as("matrix"):
+        run_use_case(lambda: db.session.add(nordic))
+    assert queries.placement_by_id(to_uppsala.id).status == PlacementStatus.SENT
+    return {
+        "transfer_request": request.id,
+        "transfer_patient": to_uppsala.patient_id,
+        "placement": to_uppsala.id,
+        "booking": booking.id,
+        "run": run.id,
+        "nordic": nordic.id,
+    }

@@ -53,8 +53,10 @@ def _visible(query: Select, user) -> Select:
     if user.role == Role.REQUESTER and user.organisation_id is not None:
         return query.where(TransferRequest.region_id == user.organisation_id)
     if user.role == Role.ICU_REPORTER and user.icu_unit_id is not None:
-        to_unit = select(TransferPatient.request_id).join(TransferPlacement).where(
-            TransferPlacement.to_unit_id == user.icu_unit_id
+        to_unit = (
+            select(TransferPatient.request_id)
+            .join(TransferPlacement)
+            .where(TransferPlacement.to_unit_id == user.icu_unit_id)
         )
         return query.where(
             or_(TransferRequest.unit_id == user.icu_unit_id, TransferRequest.id.in_(to_unit))
@@ -294,7 +296,9 @@ def arrivals_since(since: datetime) -> list[TransportBooking]:
     """Bookings arrived since a time, newest first, with their placements and units."""
     query = (
         select(TransportBooking)
-        .where(TransportBooking.status == BookingStatus.ARRIVED, TransportBooking.arrived_at >= since)
+        .where(
+            TransportBooking.status == BookingStatus.ARRIVED, TransportBooking.arrived_at >= since
+        )
         .options(
             joinedload(TransportBooking.placement)
             .joinedload(TransferPlacement.to_unit)

@@ -387,4 +387,3 @@ def unplaced_of(run: ProposalRun) -> list[dict]:
         for u in run.proposal_json.get("unplaced", [])
         if u["case"] in open_cases and u["case"] not in placed
     ]
-

@@ -120,9 +120,7 @@ def book_transport(placement_id: int, resource_code: str) -> TransportBooking:
     if current is not None:
         if current.resource_id == resource.id:
             return current  # a double submit
-        raise WrongStatus(
-            _("A transport is booked already: %(name)s.", name=current.resource.name)
-        )
+        raise WrongStatus(_("A transport is booked already: %(name)s.", name=current.resource.name))
     if placement.status != PlacementStatus.ACCEPTED or (
         placement.patient.status != PatientStatus.ACCEPTED
     ):

@@ -139,7 +139,9 @@ def random_problem(rng: random.Random, units: int = 4, patients: int = 4) -> dic
     ]
     modes = [{"mode": "road", "speed_kmh": 70, "range_km": rng.choice([200, 300, 500])}]
     if rng.random() < 0.7:
-        modes.append(aircraft(per_trip=1, trips=rng.randint(0, 2), range_km=rng.choice([300, 2000])))
+        modes.append(
+            aircraft(per_trip=1, trips=rng.randint(0, 2), range_km=rng.choice([300, 2000]))
+        )
     if rng.random() < 0.3:
         modes.append(
             {

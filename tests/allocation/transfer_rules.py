@@ -71,7 +71,10 @@ def rule_1(problem: dict[str, Any], plan: Plan) -> list[str]:
             broken.append(f"{to}: {n} {level} patients, {units[to]['free'].get(level, 0)} free")
     flown = Counter(mode for _, mode in plan.values())
     for mode in problem["modes"]:
-        if mode["mode"] != "road" and flown[mode["mode"]] > mode["patients_per_trip"] * mode["trips"]:
+        if (
+            mode["mode"] != "road"
+            and flown[mode["mode"]] > mode["patients_per_trip"] * mode["trips"]
+        ):
             broken.append(f"{mode['mode']}: {flown[mode['mode']]} patients, too few seats")
     return broken
 

@@ -48,7 +48,9 @@ def test_a_request_keeps_each_patient_open_with_who_asked(users):
     assert [p.case_ref for p in request.patients] == CASES
 
 
-@pytest.mark.parametrize("case", ["19121212-1212", "121212-1212", "201212121212", "T 19121272-1212"])
+@pytest.mark.parametrize(
+    "case", ["19121212-1212", "121212-1212", "201212121212", "T 19121272-1212"]
+)
 def test_a_personal_identity_number_as_case_reference_is_refused_naming_the_field(users, case):
     given = [
         transfers.PatientInput("T-OK-1", "invasive", "adult", False, True, "today"),

@@ -384,6 +384,10 @@ from tests.web.access_icu_reports import ICU_REPORT_API_ROUTES, ICU_REPORT_ROUTE
 
 ROUTES += ICU_REPORT_ROUTES
 
+from tests.web.access_transfers import TRANSFER_API_ROUTES, TRANSFER_ROUTES  # noqa: E402
+
+ROUTES += TRANSFER_ROUTES
+
 # The API, called with a token of each user (and of organisations): same policy, by token. The
 # body posted is an empty JSON object.
 API_ROUTES = [
@@ -430,6 +434,7 @@ API_ROUTES = [
 ]
 API_ROUTES += ICU_REPORT_API_ROUTES
 API_ROUTES += ICU_PICTURE_API_ROUTES
+API_ROUTES += TRANSFER_API_ROUTES
 
 # An organisation's token acts as that organisation's user would (a requester, or the county
 # board for LST-03): the same rows decide.
@@ -474,8 +479,10 @@ def route_records(users):
         token, _ = tokens.issue_organisation_token("0380", "matrix")
     from tests.planning_factories import planning_route_records
     from tests.supply_factories import supply_route_records
+    from tests.transfer_factories import transfer_route_records
 
     return {
+        **transfer_route_records(),
         "request": request.id,
         "token": token.id,
         **supply_route_records(),

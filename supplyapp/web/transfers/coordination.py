@@ -5,6 +5,7 @@ The national ICU coordinator does this work; allocation officers may stand in fo
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from supplyapp.i18n import _
 from supplyapp.models import Role
@@ -72,7 +73,7 @@ def _review(run, refusals=None, status=200):
         run.id, (PlacementStatus.SENT, PlacementStatus.ACCEPTED, PlacementStatus.DECLINED)
     )
     units = [u for u in queries.units_with_place()]
-    choices = [(u.code, f"{u.name} ({u.region.name})") for u in units]
+    choices = [SelectChoice(u.code, f"{u.name} ({u.region.name})") for u in units]
     place_forms = {}
     for line in drafts:
         form = forms.PlaceForm(prefix=f"line-{line.id}")
@@ -128,7 +129,7 @@ def proposal_change(run_id, patient_id):
     )
     prefix = f"line-{current.id}" if current else f"patient-{patient.id}"
     form = forms.PlaceForm(prefix=prefix)
-    form.to_unit.choices = [(u.code, u.name) for u in queries.units_with_place()]
+    form.to_unit.choices = [SelectChoice(u.code, u.name) for u in queries.units_with_place()]
     try:
         proposal.change_placement(
             run.id, patient.id, form.to_unit.data or "", form.mode.data or "", form.reason.data
@@ -181,7 +182,9 @@ def transport_list():
     followed = queries.live_placements((PlacementStatus.ACCEPTED,))
     book_form = forms.BookForm()
     book_form.resource.choices = [
-        (r.code, f"{r.name} ({labels.kind(r.kind)}, {r.base})") for r in resources if r.usable
+        SelectChoice(r.code, f"{r.name} ({labels.kind(r.kind)}, {r.base})")
+        for r in resources
+        if r.usable
     ]
     return render_template(
         "transfers/transport.html",
@@ -228,8 +231,11 @@ def booking_step(booking_id, step):
         flash(_message(error), "error")
     else:
         flash(
-            _("%(case)s: %(status)s.", case=booking.placement.patient.case_ref,
-              status=labels.booking(booking.status)),
+            _(
+                "%(case)s: %(status)s.",
+                case=booking.placement.patient.case_ref,
+                status=labels.booking(booking.status),
+            ),
             "success",
         )
     return redirect(url_for("transfers.transport_list"))
@@ -283,7 +289,7 @@ def resource_new():
 def nordic_list():
     listed, share = nordic.candidates()
     send_form = forms.SendAbroadForm()
-    send_form.case.choices = [(p.case_ref, p.case_ref) for p in queries.open_patients()]
+    send_form.case.choices = [SelectChoice(p.case_ref, p.case_ref) for p in queries.open_patients()]
     return render_template(
         "transfers/nordic.html",
         candidates=listed,
@@ -331,7 +337,9 @@ def nordic_offer(nordic_id):
 def nordic_sent(nordic_id):
     form = forms.SendAbroadForm()
     try:
-        nordic.send_patient(nordic_id, form.case.data or "", form.country.data or "", form.hospital.data)
+        nordic.send_patient(
+            nordic_id, form.case.data or "", form.country.data or "", form.hospital.data
+        )
     except NotFound:
         abort(404)
     except DomainError as error:

@@ -12,6 +12,7 @@ from wtforms import (
     SelectField,
     SubmitField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from supplyapp.i18n import lazy as _l
@@ -19,21 +20,30 @@ from supplyapp.web.forms import area, optional_text, text
 
 ROWS = 8  # patient rows on the request form; empty rows are left out
 
-LEVELS = [
+
+def _choices(*pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+LEVELS = _choices(
     ("invasive", _l("Invasive ventilation")),
     ("ecmo", _l("ECMO")),
     ("niv", _l("Non-invasive ventilation")),
-]
-AGE_GROUPS = [("adult", _l("Adult")), ("child", _l("Child"))]
-URGENCIES = [("today", _l("Today")), ("immediate", _l("Immediate")), ("planned", _l("Planned"))]
-MODES = [("road", _l("Road")), ("helicopter", _l("Helicopter")), ("aircraft", _l("Aircraft"))]
-COUNTRIES = [
+)
+AGE_GROUPS = _choices(("adult", _l("Adult")), ("child", _l("Child")))
+URGENCIES = _choices(
+    ("today", _l("Today")), ("immediate", _l("Immediate")), ("planned", _l("Planned"))
+)
+MODES = _choices(
+    ("road", _l("Road")), ("helicopter", _l("Helicopter")), ("aircraft", _l("Aircraft"))
+)
+COUNTRIES = _choices(
     ("DK", _l("Denmark")),
     ("FI", _l("Finland")),
     ("IS", _l("Iceland")),
     ("NO", _l("Norway")),
-]
-YES_NO = [("no", _l("No")), ("yes", _l("Yes"))]
+)
+YES_NO = _choices(("no", _l("No")), ("yes", _l("Yes")))
 
 
 class PatientRow(Form):
@@ -42,7 +52,7 @@ class PatientRow(Form):
     age_group = SelectField(_l("Adult or child"), choices=AGE_GROUPS)
     covid = SelectField(_l("Covid-19"), choices=YES_NO)
     transport_stable = SelectField(
-        _l("Transport-stable"), choices=[("yes", _l("Yes")), ("no", _l("No"))]
+        _l("Transport-stable"), choices=_choices(("yes", _l("Yes")), ("no", _l("No")))
     )
     urgency = SelectField(_l("Urgency"), choices=URGENCIES)
 
@@ -66,7 +76,9 @@ class AnswerForm(FlaskForm):
 class StopForm(FlaskForm):
     status = SelectField(
         _l("What happens"),
-        choices=[("not_moved", _l("No longer to be moved")), ("cancelled", _l("Cancelled"))],
+        choices=_choices(
+            ("not_moved", _l("No longer to be moved")), ("cancelled", _l("Cancelled"))
+        ),
     )
     reason = area(_l("Reason"), 1000)
     submit = SubmitField(_l("Stop the transfer"))
@@ -95,11 +107,11 @@ class ResourceForm(FlaskForm):
     name = text(_l("Name"), 120)
     kind = SelectField(
         _l("Kind"),
-        choices=[
+        choices=_choices(
             ("aircraft", _l("Ambulance aircraft")),
             ("helicopter", _l("Ambulance helicopter")),
             ("road", _l("Intensive-care ambulance")),
-        ],
+        ),
     )
     operator = optional_text(_l("Operator"), 120)
     base = text(_l("Base"), 80)

@@ -109,7 +109,7 @@ def reason(code: str | None, fallback: str = "") -> str:
 
 
 def move(line) -> str:
-    """"to Linköping IVA by aircraft, 2.1 h: nearest free place" for a placement."""
+    """ "to Linköping IVA by aircraft, 2.1 h: nearest free place" for a placement."""
     return _(
         "to %(unit)s by %(mode)s, %(hours)s h: %(why)s",
         unit=line.to_unit.name,
@@ -120,6 +120,6 @@ def move(line) -> str:
 
 
 def needs(key: str) -> str:
-    """"invasive-adult" -> "Invasive ventilation, adult"."""
+    """ "invasive-adult" -> "Invasive ventilation, adult"."""
     care, _sep, group = key.partition("-")
     return f"{level(care)}, {age(group).lower()}"
