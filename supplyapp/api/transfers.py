@@ -113,7 +113,12 @@ def post_transfer_request():
         raise InvalidInput({"unit": str(error)}) from None
     if not can_report_for_unit(_asker(), unit):
         abort(403)
-    request = transfers.file_request(unit.code, given, note, channel="api")
+    try:
+        request = transfers.file_request(unit.code, given, note, channel="api")
+    except InvalidInput as error:  # the API's field is `case`, the form's `case_ref`
+        raise InvalidInput(
+            {name.replace(".case_ref", ".case"): text for name, text in error.errors.items()}
+        ) from None
     return jsonify(_request_json(request)), 201
 
 

@@ -292,8 +292,14 @@ def in_transit_by_region() -> dict[int, dict[str, int]]:
     return result
 
 
-def arrivals_since(since: datetime) -> list[TransportBooking]:
-    """Bookings arrived since a time, newest first, with their placements and units."""
+def start_of_today() -> datetime:
+    """Midnight of today in the app's zone, as an aware time."""
+    return datetime.combine(clock.today(), datetime.min.time(), tzinfo=clock.zone())
+
+
+def arrivals_since(since: datetime | None = None) -> list[TransportBooking]:
+    """Bookings arrived since a time (today's midnight), newest first, with their units."""
+    since = since or start_of_today()
     query = (
         select(TransportBooking)
         .where(

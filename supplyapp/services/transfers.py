@@ -28,7 +28,7 @@ from supplyapp.services.stock import begin_write, locked_existing
 from supplyapp.services.transaction import use_case
 
 MAX_PATIENTS = 50  # in one request
-CASE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,39}$")
+CASE_PATTERN = re.compile(r"^[^\W_][\w ./-]{0,39}$")  # letters (å, ä, ö too), digits
 REASON_LENGTH = 1000
 
 
