@@ -5,7 +5,7 @@ figures and the measures. Data out: no words, no URLs."""
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from supplyapp import clock
@@ -61,7 +61,7 @@ def _visible(query: Select, user) -> Select:
         return query.where(
             or_(TransferRequest.unit_id == user.icu_unit_id, TransferRequest.id.in_(to_unit))
         )
-    return query.where(False)
+    return query.where(false())
 
 
 def requests(user, open_only: bool = False, limit: int = 200) -> list[TransferRequest]:
