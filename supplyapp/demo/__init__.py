@@ -13,6 +13,7 @@ from supplyapp.demo.reference_data import (
     load_places,
 )
 from supplyapp.demo.supply import load_demo_supply
+from supplyapp.demo.transfers import load_demo_transfers
 
 
 def load_demo() -> dict:
@@ -26,4 +27,5 @@ def load_demo() -> dict:
         counts["lots"] = load_demo_supply()
         counts["plans"] = load_demo_planning()
         counts["icu_reports"] = load_demo_intensive_care()
+        counts["transport_resources"] = load_demo_transfers()
     return counts
