@@ -12,14 +12,14 @@ STATUS = {
     "in_transit": _l("In transit"),
     "arrived": _l("Arrived"),
     "abroad": _l("Sent to a Nordic country"),
-    "cancelled": _l("Cancelled"),
+    "cancelled": _l("Withdrawn by the sender"),
     "not_moved": _l("No longer to be moved"),
 }
 PLACEMENT = {
     "draft": _l("Proposed, not sent"),
     "sent": _l("Waiting for the unit's answer"),
     "accepted": _l("Accepted"),
-    "declined": _l("Declined"),
+    "declined": _l("Declined by the unit"),
     "withdrawn": _l("Withdrawn"),
 }
 BOOKING = {
