@@ -227,3 +227,21 @@ def test_the_nordic_step_opens_only_for_unplaced_patients_under_the_national_sig
         assert _patients()["T-ECMO-1"].status == PatientStatus.ABROAD
         with pytest.raises(transfers_nordic.NoNordicCase):
             transfers_nordic.prepare_request()  # the candidate has gone
+
+
+def test_the_demo_loads_its_transport_and_open_request_once(users):
+    from supplyapp.demo.transfers import CASES as DEMO_CASES
+    from supplyapp.demo.transfers import RESOURCES, load_demo_transfers
+
+    assert load_demo_transfers() == len(RESOURCES)
+    assert load_demo_transfers() == len(RESOURCES)  # again: nothing twice
+    waiting = queries.open_patients()
+    assert [p.case_ref for p in waiting] == [case for case, _level in DEMO_CASES]
+    assert {p.request.unit.code for p in waiting} == {"K-SOLNA-IVA"}
+    aircraft = [r for r in queries.resources() if r.kind.value == "aircraft"]
+    assert sorted({r.base for r in aircraft}) == [
+        "Göteborg Landvetter",
+        "Stockholm Arlanda",
+        "Umeå",
+    ]
+    assert len(aircraft) == 6
