@@ -4,7 +4,8 @@ arguments so an app can write its own sentence (in Swedish, say).
 A placed patient's reason says why this unit: it is the quickest to reach of those that keep
 rule 1 (`nearest_free`), or why a quicker one was not used: its places went to other patients
 (`nearer_places_taken`), the air seats were used up (`nearer_by_air_no_seats`), or its region
-would have ended below the sender's free share or the cushion (`nearer_region_too_full`).
+would have ended below the sender's free share or the cushion (`nearer_region_too_full`), or the quicker unit served others better: the least total
+time for all patients (`least_total_time`).
 An unplaced patient's reason is the first that holds of: not transport-stable; no unit in
 range with a free place of the level (for a child: that takes children); places left only in
 regions that rule 3 keeps from receiving; places left only by air with no seats; the places
@@ -31,6 +32,14 @@ class PlanState:
     places_left: dict[tuple[str, str], int]
     seats_left: dict[str, int]
     regions: dict[str, tuple[int, int]]
+
+    def can_receive_one(self, region: str, sender: str, cushion: float) -> bool:
+        """Would one more patient from region `sender` keep rule 3 for `region`?"""
+        st_r, free_r = self.regions[region]
+        st_s, free_s = self.regions[sender]
+        if st_r == 0 or free_r - 1 < cushion * st_r:
+            return False
+        return (free_r - 1) * max(st_s, 1) >= (free_s + 1 if st_s else 0) * st_r
 
 
 def plan_state(
@@ -71,19 +80,27 @@ def explain_move(
     code, why = "nearest_free", f"nearest {place_words(group.level, group.age_group)}"
     for arc in sorted(quicker, key=lambda a: a.hours):
         args["nearer"] = arc.unit.code
-        if state.places_left.get((arc.unit.code, group.level), 0) <= 0:
+        elsewhere = arc.unit.code != move.to_unit
+        if elsewhere and state.places_left.get((arc.unit.code, group.level), 0) <= 0:
             code = "nearer_places_taken"
             why = f"the free places at nearer {arc.unit.label} went to other patients"
-        elif arc.mode.is_air and state.seats_left.get(arc.mode.mode, 0) <= 0:
+        elif (
+            arc.mode.is_air
+            and arc.mode.mode != move.mode
+            and state.seats_left.get(arc.mode.mode, 0) <= 0
+        ):
             code = "nearer_by_air_no_seats"
-            where = "" if arc.unit.code == move.to_unit else f" to {arc.unit.label}"
+            where = f" to {arc.unit.label}" if elsewhere else ""
             why = f"quicker by {arc.mode.mode}{where}, but its seats went to other patients"
-        else:
+        elif not state.can_receive_one(arc.unit.region, group.unit.region, cushion):
             code = "nearer_region_too_full"
             why = (
                 f"nearer {arc.unit.label}'s region {arc.unit.region} would end with a lower "
                 "free share than the sender's, or below the cushion"
             )
+        else:
+            code = "least_total_time"
+            why = "the least transport time for all the patients together"
         break
     else:
         args.pop("nearer", None)

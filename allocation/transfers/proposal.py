@@ -12,7 +12,7 @@ class Move:
     """One patient moved: from and to which unit, by which mode, how far and how long.
     `reason` is plain English; `reason_code` and `reason_args` let an app write its own
     sentence (codes: `nearest_free`, `nearer_places_taken`, `nearer_region_too_full`,
-    `nearer_by_air_no_seats`, `given`)."""
+    `nearer_by_air_no_seats`, `least_total_time`)."""
 
     case: str
     from_unit: str
