@@ -26,8 +26,11 @@ from supplyapp.extensions import db  # noqa: E402
 from supplyapp.queries import intensive_care as icu_queries  # noqa: E402
 from supplyapp.services import accounts, transfers, transfers_proposal  # noqa: E402
 
-PATIENTS = 200
-RUNS = 5
+# 200 patients is the Swedish scale; the model (allocation.transfers, merged at the time
+# of writing) took about 50 s for 56 patients on this problem, so the app's bench runs 50 by
+# default and the figure is printed as measured: `python benchmarks/bench_db_transfers.py 200`.
+PATIENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+RUNS = 3  # page renders; the model runs once
 SENDERS = ("01", "04", "06", "21")  # the demo's regions under 10 % free
 
 
@@ -66,16 +69,16 @@ def main() -> None:
         load_demo_transfers()
         accounts.create_user("bench.coordinator", "Bench", "icu_coordinator", "bench-password-1")
         _requests()
-        build, runs, placed = [], [], 0
+        build = []
         for _ in range(RUNS):
             started = time.perf_counter()
             problem = transfers_proposal.build_problem()
             build.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            with audit.acting_as("bench.coordinator"):
-                run = transfers_proposal.run_proposal()
-            runs.append(time.perf_counter() - started)
-            placed = len(run.proposal_json["moves"])
+        started = time.perf_counter()
+        with audit.acting_as("bench.coordinator"):
+            run = transfers_proposal.run_proposal()
+        whole = time.perf_counter() - started
+        placed = len(run.proposal_json["moves"])
         client = app.test_client()
         client.post(
             "/login", data={"username": "bench.coordinator", "password": "bench-password-1"}
@@ -91,7 +94,7 @@ def main() -> None:
     print(f"BENCH transfers_placed {placed} patients")
     print(f"BENCH transfers_build_problem_median_ms {statistics.median(build) * 1000:.0f} ms")
     print(f"BENCH transfers_model_solve_s {run.seconds:.2f} s")
-    print(f"BENCH transfers_run_proposal_median_s {statistics.median(runs):.2f} s")
+    print(f"BENCH transfers_run_proposal_s {whole:.2f} s")
     print(f"BENCH transfers_proposal_page_median_ms {statistics.median(pages) * 1000:.0f} ms")
 
 
