@@ -41,13 +41,14 @@ class NothingToPropose(DomainError):
 
 
 class ChangeRefused(DomainError):
-    """A coordinator's change breaks rule 1 or 3: `messages` say how."""
+    """A coordinator's change breaks rule 1 or 3: `violations` say which rule and how (the
+    model's words; rule 0 for a check of the app's own)."""
 
-    def __init__(self, placement_id: int | None, case: str, messages: list[str]):
+    def __init__(self, placement_id: int | None, case: str, violations: list[tuple[int, str]]):
         self.placement_id = placement_id
         self.case = case
-        self.messages = messages
-        super().__init__("; ".join(messages))
+        self.violations = violations
+        super().__init__("; ".join(message for _rule, message in violations))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,7 +301,9 @@ def change_placement(
     speed = next((m.speed_kmh for m in problem.modes if m.mode == kind.value), None)
     if speed is None:
         raise ChangeRefused(
-            None, patient.case_ref, [_("No %(mode)s transport is available today.", mode=mode)]
+            None,
+            patient.case_ref,
+            [(0, _("No %(mode)s transport is available today.", mode=mode))],
         )
     new = Move(
         case=patient.case_ref,
@@ -314,7 +317,9 @@ def change_placement(
     if violations:
         current = next((p for p in patient.placements if p.run_id == run.id), None)
         raise ChangeRefused(
-            current.id if current else None, patient.case_ref, [v.message for v in violations]
+            current.id if current else None,
+            patient.case_ref,
+            [(v.rule, v.message) for v in violations],
         )
     audit.give_reason(why)
     for old in patient.placements:

@@ -135,7 +135,7 @@ def proposal_change(run_id, patient_id):
             run.id, patient.id, form.to_unit.data or "", form.mode.data or "", form.reason.data
         )
     except proposal.ChangeRefused as error:
-        return _review(run, {patient.id: error.messages}, 422)
+        return _review(run, {patient.id: [labels.violation(*v) for v in error.violations]}, 422)
     except DomainError as error:
         return _review(run, {patient.id: [_message(error)]}, 422)
     flash(_("The placement of %(case)s is changed.", case=patient.case_ref), "success")

@@ -123,3 +123,14 @@ def needs(key: str) -> str:
     """ "invasive-adult" -> "Invasive ventilation, adult"."""
     care, _sep, group = key.partition("-")
     return f"{level(care)}, {age(group).lower()}"
+
+
+RULES = {
+    1: _l("Rule 1, a feasible move (a free place of the care level, a transport that reaches)"),
+    3: _l("Rule 3, fair to the helper (the receiving region not left fuller than the sender)"),
+}
+
+
+def violation(rule: int, message: str) -> str:
+    """A broken rule named in the reader's language, with the model's own explanation."""
+    return f"{RULES[rule]}: {message}" if rule in RULES else message
