@@ -265,10 +265,10 @@ def _transfer_entries(user) -> list[Attention]:
     entries = []
     if user.role in (Role.ICU_REPORTER, Role.REQUESTER):
         units = [u for u in icu_queries.units() if can_report_for_unit(user, u)]
-        for unit in units:
-            waiting = transfer_queries.waiting_answer_count([unit.id])
-            if waiting:
-                entries.append(Attention("transfer_answer", waiting, unit=unit))
+        waiting = transfer_queries.waiting_answer_counts([u.id for u in units])
+        entries += [
+            Attention("transfer_answer", waiting[u.id], unit=u) for u in units if u.id in waiting
+        ]
     if user.role in transfer_queries.COORDINATING_ROLES:
         open_patients = transfer_queries.open_patient_count()
         if open_patients:

@@ -176,14 +176,19 @@ def incoming_placements(unit_id: int) -> list[TransferPlacement]:
     return list(db.session.scalars(query).unique())
 
 
-def waiting_answer_count(unit_ids: list[int]) -> int:
+def waiting_answer_counts(unit_ids: list[int]) -> dict[int, int]:
+    """Per unit: placements sent to it and not yet answered (units without any left out)."""
     if not unit_ids:
-        return 0
-    query = select(func.count()).where(
-        TransferPlacement.to_unit_id.in_(unit_ids),
-        TransferPlacement.status == PlacementStatus.SENT,
+        return {}
+    query = (
+        select(TransferPlacement.to_unit_id, func.count())
+        .where(
+            TransferPlacement.to_unit_id.in_(unit_ids),
+            TransferPlacement.status == PlacementStatus.SENT,
+        )
+        .group_by(TransferPlacement.to_unit_id)
     )
-    return db.session.scalar(query) or 0
+    return {unit_id: n for unit_id, n in db.session.execute(query)}
 
 
 def open_patient_count() -> int:
