@@ -28,6 +28,7 @@ from supplyapp.models.transfers import (
 )
 from supplyapp.permissions import NATIONAL_ROLES
 
+# The national ICU coordinator coordinates transfers; allocation officers may stand in.
 COORDINATING_ROLES = (Role.ICU_COORDINATOR, Role.OFFICER)
 SEEING_ALL = (*NATIONAL_ROLES, Role.ICU_COORDINATOR)
 

@@ -8,7 +8,6 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from supplyapp.i18n import _
-from supplyapp.models import Role
 from supplyapp.models.transfers import PatientStatus, PlacementStatus
 from supplyapp.permissions import roles_required
 from supplyapp.queries import intensive_care as icu_queries
@@ -20,16 +19,10 @@ from supplyapp.services.errors import DomainError, InvalidInput, NotFound
 from supplyapp.web.forms import form_values
 from supplyapp.web.transfers import forms, labels
 from supplyapp.web.transfers.blueprint import bp
+from supplyapp.web.transfers.common import COORDINATORS, error_text
 from supplyapp.web.views import show_errors
 
-COORDINATORS = (Role.ICU_COORDINATOR, Role.OFFICER)
 FOLLOWED = (PlacementStatus.SENT, PlacementStatus.ACCEPTED)
-
-
-def _message(error: DomainError) -> str:
-    if isinstance(error, InvalidInput):
-        return " ".join(error.errors.values())
-    return str(error)
 
 
 @bp.get("/coordination")
@@ -55,7 +48,7 @@ def proposal_run():
     try:
         run = proposal.run_proposal()
     except DomainError as error:
-        flash(_message(error), "error")
+        flash(error_text(error), "error")
         return redirect(url_for("transfers.coordination"))
     return redirect(url_for("transfers.proposal_detail", run_id=run.id))
 
@@ -137,7 +130,7 @@ def proposal_change(run_id, patient_id):
     except proposal.ChangeRefused as error:
         return _review(run, {patient.id: [labels.violation(*v) for v in error.violations]}, 422)
     except DomainError as error:
-        return _review(run, {patient.id: [_message(error)]}, 422)
+        return _review(run, {patient.id: [error_text(error)]}, 422)
     flash(_("The placement of %(case)s is changed.", case=patient.case_ref), "success")
     return redirect(url_for("transfers.proposal_detail", run_id=run.id))
 
@@ -152,7 +145,7 @@ def placement_remove(placement_id):
     try:
         proposal.remove_placement(placement.id, form.reason.data)
     except DomainError as error:
-        return _review(placement.run, {placement.patient_id: [_message(error)]}, 422)
+        return _review(placement.run, {placement.patient_id: [error_text(error)]}, 422)
     return redirect(url_for("transfers.proposal_detail", run_id=placement.run_id))
 
 
@@ -207,7 +200,7 @@ def placement_book(placement_id):
     except NotFound:
         abort(404)
     except DomainError as error:
-        flash(_message(error), "error")
+        flash(error_text(error), "error")
     else:
         flash(
             _(
@@ -228,7 +221,7 @@ def booking_step(booking_id, step):
     except NotFound:
         abort(404)
     except DomainError as error:
-        flash(_message(error), "error")
+        flash(error_text(error), "error")
     else:
         flash(
             _(
@@ -250,7 +243,7 @@ def booking_cancel(booking_id):
     except NotFound:
         abort(404)
     except DomainError as error:
-        flash(_message(error), "error")
+        flash(error_text(error), "error")
     return redirect(url_for("transfers.transport_list"))
 
 
@@ -310,7 +303,7 @@ def nordic_prepare():
     try:
         nordic.prepare_request(form.note.data)
     except DomainError as error:
-        flash(_message(error), "error")
+        flash(error_text(error), "error")
     else:
         flash(_("The Nordic request is prepared."), "success")
     return redirect(url_for("transfers.nordic_list"))
@@ -326,7 +319,7 @@ def nordic_offer(nordic_id):
     except NotFound:
         abort(404)
     except DomainError as error:
-        flash(_message(error), "error")
+        flash(error_text(error), "error")
     else:
         flash(_("The offer is recorded."), "success")
     return redirect(url_for("transfers.nordic_list"))
@@ -343,7 +336,7 @@ def nordic_sent(nordic_id):
     except NotFound:
         abort(404)
     except DomainError as error:
-        flash(_message(error), "error")
+        flash(error_text(error), "error")
     else:
         flash(_("The patient sent abroad is recorded."), "success")
     return redirect(url_for("transfers.nordic_list"))

@@ -19,8 +19,8 @@ from supplyapp.services.errors import DomainError, InvalidInput, NotFound
 from supplyapp.services.intensive_care import get_unit
 from supplyapp.web.transfers import forms, labels
 from supplyapp.web.transfers.blueprint import bp
+from supplyapp.web.transfers.common import COORDINATORS, error_text
 
-COORDINATORS = (Role.ICU_COORDINATOR, Role.OFFICER)
 UNIT_USERS = (Role.ADMIN, Role.REQUESTER, Role.ICU_REPORTER)
 READERS = (Role.ADMIN, Role.OFFICER, Role.VIEWER, Role.ICU_COORDINATOR, *UNIT_USERS[1:])
 MEASURE_READERS = (Role.ADMIN, Role.OFFICER, Role.VIEWER, Role.ICU_COORDINATOR)
@@ -152,16 +152,10 @@ def patient_stop(patient_id):
     try:
         transfers.stop_patient(patient.id, form.status.data, form.reason.data)
     except DomainError as error:
-        flash(_message(error), "error")
+        flash(error_text(error), "error")
     else:
         flash(_("The transfer of %(case)s is stopped.", case=patient.case_ref), "success")
     return redirect(url_for("transfers.request_detail", request_id=patient.request_id))
-
-
-def _message(error: DomainError) -> str:
-    if isinstance(error, InvalidInput):
-        return " ".join(error.errors.values())
-    return str(error)
 
 
 @bp.get("/units/<code>/incoming")
@@ -195,7 +189,7 @@ def placement_answer(placement_id):
         try:
             transfers.answer_placement(placement.id, accept, form.reason.data)
         except DomainError as error:
-            flash(_message(error), "error")
+            flash(error_text(error), "error")
         else:
             case = placement.patient.case_ref
             flash(
