@@ -127,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from supplyapp.web.situation.routes import bp as situation_bp
     from supplyapp.web.stock.routes import bp as stock_bp
     from supplyapp.web.supply.routes import bp as supply_bp
+    from supplyapp.web.transfers import bp as transfers_bp
 
     for bp in (
         auth_bp,
@@ -138,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
         situation_bp,
         intensive_care_bp,
         forecasts_bp,
+        transfers_bp,
         stock_bp,
         supply_bp,
         planning_bp,

@@ -70,9 +70,9 @@ def can_report_for_unit(user: User, unit: IcuUnit) -> bool:
 
 
 def can_see_unit(user: User, unit: IcuUnit) -> bool:
-    """National roles see every unit; a county board its county's; the others the units they
-    report for."""
-    if user.role in NATIONAL_ROLES:
+    """National roles (and the national ICU coordinator) see every unit; a county board its
+    county's; the others the units they report for."""
+    if user.role in NATIONAL_ROLES or user.role == Role.ICU_COORDINATOR:
         return True
     if user.role == Role.COUNTY and user.organisation is not None:
         return unit.region.county_code == user.organisation.county_code

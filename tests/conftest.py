@@ -29,6 +29,7 @@ USERS = {
     "region": ("requester", "01"),
     "county": ("county", "LST-03"),
     "icu": ("icu_reporter", "DANDERYD-IVA"),  # Danderyd IVA, a unit of Region Stockholm
+    "coordinator": ("icu_coordinator", None),  # the national ICU coordinator (transfers)
 }
 
 

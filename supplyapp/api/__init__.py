@@ -268,4 +268,5 @@ from supplyapp.api import (  # noqa: E402,F401  (register)
     icu_reports,
     shipments,
     stock,
+    transfers,
 )

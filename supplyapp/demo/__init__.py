@@ -14,6 +14,7 @@ from supplyapp.demo.reference_data import (
     load_places,
 )
 from supplyapp.demo.supply import load_demo_supply
+from supplyapp.demo.transfers import load_demo_transfers
 
 
 def load_demo() -> dict:
@@ -28,4 +29,6 @@ def load_demo() -> dict:
         counts["plans"] = load_demo_planning()
         counts["icu_reports"] = load_demo_intensive_care()
         counts["forecast_runs"] = load_demo_forecasts()
+
+        counts["transport_resources"] = load_demo_transfers()
     return counts

@@ -30,6 +30,9 @@ DEMO_USERS = [
     # ICU reporters are bound to a unit: their organisation code is the unit's code.
     ("iva.danderyd", "Ida Dahlberg (Danderyd IVA)", "icu_reporter", "DANDERYD-IVA"),
     ("iva.stgoran", "Sami Stenberg (S:t Görans IVA, Capio)", "icu_reporter", "STGORAN-IVA"),
+    ("iva.uppsala", "Ulla Uhlin (Uppsala CIVA)", "icu_reporter", "UPPSALA-CIVA"),
+    ("iva.linkoping", "Linnea Lund (Linköping IVA)", "icu_reporter", "LINKOPING-IVA"),
+    ("samordnare.sara", "Sara Sandberg (nationell IVA-samordnare)", "icu_coordinator", None),
 ]
 
 

@@ -11,6 +11,7 @@ from supplyapp.models.planning import AllocationPlan  # noqa: F401  (registers t
 from supplyapp.models.procurement import PurchaseOrder  # noqa: F401  (registers tables)
 from supplyapp.models.stock import StockMovement  # noqa: F401  (registers tables)
 from supplyapp.models.tokens import ApiToken
+from supplyapp.models.transfers import TransferRequest  # noqa: F401  (registers tables)
 from supplyapp.models.users import LoginFailure, Role, User
 
 __all__ = [

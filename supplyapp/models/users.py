@@ -24,6 +24,7 @@ class Role(enum.StrEnum):
     COUNTY = "county"  # bound to a county administrative board
     VIEWER = "viewer"
     ICU_REPORTER = "icu_reporter"  # bound to one intensive care unit
+    ICU_COORDINATOR = "icu_coordinator"  # national coordination of patient transfers
 
 
 # Roles that act for one organisation, and which kinds of organisation fit them.

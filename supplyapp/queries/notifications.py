@@ -24,10 +24,12 @@ from supplyapp.models.planning import (
 )
 from supplyapp.permissions import (
     NATIONAL_ROLES,
+    can_report_for_unit,
     reported_units_filter,
     visible_organisations_filter,
 )
 from supplyapp.queries import intensive_care as icu_queries
+from supplyapp.queries import transfers as transfer_queries
 
 MAX_LISTED = 5  # per kind of entry; the rest are summed up in one entry
 
@@ -35,7 +37,9 @@ MAX_LISTED = 5  # per kind of entry; the rest are summed up in one entry
 class Attention(NamedTuple):
     """One thing to act on. kind: send, incoming, more_shipments, decide_plan, plan_returned,
     more_plans, pick, dispatch; intensive care: icu_nation_low, icu_region_low, icu_overdue,
-    icu_more_overdue."""
+    icu_more_overdue; transfers: transfer_answer (a unit's placements to answer),
+    transfer_open (patients waiting for a placement), transfer_transport (accepted, no
+    transport booked)."""
 
     kind: str
     how_many: int  # not `count`, which would hide tuple.count
@@ -52,7 +56,7 @@ def notifications_for(user) -> list[Attention]:
     """The entries for this user's role; empty for roles with nothing to act on."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return _icu_entries(user) + _role_entries(user)
+    return _icu_entries(user) + _transfer_entries(user) + _role_entries(user)
 
 
 def _role_entries(user) -> list[Attention]:
@@ -69,7 +73,8 @@ def notification_count(user) -> int:
     """The badge's figure: one query for the role's entries, and the intensive-care ones."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return sum(entry.how_many for entry in _icu_entries(user)) + _role_count(user)
+    icu = _icu_entries(user) + _transfer_entries(user)
+    return sum(entry.how_many for entry in icu) + _role_count(user)
 
 
 def _role_count(user) -> int:
@@ -248,4 +253,27 @@ def _icu_entries(user) -> list[Attention]:
         if len(overdue) > MAX_LISTED:
             rest = icu_queries.overdue_count(among=reported_units_filter(user)) - MAX_LISTED
             entries.append(Attention("icu_more_overdue", rest))
+    return entries
+
+
+# ---------------------------------------------------------------------------------------------
+# Transfers: placements to answer (the receiving unit's reporters and region's users), patients
+# to place and accepted patients without transport (the coordinators)
+
+
+def _transfer_entries(user) -> list[Attention]:
+    entries = []
+    if user.role in (Role.ICU_REPORTER, Role.REQUESTER):
+        units = [u for u in icu_queries.units() if can_report_for_unit(user, u)]
+        waiting = transfer_queries.waiting_answer_counts([u.id for u in units])
+        entries += [
+            Attention("transfer_answer", waiting[u.id], unit=u) for u in units if u.id in waiting
+        ]
+    if user.role in transfer_queries.COORDINATING_ROLES:
+        open_patients = transfer_queries.open_patient_count()
+        if open_patients:
+            entries.append(Attention("transfer_open", open_patients))
+        no_transport = transfer_queries.accepted_without_transport_count()
+        if no_transport:
+            entries.append(Attention("transfer_transport", no_transport))
     return entries

@@ -10,6 +10,7 @@ ROLE_LABELS = {
     "county": _l("County administrative board"),
     "viewer": _l("Viewer"),
     "icu_reporter": _l("ICU reporter"),
+    "icu_coordinator": _l("National ICU coordinator"),
 }
 
 ROLE_DESCRIPTIONS = {
@@ -20,6 +21,9 @@ ROLE_DESCRIPTIONS = {
     "county": _l("You coordinate sharing within your county and send combined requests."),
     "viewer": _l("You follow the national situation picture and reports."),
     "icu_reporter": _l("You give your intensive care unit's daily report."),
+    "icu_coordinator": _l(
+        "You coordinate patient transfers between regions: proposals, transport, Nordic requests."
+    ),
 }
 
 KIND_LABELS = {

@@ -25,6 +25,23 @@ NAVIGATION: list[tuple[str, object, tuple[Role, ...]]] = [
         _l("Daily reports"),
         (Role.ADMIN, Role.ICU_REPORTER, Role.REQUESTER),
     ),
+    (
+        "transfers.coordination",
+        _l("Transfer coordination"),
+        (Role.ICU_COORDINATOR, Role.OFFICER),
+    ),
+    (
+        "transfers.index",
+        _l("Patient transfers"),
+        (
+            Role.ADMIN,
+            Role.OFFICER,
+            Role.VIEWER,
+            Role.ICU_COORDINATOR,
+            Role.REQUESTER,
+            Role.ICU_REPORTER,
+        ),
+    ),
     ("demand.index", _l("Reports and requests"), (Role.REQUESTER, Role.COUNTY)),
     (
         "demand.request_list",
@@ -43,7 +60,11 @@ NAVIGATION: list[tuple[str, object, tuple[Role, ...]]] = [
         _l("Allocation"),
         (Role.ADMIN, Role.OFFICER, Role.LOGISTICS, Role.VIEWER),
     ),
-    ("shipments.shipment_list", _l("Shipments"), tuple(r for r in Role if r != Role.ICU_REPORTER)),
+    (
+        "shipments.shipment_list",
+        _l("Shipments"),
+        tuple(r for r in Role if r not in (Role.ICU_REPORTER, Role.ICU_COORDINATOR)),
+    ),
     ("audit.event_list", _l("Audit log"), (Role.ADMIN, Role.OFFICER)),
     ("admin.index", _l("Administration"), (Role.ADMIN,)),
 ]

@@ -36,6 +36,8 @@ def plan_url(plan_id: int) -> str:
 
 
 def _url(entry: Attention) -> str:
+    if entry.kind.startswith("transfer_"):
+        return _transfer_url(entry)
     if entry.kind.startswith("icu_"):
         return _icu_url(entry)
     if entry.shipment is not None:
@@ -50,6 +52,8 @@ def _url(entry: Attention) -> str:
 
 
 def _message(entry: Attention) -> str:
+    if entry.kind.startswith("transfer_"):
+        return _transfer_message(entry)
     if entry.kind.startswith("icu_"):
         return _icu_message(entry)
     s, plan = entry.shipment, entry.plan
@@ -186,3 +190,33 @@ def register(app: Flask) -> None:
         if current_user.is_authenticated:
             return {"notification_count": _count}
         return {"notification_count": None}
+
+
+def _transfer_url(entry: Attention) -> str:
+    if entry.kind == "transfer_answer" and entry.unit is not None:
+        return url_for("transfers.incoming", code=entry.unit.code)
+    if entry.kind == "transfer_transport":
+        return url_for("transfers.transport_list")
+    return url_for("transfers.coordination")
+
+
+def _transfer_message(entry: Attention) -> str:
+    n = entry.how_many
+    if entry.kind == "transfer_answer" and entry.unit is not None:
+        return ngettext(
+            "%(num)d patient proposed to %(unit)s waits for your answer.",
+            "%(num)d patients proposed to %(unit)s wait for your answer.",
+            n,
+            unit=entry.unit.name,
+        )
+    if entry.kind == "transfer_transport":
+        return ngettext(
+            "%(num)d accepted patient waits for transport.",
+            "%(num)d accepted patients wait for transport.",
+            n,
+        )
+    return ngettext(
+        "%(num)d patient waits for a placement: run the proposal.",
+        "%(num)d patients wait for a placement: run the proposal.",
+        n,
+    )

@@ -9,6 +9,7 @@ the ICU reporter its own (Danderyd). The rows name units by code, so they need n
 from tests.conftest import USERS
 
 NATIONAL = {"admin", "officer", "officer2", "logistics", "viewer"}
+SEES_UNITS = NATIONAL | {"coordinator"}  # the national ICU coordinator sees every unit
 EVERYONE = set(USERS)
 
 ICU_PICTURE_ROUTES = [
@@ -21,20 +22,25 @@ ICU_PICTURE_ROUTES = [
         "GET",
         "/icu/picture/units/DANDERYD-IVA",
         "intensive_care.picture_unit",
-        NATIONAL | {"region", "icu"},
+        SEES_UNITS | {"region", "icu"},
     ),
-    ("GET", "/icu/picture/units/STGORAN-IVA", "intensive_care.picture_unit", NATIONAL | {"region"}),
+    (
+        "GET",
+        "/icu/picture/units/STGORAN-IVA",
+        "intensive_care.picture_unit",
+        SEES_UNITS | {"region"},
+    ),
     (
         "GET",
         "/icu/picture/units/UPPSALA-CIVA",
         "intensive_care.picture_unit",
-        NATIONAL | {"county"},
+        SEES_UNITS | {"county"},
     ),
     (
         "GET",
         "/icu/picture/units/DANDERYD-IVA/history.csv",
         "intensive_care.picture_unit_export",
-        NATIONAL | {"region", "icu"},
+        SEES_UNITS | {"region", "icu"},
     ),
 ]
 
@@ -45,12 +51,12 @@ ICU_PICTURE_API_ROUTES = [
         "GET",
         "/api/v1/icu/units/DANDERYD-IVA/reports",
         "api.get_icu_unit_reports",
-        NATIONAL | {"region", "icu"},
+        SEES_UNITS | {"region", "icu"},
     ),
     (
         "GET",
         "/api/v1/icu/units/UPPSALA-CIVA/reports",
         "api.get_icu_unit_reports",
-        NATIONAL | {"county"},
+        SEES_UNITS | {"county"},
     ),
 ]

@@ -392,6 +392,10 @@ from tests.web.access_forecasts import (  # noqa: E402
 
 ROUTES += FORECAST_ROUTES
 
+from tests.web.access_transfers import TRANSFER_API_ROUTES, TRANSFER_ROUTES  # noqa: E402
+
+ROUTES += TRANSFER_ROUTES
+
 # The API, called with a token of each user (and of organisations): same policy, by token. The
 # body posted is an empty JSON object.
 API_ROUTES = [
@@ -440,6 +444,8 @@ API_ROUTES += ICU_REPORT_API_ROUTES
 API_ROUTES += ICU_PICTURE_API_ROUTES
 API_ROUTES += FORECAST_API_ROUTES
 
+API_ROUTES += TRANSFER_API_ROUTES
+
 # An organisation's token acts as that organisation's user would (a requester, or the county
 # board for LST-03): the same rows decide.
 ORGANISATION_TOKENS = {"0380": "requester", "01": "region", "LST-03": "county"}
@@ -483,8 +489,10 @@ def route_records(users):
         token, _ = tokens.issue_organisation_token("0380", "matrix")
     from tests.planning_factories import planning_route_records
     from tests.supply_factories import supply_route_records
+    from tests.transfer_factories import transfer_route_records
 
     return {
+        **transfer_route_records(),
         "request": request.id,
         "token": token.id,
         **supply_route_records(),

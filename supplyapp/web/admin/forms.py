@@ -72,6 +72,7 @@ ROLE_CHOICES = [
     SelectChoice(Role.COUNTY.value, _l("County administrative board")),
     SelectChoice(Role.VIEWER.value, _l("Viewer (read only)")),
     SelectChoice(Role.ICU_REPORTER.value, _l("ICU reporter (one intensive care unit)")),
+    SelectChoice(Role.ICU_COORDINATOR.value, _l("National ICU coordinator")),
 ]
 
 

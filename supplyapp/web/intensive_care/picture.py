@@ -10,6 +10,7 @@ from flask_login import current_user
 from supplyapp import exports
 from supplyapp.permissions import ALL_ROLES, can_see_unit, roles_required
 from supplyapp.queries import intensive_care as icu_queries
+from supplyapp.queries import transfers as transfer_queries
 from supplyapp.web import charts
 from supplyapp.web.intensive_care.blueprint import bp
 
@@ -76,6 +77,8 @@ def picture():
         limit_counts=icu_queries.limit_counts(limited),
         overdue=icu_queries.overdue_units(data["today"], data["now"]),
         can_see=lambda unit: can_see_unit(current_user, unit),
+        in_transit=transfer_queries.in_transit_by_region(),
+        arrivals=transfer_queries.arrivals_since(),
     )
 
 
@@ -100,6 +103,12 @@ def picture_region(code):
         units=visible,
         hidden=len(found["units"]) - len(visible),
         band_styles=BAND_STYLES,
+        in_transit=transfer_queries.in_transit_by_region().get(found["region"].id),
+        arrivals=[
+            b
+            for b in transfer_queries.arrivals_since()
+            if b.placement.to_unit.region_id == found["region"].id
+        ],
     )
 
 
