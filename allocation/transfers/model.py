@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
-from ..highs_handover import Columns, LeanHiGHS, MatrixProblem
+from ..highs_handover import Columns, LeanHiGHS, MatrixProblem, silence_highs_banner
 from ..runner import Runner, SolveError
 from .geo import Arc, Group
 from .problem import URGENCIES, TransferProblem
@@ -357,6 +357,23 @@ class StartedHiGHS(LeanHiGHS):
         if len(columns) and solver is not None:
             solver.setSolution(len(columns), columns, chosen)
 
+    def createAndConfigureSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's name)
+        super().createAndConfigureSolver(lp)
+        solver = lp.solverModel
+        if solver is None:
+            return
+        # These models are small and their root LP bound is weak (rule 3's rows), so HiGHS's
+        # sub-MIP heuristics (RINS, RENS, root reduced cost) and restarts after the root
+        # spent most of the time without improving on the start plan; without them the
+        # same optimum is proven 2-3 times sooner (benchmarks/bench_transfers.py).
+        for option in (
+            "mip_heuristic_run_rins",
+            "mip_heuristic_run_rens",
+            "mip_heuristic_run_root_reduced_cost",
+            "mip_allow_restart",
+        ):
+            solver.setOptionValue(option, False)
+
 
 def make_runner(problem: TransferProblem, time_limit: float | None) -> Runner:
     """A runner for this MIP: HiGHS with presolve (the supply model turns it off for its LPs),
@@ -364,10 +381,23 @@ def make_runner(problem: TransferProblem, time_limit: float | None) -> Runner:
     falls back to it."""
     runner = Runner(problem.policy.solver)
     if isinstance(runner.solver, LeanHiGHS):
+        _quiet_highs()
         runner.solver = StartedHiGHS(msg=False, mip=True, gapRel=1e-6, timeLimit=time_limit)
     else:
         runner.solver = pulp.COIN_CMD(msg=False, mip=True, gapRel=1e-6, timeLimit=time_limit)
     return runner
+
+
+_silenced = False
+
+
+def _quiet_highs() -> None:
+    """HiGHS prints its banner on stdout when its first model is made in the process: make
+    that one with stdout shut (once), so a caller's stdout (JSON) stays clean."""
+    global _silenced
+    if not _silenced:
+        silence_highs_banner()
+        _silenced = True
 
 
 def solve_model(model: TransferModel, runner: Runner, deadline: float | None) -> np.ndarray:
