@@ -436,7 +436,21 @@ def solve_model(model: TransferModel, runner: Runner, deadline: float | None) ->
         gap = getattr(runner.solver, "gapRel", None)
         if gap is not None:
             setattr(runner.solver, "gapRel", 0.0)  # noqa: B010 (counts: exactly)
+        # Counting, an air arc to a unit the group also reaches by road is never needed: the
+        # road arc places the same patient in the same unit and region without a seat. Those
+        # arcs are held at 0 for this stage (a smaller MIP, the same optimum) and freed after.
+        road_for = _road_twins(model.arcs)
+        held = [flows.handles[i] for i in road_for]
+        for var in held:
+            var.set_ub(0.0)
+        start = model.start.copy()
+        for i, j in road_for.items():
+            start[j] += start[i]
+            start[i] = 0
+        model.start = start
         values = _solve_stage(model, runner, _share_of(deadline, 2), ids, coefficients)
+        for var in held:
+            var.set_ub(math.inf)
         if gap is not None:
             setattr(runner.solver, "gapRel", gap)  # noqa: B010
         for urgency, chosen in model.stages:
@@ -444,6 +458,16 @@ def solve_model(model: TransferModel, runner: Runner, deadline: float | None) ->
             prob.add_row([first + i for i in chosen], ">=", placed, f"hold_{urgency}")
     hours = [a.hours for a in model.arcs]
     return _solve_stage(model, runner, _share_of(deadline, 1), list(flows.ids), hours)
+
+
+def _road_twins(arcs: Sequence[Arc]) -> dict[int, int]:
+    """Each air arc whose group reaches the same unit by road: air arc index -> road arc's."""
+    road = {(a.group, a.unit.code): i for i, a in enumerate(arcs) if not a.mode.is_air}
+    return {
+        i: road[(a.group, a.unit.code)]
+        for i, a in enumerate(arcs)
+        if a.mode.is_air and (a.group, a.unit.code) in road
+    }
 
 
 def greedy_start(model: TransferModel, groups: Sequence[Group]) -> np.ndarray:
