@@ -1,8 +1,11 @@
-"""Transfer-model benchmarks: `python benchmarks/bench_transfers.py [--quick]`.
+"""Transfer-model benchmarks: `python benchmarks/bench_transfers.py [--quick] [--problem FILE]`.
 
 Prints `BENCH <name> <value> <unit>` lines. Sweden: the 82 units of supplyapp/data/
-icu_units.csv, three regions full, 200 patients waiting: once to proven optimality, then
-three times with a 1 s limit (the median). United
+icu_units.csv, three regions full, 200 patients waiting (the deliberately hard day): once to
+proven optimality, then three times with a 1 s limit (the median). A realistic Swedish day:
+the December 2020 picture (673 staffed places, 550 occupied; Stockholm and Skåne full), 40
+patients waiting, to proven optimality (the median of three). `--problem FILE` (repeatable):
+a problem file too, e.g. one the app built, to proven optimality (the median of three). United
 States scale: 6,000 hospitals in 50 states, 5,000 patients from ten full states (generated,
 seeded), with a 30 s limit. Building (groups, arcs in range, the model) and solving are printed apart; peak memory
 is the process's peak RSS. `--quick` (or BENCH_QUICK=1) runs small versions for a smoke test."""
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import resource
@@ -22,7 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from allocation.highs_handover import silence_highs_banner  # noqa: E402
-from allocation.transfers import TransferProposal, propose, read_problem  # noqa: E402
+from allocation.transfers import TransferProblem, TransferProposal, propose, read_problem  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS = ("invasive", "invasive", "invasive", "invasive", "niv", "ecmo")
@@ -83,6 +87,40 @@ def sweden(seed: int, patients: int) -> dict[str, Any]:
         ],
         "policy": {"cushion": 0.10, "max_km_road": 300},
     }
+
+
+def december_2020(seed: int, patients: int) -> dict[str, Any]:
+    """The real units, their staffed places scaled to the 673 of December 2020 and 550 of
+    them occupied: Stockholm (01) and Skåne (12) full, the other occupied places spread over
+    the other regions in proportion to their staffed places."""
+    data = sweden(seed, 0)
+    rng = random.Random(seed)
+    units = data["units"]
+    scale = 673 / sum(u["staffed"] for u in units)
+    for u in units:
+        u["staffed"] = max(2, round(u["staffed"] * scale))
+    largest = sorted(units, key=lambda u: -u["staffed"])
+    for k in range(abs(673 - sum(u["staffed"] for u in units))):  # rounding: exactly 673
+        largest[k]["staffed"] += 1 if sum(u["staffed"] for u in units) < 673 else -1
+    full = {"01", "12"}
+    busy = sum(u["staffed"] for u in units if u["region"] in full)
+    rest = sum(u["staffed"] for u in units if u["region"] not in full)
+    share = (550 - busy) / rest
+    for u in units:
+        u["occupied"] = u["staffed"] if u["region"] in full else int(u["staffed"] * share)
+    others = [u for u in largest if u["region"] not in full]
+    for k in range(550 - sum(u["occupied"] for u in units)):  # exactly 550 occupied
+        others[k % len(others)]["occupied"] += 1
+    for u in units:
+        free = u["staffed"] - u["occupied"]
+        u["free"] = {
+            "invasive": free,
+            "niv": rng.randint(0, 1),
+            "ecmo": min(u["free"]["ecmo"], 1 if free else 0),
+        }
+    senders = [u["code"] for u in units if u["region"] in full]
+    data["patients"] = [_patient(rng, n, senders) for n in range(patients)]
+    return data
 
 
 def united_states(seed: int, hospitals: int, patients: int) -> dict[str, Any]:
@@ -163,11 +201,31 @@ def report(name: str, proposal: TransferProposal, wall: float) -> None:
     print(f"BENCH transfers_{name}_unplaced {len(proposal.unplaced)} patients")
 
 
+def median_of_three(name: str, problem: TransferProblem) -> None:
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        proposal = propose(problem)
+        runs.append((time.perf_counter() - start, proposal))
+    wall, proposal = sorted(runs, key=lambda r: r[0])[1]
+    report(name, proposal, wall)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", default=bool(os.environ.get("BENCH_QUICK")))
+    parser.add_argument("--problem", action="append", default=[], type=Path, metavar="FILE")
     args = parser.parse_args()
     silence_highs_banner()
+
+    day = read_problem(december_2020(2020, 40))
+    staffed = sum(u.staffed for u in day.units)
+    occupied = sum(u.occupied for u in day.units)
+    print(f"BENCH transfers_december_2020_places {staffed} staffed, {occupied} occupied")
+    median_of_three("december_2020_40_patients_proven", day)
+    for path in args.problem:
+        problem = read_problem(json.loads(path.read_text(encoding="utf-8")))
+        median_of_three(f"file_{path.stem}_{len(problem.patients)}_patients_proven", problem)
 
     count = 40 if args.quick else 200
     problem = read_problem(sweden(2020, count))

@@ -1,11 +1,14 @@
 """Reasons in plain words for every patient, placed or not, each with a stable code and its
 arguments so an app can write its own sentence (in Swedish, say).
 
-A placed patient's reason says why this unit: it is the quickest to reach of those that keep
-rule 1 (`nearest_free`), or why a quicker one was not used: its places went to other patients
-(`nearer_places_taken`), the air seats were used up (`nearer_by_air_no_seats`), or its region
-would have ended below the sender's free share or the cushion (`nearer_region_too_full`), or the quicker unit served others better: the least total
-time for all patients (`least_total_time`).
+A placed patient's reason says why this unit: it is the nearest (in km) of those that keep
+rule 1 (`nearest_free`), or why the nearest other unit was not used: its places went to other
+patients (`nearer_places_taken`), it is reached only by air and the seats were used up
+(`nearer_by_air_no_seats`), or its region would have ended below the sender's free share or
+the cushion (`nearer_region_too_full`), or using it would have cost more time in all: the
+least total time for all patients (`least_total_time`). Only another unit is "nearer": a move
+by road to the nearest unit is to the nearest free place even when a plane would have been
+quicker, to it or to a farther unit.
 An unplaced patient's reason is the first that holds of: not transport-stable; no unit in
 range with a free place of the level (for a child: that takes children); places left only in
 regions that rule 3 keeps from receiving; places left only by air with no seats; the places
@@ -76,15 +79,17 @@ def explain_move(
     """`move` with its reason: `arcs` are the group's arcs (all, before any were settled)."""
     args: dict[str, Any] = {"to": move.to_unit, "mode": move.mode, "hours": round(move.hours, 1)}
     head = f"to {_label(arcs, move.to_unit)} by {move.mode}, {move.hours:.1f} h"
-    quicker = [a for a in arcs if a.hours < move.hours - 1e-9]
+    # The reason says why this unit: "nearer" is another unit at a shorter distance (any
+    # mode). The same unit by a quicker mode, or a farther unit a plane reaches sooner, is no
+    # nearer place: with no other unit nearer, the unit is the nearest free place.
+    nearer = [a for a in arcs if a.unit.code != move.to_unit and a.km < move.km - 1e-9]
     code, why = "nearest_free", f"nearest {place_words(group.level, group.age_group)}"
-    for arc in sorted(quicker, key=lambda a: a.hours)[:1]:
+    for arc in sorted(nearer, key=lambda a: (a.km, a.hours))[:1]:
         args["nearer"] = arc.unit.code
-        elsewhere = arc.unit.code != move.to_unit
-        if elsewhere and state.places_left.get((arc.unit.code, group.level), 0) <= 0:
+        if state.places_left.get((arc.unit.code, group.level), 0) <= 0:
             code = "nearer_places_taken"
             why = f"the free places at nearer {arc.unit.label} went to other patients"
-        elif elsewhere and not state.can_receive_one(arc.unit.region, group.unit.region, cushion):
+        elif not state.can_receive_one(arc.unit.region, group.unit.region, cushion):
             code = "nearer_region_too_full"
             why = (
                 f"nearer {arc.unit.label}'s region {arc.unit.region} would end with a lower "
@@ -92,12 +97,14 @@ def explain_move(
             )
         elif all(
             a.mode.is_air and a.mode.mode != move.mode and state.seats_left.get(a.mode.mode, 0) <= 0
-            for a in quicker
+            for a in arcs
             if a.unit.code == arc.unit.code
         ):
             code = "nearer_by_air_no_seats"
-            where = f" to {arc.unit.label}" if elsewhere else ""
-            why = f"quicker by {arc.mode.mode}{where}, but its seats went to other patients"
+            why = (
+                f"nearer {arc.unit.label} is reached only by {arc.mode.mode}, and its seats "
+                "went to other patients"
+            )
         else:
             code = "least_total_time"
             why = "the least transport time for all the patients together"

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
-from ..highs_handover import Columns, LeanHiGHS, MatrixProblem
+from ..highs_handover import Columns, LeanHiGHS, MatrixProblem, silence_highs_banner
 from ..runner import Runner, SolveError
 from .geo import Arc, Group
 from .problem import URGENCIES, TransferProblem
@@ -357,6 +357,23 @@ class StartedHiGHS(LeanHiGHS):
         if len(columns) and solver is not None:
             solver.setSolution(len(columns), columns, chosen)
 
+    def createAndConfigureSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's name)
+        super().createAndConfigureSolver(lp)
+        solver = lp.solverModel
+        if solver is None:
+            return
+        # These models are small and their root LP bound is weak (rule 3's rows), so HiGHS's
+        # sub-MIP heuristics (RINS, RENS, root reduced cost) and restarts after the root
+        # spent most of the time without improving on the start plan; without them the
+        # same optimum is proven 2-3 times sooner (benchmarks/bench_transfers.py).
+        for option in (
+            "mip_heuristic_run_rins",
+            "mip_heuristic_run_rens",
+            "mip_heuristic_run_root_reduced_cost",
+            "mip_allow_restart",
+        ):
+            solver.setOptionValue(option, False)
+
 
 def make_runner(problem: TransferProblem, time_limit: float | None) -> Runner:
     """A runner for this MIP: HiGHS with presolve (the supply model turns it off for its LPs),
@@ -364,10 +381,23 @@ def make_runner(problem: TransferProblem, time_limit: float | None) -> Runner:
     falls back to it."""
     runner = Runner(problem.policy.solver)
     if isinstance(runner.solver, LeanHiGHS):
+        _quiet_highs()
         runner.solver = StartedHiGHS(msg=False, mip=True, gapRel=1e-6, timeLimit=time_limit)
     else:
         runner.solver = pulp.COIN_CMD(msg=False, mip=True, gapRel=1e-6, timeLimit=time_limit)
     return runner
+
+
+_silenced = False
+
+
+def _quiet_highs() -> None:
+    """HiGHS prints its banner on stdout when its first model is made in the process: make
+    that one with stdout shut (once), so a caller's stdout (JSON) stays clean."""
+    global _silenced
+    if not _silenced:
+        silence_highs_banner()
+        _silenced = True
 
 
 def solve_model(model: TransferModel, runner: Runner, deadline: float | None) -> np.ndarray:
@@ -406,7 +436,21 @@ def solve_model(model: TransferModel, runner: Runner, deadline: float | None) ->
         gap = getattr(runner.solver, "gapRel", None)
         if gap is not None:
             setattr(runner.solver, "gapRel", 0.0)  # noqa: B010 (counts: exactly)
+        # Counting, an air arc to a unit the group also reaches by road is never needed: the
+        # road arc places the same patient in the same unit and region without a seat. Those
+        # arcs are held at 0 for this stage (a smaller MIP, the same optimum) and freed after.
+        road_for = _road_twins(model.arcs)
+        held = [flows.handles[i] for i in road_for]
+        for var in held:
+            var.set_ub(0.0)
+        start = model.start.copy()
+        for i, j in road_for.items():
+            start[j] += start[i]
+            start[i] = 0
+        model.start = start
         values = _solve_stage(model, runner, _share_of(deadline, 2), ids, coefficients)
+        for var in held:
+            var.set_ub(math.inf)
         if gap is not None:
             setattr(runner.solver, "gapRel", gap)  # noqa: B010
         for urgency, chosen in model.stages:
@@ -414,6 +458,16 @@ def solve_model(model: TransferModel, runner: Runner, deadline: float | None) ->
             prob.add_row([first + i for i in chosen], ">=", placed, f"hold_{urgency}")
     hours = [a.hours for a in model.arcs]
     return _solve_stage(model, runner, _share_of(deadline, 1), list(flows.ids), hours)
+
+
+def _road_twins(arcs: Sequence[Arc]) -> dict[int, int]:
+    """Each air arc whose group reaches the same unit by road: air arc index -> road arc's."""
+    road = {(a.group, a.unit.code): i for i, a in enumerate(arcs) if not a.mode.is_air}
+    return {
+        i: road[(a.group, a.unit.code)]
+        for i, a in enumerate(arcs)
+        if a.mode.is_air and (a.group, a.unit.code) in road
+    }
 
 
 def greedy_start(model: TransferModel, groups: Sequence[Group]) -> np.ndarray:

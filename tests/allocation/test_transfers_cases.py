@@ -248,7 +248,8 @@ def test_stockholm_full_six_patients_go_to_uppsala_and_linkoping() -> None:
     ]
     reasons = {m["reason"] for m in proposal["moves"]}
     assert reasons == {
-        "to Uppsala CIVA by road, 0.9 h: quicker by aircraft, but its seats went to other patients",
+        "to Uppsala CIVA by road, 0.9 h: nearest free intensive-care place with invasive "
+        "ventilation",
         "to Linköping IVA by aircraft, 0.4 h: the free places at nearer Uppsala CIVA went to "
         "other patients",
         "to Linköping IVA by road, 2.5 h: the free places at nearer Uppsala CIVA went to "
@@ -308,3 +309,36 @@ def test_out_of_time_the_plan_still_keeps_rules_1_and_3() -> None:
     assert rule_1(data, plan_of(proposal.to_json())) == []
     assert rule_3(data, plan_of(proposal.to_json())) == []
     assert len(proposal.moves) + len(proposal.unplaced) == 200
+
+
+def test_a_move_to_the_nearest_unit_says_nearest_even_when_air_would_be_quicker() -> None:
+    """Danderyd IVA full with six invasive patients; Uppsala's region 25 % free, Östergötland's
+    50 %, the rest full. The moves to Uppsala CIVA, the nearest unit, go by road once the
+    aircraft's seats are used: their reason is the nearest free place, not a nearer place
+    without air seats (there is none nearer)."""
+    units = swedish_units()
+    for u in units:
+        share = {"03": 4, "05": 2}.get(u["region"])  # a quarter, a half free
+        free = u["staffed"] // share if share else 0
+        u["occupied"] = u["staffed"] - free
+        places = free if u["code"] in ("UPPSALA-CIVA", "LINKOPING-IVA") else 0
+        u["free"] = {"invasive": places, "ecmo": 0, "niv": 0}
+    data = problem(
+        units,
+        [patient(f"T-2020-{n:04}", "DANDERYD-IVA") for n in range(1, 7)],
+        [ROAD, aircraft(per_trip=2, trips=1)],
+    )
+    proposal = run(data)
+    to_uppsala = [m for m in proposal["moves"] if m["to"] == "UPPSALA-CIVA"]
+    assert to_uppsala, "some go to Uppsala CIVA, the nearest unit with places"
+    assert {(m["mode"], m["reason_code"]) for m in to_uppsala} == {("road", "nearest_free")}
+    assert all(
+        m["reason"].endswith(": nearest free intensive-care place with invasive ventilation")
+        for m in to_uppsala
+    )
+    assert all("nearer" not in m["reason_args"] for m in to_uppsala)
+    # A reason naming a nearer unit names another unit than the one moved to.
+    for move in proposal["moves"]:
+        if move["reason_code"].startswith("nearer_"):
+            assert move["reason_args"]["nearer"] != move["to"]
+    assert rule_1(data, plan_of(proposal)) == [] and rule_3(data, plan_of(proposal)) == []

@@ -105,3 +105,23 @@ def test_a_failing_solver_exits_1_and_writes_nothing(
     assert status == 1
     assert "could not solve" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_propose_called_from_python_prints_nothing_on_stdout() -> None:
+    """An app calling `propose` (not the CLI) keeps its stdout: no HiGHS banner."""
+    code = (
+        "import json, sys\n"
+        "from allocation.transfers import propose, read_problem\n"
+        "proposal = propose(read_problem(json.loads(sys.argv[1])))\n"
+        "print(len(proposal.moves), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(data())],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "1"  # the model was solved and a patient moved
+    assert done.stdout == ""
