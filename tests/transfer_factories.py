@@ -129,6 +129,6 @@ def transfer_route_records() -> dict:
         "transfer_patient": to_uppsala.patient_id,
         "placement": to_uppsala.id,
         "booking": booking.id,
-        "run": run.id,
+        "proposal_run": run.id,
         "nordic": nordic.id,
     }

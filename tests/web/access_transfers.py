@@ -54,11 +54,11 @@ TRANSFER_ROUTES = [
         COORDINATORS,
         to("/transfers/coordination"),
     ),
-    ("GET", "/transfers/proposals/{run}", "transfers.proposal_detail", COORDINATORS),
+    ("GET", "/transfers/proposals/{proposal_run}", "transfers.proposal_detail", COORDINATORS),
     # No reason given: the proposal again with the refusal beside the line.
     (
         "POST",
-        "/transfers/proposals/{run}/patients/{transfer_patient}",
+        "/transfers/proposals/{proposal_run}/patients/{transfer_patient}",
         "transfers.proposal_change",
         COORDINATORS,
         INVALID,
@@ -74,10 +74,10 @@ TRANSFER_ROUTES = [
     # Everything was sent already.
     (
         "POST",
-        "/transfers/proposals/{run}/send",
+        "/transfers/proposals/{proposal_run}/send",
         "transfers.proposal_send",
         COORDINATORS,
-        to("/transfers/proposals/{run}"),
+        to("/transfers/proposals/{proposal_run}"),
     ),
     ("GET", "/transfers/transport", "transfers.transport_list", COORDINATORS),
     # No resource chosen: refused, back on the transport page.

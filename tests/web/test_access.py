@@ -491,14 +491,21 @@ def route_records(users):
     from tests.supply_factories import supply_route_records
     from tests.transfer_factories import transfer_route_records
 
-    return {
-        **transfer_route_records(),
-        "request": request.id,
-        "token": token.id,
-        **supply_route_records(),
-        **planning_route_records(),
-        **forecast_route_records(),
-    }
+    parts = [
+        transfer_route_records(),
+        {"request": request.id, "token": token.id},
+        supply_route_records(),
+        planning_route_records(),
+        forecast_route_records(),
+    ]
+    records = {}
+    for part in parts:
+        # Two areas naming the same record would point one area's URLs at the other's ids.
+        assert not records.keys() & part.keys(), (
+            f"record names used twice: {records.keys() & part.keys()}"
+        )
+        records.update(part)
+    return records
 
 
 def test_every_route_is_in_the_access_table(app):
