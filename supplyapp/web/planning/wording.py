@@ -143,6 +143,10 @@ def _num(text: str) -> float:
 # where the page already names the item.
 _REASONS = [
     (r"filled in full \(in whole packs\)", lambda m: _("filled in full (in whole packs)")),
+    (
+        r"filled in full \(rounded up to whole packs\)",
+        lambda m: _("filled in full (rounded up to whole packs)"),
+    ),
     (r"filled in full", lambda m: _("filled in full")),
     (
         r"asked for less than one pack \(([\d,]+) units\)",
