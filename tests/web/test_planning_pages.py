@@ -19,7 +19,7 @@ from supplyapp.models.planning import AllocationPlan, PlanLine, PlanStatus, Ship
 from supplyapp.services import plan_review, stock
 from tests.conftest import as_user, login
 from tests.downloads import workbook_rows
-from tests.planning_factories import run, shortage_scenario
+from tests.planning_factories import filed, reported, run, shortage_scenario
 
 
 def _english(client, username):
@@ -195,6 +195,61 @@ def test_a_change_that_breaks_a_rule_is_refused_with_the_finding(client, users):
         "Rule 1, ffp2:" in page and "(NL-ARN) would give 1,220 ffp2 but may give only 1,000" in page
     )
     assert _line(plan_id, "NL-ARN", "0380").quantity == 280
+
+
+def test_a_refused_change_is_shown_beside_its_line(client, users):
+    shortage_scenario()
+    plan_id = run()
+    line = _line(plan_id, "NL-ARN", "0380")
+    _english(client, "officer")
+    page = _text(
+        client.post(
+            f"/allocation/plans/{plan_id}/lines/{line.id}",
+            data={"quantity": "500", "reason": "More to Uppsala"},
+        )
+    )
+    row = _row(page, line.id)
+    assert "has-error" in row and 'data-field-error="line-' in row
+    assert "would give 1,220 ffp2 but may give only 1,000" in row
+
+
+def _unserved_scenario() -> int:
+    """The shortage, and Täby (0160) holding 1,000 days asks for 50 (normal): it gets nothing,
+    the critical requests having taken all."""
+    shortage_scenario()
+    reported("0160", "ffp2", stock=10_000, use=10)
+    filed("0160", "ffp2", 50, "normal")
+    return run()
+
+
+def test_a_requester_given_nothing_appears_on_the_plan_page_with_its_reason(client, users):
+    plan_id = _unserved_scenario()
+    assert not any(line.recipient.code == "0160" for line in _plan(plan_id).lines)
+    _english(client, "viewer")
+    page = _text(client.get(f"/allocation/plans/{plan_id}?item=ffp2"))
+    start = page.index('data-unserved="0160"')
+    row = page[start : page.index("</tr>", start)]
+    assert "Täby" in row and "Nothing allocated" in row
+    assert "nothing left: stock ran out on critical requests" in row
+
+
+def test_a_requester_given_nothing_appears_in_the_decision_and_its_workbook(client, users):
+    plan_id = _unserved_scenario()
+    with as_user("officer"):
+        plan_review.submit(plan_id)
+    with as_user("officer2"):
+        plan_review.approve(plan_id)
+    _english(client, "viewer")
+    page = _text(client.get(f"/allocation/plans/{plan_id}/decision"))
+    start = page.index('data-unserved="0160|ffp2"')
+    row = page[start : page.index("</tr>", start)]
+    assert "Täby" in row and "nothing left: stock ran out on critical requests" in row
+    rows = workbook_rows(
+        client.get(f"/allocation/plans/{plan_id}/decision.xlsx").data, sheet="Rader"
+    )
+    taby = [r for r in rows if r["To"] == "0160"]
+    assert len(taby) == 1 and taby[0]["Quantity"] == 0 and taby[0]["Requested"] == 50
+    assert taby[0]["Kind"] == "Nothing allocated"
 
 
 def test_an_officer_adds_a_line_the_model_did_not_propose(client, users):

@@ -17,7 +17,11 @@ STATUS_LABELS = {
     "approved": _l("Approved"),
     "discarded": _l("Discarded"),
 }
-KIND_LABELS = {"distribution": _l("Distribution"), "redistribution": _l("Redistribution")}
+KIND_LABELS = {
+    "distribution": _l("Distribution"),
+    "redistribution": _l("Redistribution"),
+    "none": _l("Nothing allocated"),
+}
 POLICY_LABELS = {"needs": _l("Needs (lowest days first)"), "population": _l("Population key")}
 PRIORITY_LABELS = {"critical": _l("Critical"), "high": _l("High"), "normal": _l("Normal")}
 
