@@ -357,6 +357,45 @@ class PlanView:
                 )
         return found
 
+    # -- one organisation's part ---------------------------------------------------------------
+
+    def concerns(self, code: str) -> bool:
+        """Whether the organisation was in the round (it requested or could give)."""
+        return any(org == code for org, _ in self.problem_lines)
+
+    def organisation_rows(self, code: str) -> list[dict]:
+        """The decision's lines that concern one organisation (to it or from it), and its
+        requests the plan gives nothing."""
+        return [
+            r
+            for r in self.decision_lines()
+            if r["recipient"].code == code
+            or (r["kind"] == "redistribution" and r["origin_code"] == code)
+        ]
+
+    def organisation_outcomes(self, code: str) -> list[dict]:
+        """Per item the organisation requested: requested, allocated as the plan stands, and
+        whether the request is met, partly met or declined."""
+        received, _ = self.flows
+        result = []
+        for (org, item), figures in sorted(self.problem_lines.items()):
+            requested = figures.get("requested", 0)
+            if org != code or requested <= 0:
+                continue
+            got = received[org, item]
+            state = "met" if got >= requested else "partly_met" if got > 0 else "declined"
+            result.append(
+                {
+                    "item_code": item,
+                    "item": self.items.get(item),
+                    "requested": requested,
+                    "allocated": got,
+                    "state": state,
+                    "reason": self.reasons.get((org, item), ""),
+                }
+            )
+        return result
+
     # -- the decision --------------------------------------------------------------------------
 
     def decision_lines(self) -> list[dict]:

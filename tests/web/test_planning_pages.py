@@ -439,3 +439,49 @@ def test_a_plan_not_yet_approved_has_no_decision_document(client, users):
     plan_id = run()
     _english(client, "officer")
     assert client.get(f"/allocation/plans/{plan_id}/decision").status_code == 404
+
+
+def test_a_requester_sees_the_decision_about_its_own_allocation(client, users):
+    plan_id = _unserved_scenario()
+    with as_user("officer"):
+        plan_review.submit(plan_id)
+    with as_user("officer2"):
+        plan_review.approve(plan_id)
+    _english(client, "requester")  # Uppsala kommun (0380)
+    shipment = next(
+        s
+        for s in db.session.scalars(select(Shipment).where(Shipment.plan_id == plan_id))
+        if s.recipient.code == "0380"
+    )
+    # The shipment's page links the plan to the page the requester may read.
+    shipment_page = _text(client.get(f"/shipments/{shipment.id}"))
+    assert f'href="/allocation/plans/{plan_id}/mine"' in shipment_page
+    response = client.get(f"/allocation/plans/{plan_id}/mine")
+    assert response.status_code == 200
+    page = _text(response)
+    # Uppsala asked for 600 and got 280 + 180: partly met, told so.
+    outcome = page[page.index('data-outcome="ffp2"') :]
+    assert 'data-state="partly_met"' in outcome[:80]
+    assert "Your request is partly met" in outcome and "requested 600, allocated 460" in outcome
+    lines = page[page.index('id="my-lines"') :]
+    assert lines.count("data-line=") == 2 and "Stockholm" not in lines
+    assert "Täby" not in page  # only the lines that concern Uppsala
+    # The national plan page stays closed to it.
+    assert client.get(f"/allocation/plans/{plan_id}").status_code == 403
+
+
+def test_a_requester_given_nothing_is_told_its_request_is_declined(client, users):
+    shortage_scenario()
+    reported("0380", "visor", stock=10_000, use=10)
+    filed("0380", "visor", 50, "normal")
+    plan_id = run(item_codes=["ffp2", "visor"])
+    with as_user("officer"):
+        plan_review.submit(plan_id)
+    with as_user("officer2"):
+        plan_review.approve(plan_id)
+    _english(client, "requester")
+    page = _text(client.get(f"/allocation/plans/{plan_id}/mine"))
+    visor = page[page.index('data-outcome="visor"') :]
+    assert 'data-state="declined"' in visor[:80]
+    assert "Your request is declined in this decision" in visor
+    assert 'data-unserved="0380|visor"' in page

@@ -374,6 +374,26 @@ def plan_decision(plan_id):
     )
 
 
+@bp.get("/plans/<int:plan_id>/mine")
+@roles_required(Role.REQUESTER, Role.COUNTY)
+def my_decision(plan_id):
+    """The approved decision as it concerns the user's own organisation: its lines, and
+    whether each of its requests is met, partly met or declined."""
+    plan = _approved(plan_id)
+    view = planning_queries.PlanView(plan)
+    organisation = current_user.organisation
+    if organisation is None or not view.concerns(organisation.code):
+        abort(404)
+    return render_template(
+        "planning/plan_mine.html",
+        plan=plan,
+        view=view,
+        organisation=organisation,
+        outcomes=view.organisation_outcomes(organisation.code),
+        lines=view.organisation_rows(organisation.code),
+    )
+
+
 @bp.get("/plans/<int:plan_id>/decision.xlsx")
 @roles_required(*READERS)
 def plan_decision_xlsx(plan_id):

@@ -23,6 +23,11 @@ KIND_LABELS = {
     "none": _l("Nothing allocated"),
 }
 POLICY_LABELS = {"needs": _l("Needs (lowest days first)"), "population": _l("Population key")}
+REQUEST_OUTCOMES = {
+    "met": _l("Your request is met"),
+    "partly_met": _l("Your request is partly met"),
+    "declined": _l("Your request is declined in this decision"),
+}
 PRIORITY_LABELS = {"critical": _l("Critical"), "high": _l("High"), "normal": _l("Normal")}
 
 
