@@ -485,3 +485,20 @@ def test_a_requester_given_nothing_is_told_its_request_is_declined(client, users
     assert 'data-state="declined"' in visor[:80]
     assert "Your request is declined in this decision" in visor
     assert 'data-unserved="0380|visor"' in page
+
+
+def test_the_warnings_name_only_those_left_under_7_days_by_the_plan(client, users):
+    # 100 FFP2 for Uppsala (5 days) and Stockholm (4 days), who ask for 600 and 1,000: both
+    # stay under 7 days. Täby holds 1,000 days and is never warned, nor the donor.
+    shortage_scenario(national=100)
+    reported("0160", "ffp2", stock=10_000, use=10)
+    filed("0160", "ffp2", 50, "normal")
+    plan_id = run(redistribute=False)
+    _english(client, "viewer")
+    page = _text(client.get(f"/allocation/plans/{plan_id}"))
+    warnings = page[page.index('data-testid="warnings"') :]
+    warnings = warnings[: warnings.index("</ul>")]
+    low = [part for part in warnings.split("<li") if "warning-low" in part]
+    assert len(low) == 2
+    assert any("(0380)" in part for part in low) and any("(0180)" in part for part in low)
+    assert "0160" not in warnings and "0114" not in warnings
