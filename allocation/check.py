@@ -71,7 +71,7 @@ def check_shipments(problem: Problem, shipments: Iterable[Shipment]) -> list[Fin
         return findings  # the sums below would only repeat the same faults
     sent, received, given = _totals(shipments)
     findings += _check_sources(problem, sent)
-    findings += _check_recipients(lines, received)
+    findings += _check_recipients(problem, lines, received)
     findings += _check_donors(problem, lines, given)
     findings += _check_redistribution(problem, shipments, sent, received, given, lines)
     return findings
@@ -148,11 +148,31 @@ def _national_free(problem: Problem, item: str) -> int:
     return max(0, stock - problem.reserve.get(item, 0))
 
 
-def _check_recipients(lines: Lines, received: Totals) -> list[Finding]:
+def _national_shippable(problem: Problem, item: str, pack: int) -> int:
+    """What national stock can still give in whole shipments: each warehouse ships whole
+    packs of its own stock, and never past the reserve (9 + 1 units with packs of 10 is
+    nothing to ship, as the model sees it)."""
+    per_source = sum(s.stock.get(item, 0) // pack * pack for s in problem.sources)
+    return min(per_source, _national_free(problem, item) // pack * pack)
+
+
+def _pack(problem: Problem, item: str) -> int:
+    return next((i.pack_size for i in problem.items if i.code == item), 1)
+
+
+def _request_limit(problem: Problem, item: str, requested: int) -> int:
+    """Rule 1: with whole packs a request counts as its quantity rounded up to packs."""
+    if not problem.policy.whole_packs:
+        return requested
+    pack = _pack(problem, item)
+    return -(-requested // pack) * pack
+
+
+def _check_recipients(problem: Problem, lines: Lines, received: Totals) -> list[Finding]:
     findings = []
     for (org, item), quantity in received.items():
         requested = lines[org, item].requested
-        if quantity > requested:
+        if quantity > _request_limit(problem, item, requested):
             findings.append(
                 Finding(
                     1, "over_request", item, org, {"received": quantity, "requested": requested}
@@ -195,8 +215,12 @@ def _check_redistribution(
     items = sorted({s.item for s in shipments if s.kind == "redistribution"})
     for item in items:
         national = sum(q for (_, i), q in sent.items() if i == item)
-        wanted = sum(line.requested for (_, i), line in lines.items() if i == item)
-        spare = min(_national_free(problem, item), wanted) - national
+        wanted = sum(
+            _request_limit(problem, item, line.requested)
+            for (_, i), line in lines.items()
+            if i == item
+        )
+        spare = min(_national_shippable(problem, item, packs[item]), wanted) - national
         if spare >= packs[item]:
             findings.append(Finding(4, "national_first", item, "", {"spare": spare}))
     seen = set()

@@ -163,7 +163,7 @@ def _reason(
     if cap == 0:
         return f"asked for less than one pack ({net.item.pack_size:,} units)"
     if received >= cap:
-        return "filled in full" + (" (in whole packs)" if cap < line.requested else "")
+        return "filled in full" + (" (rounded up to whole packs)" if cap > line.requested else "")
     if not reached and surplus == 0:
         return "no warehouse with stock of this item can deliver here"
     if policy.name == "population":

@@ -53,7 +53,7 @@ class ItemNetwork:
     item: Item
     lot: int
     requesters: Mapping[str, Line]
-    caps: Mapping[str, int]  # request, rounded down to whole lots
+    caps: Mapping[str, int]  # request, rounded up to whole lots (rule 1)
     source_caps: Mapping[str, int]
     national_cap: int  # stock less the reserve, in whole lots
     arcs: Sequence[Arc]
@@ -71,6 +71,12 @@ class ItemNetwork:
 def lot_floor(quantity: float, lot: int) -> int:
     """Quantity rounded down to whole lots (with a little slack for solver noise)."""
     return int(math.floor(quantity / lot + 1e-7)) * lot
+
+
+def lot_ceil(quantity: float, lot: int) -> int:
+    """Quantity rounded up to whole lots: with whole packs a request counts as so many
+    packs (rule 1), so a request below one pack still counts as one pack."""
+    return int(math.ceil(quantity / lot - 1e-7)) * lot
 
 
 class ProblemIndex:
@@ -119,7 +125,7 @@ def item_network(
     code = item.code
     lines = {org: held[code] for org, held in index.lines if code in held}
     requesters = {org: ln for org, ln in lines.items() if ln.requested > 0}
-    caps = {org: lot_floor(ln.requested, lot) for org, ln in requesters.items()}
+    caps = {org: lot_ceil(ln.requested, lot) for org, ln in requesters.items()}
     source_caps = {s.code: lot_floor(s.stock.get(code, 0), lot) for s in problem.sources}
     stock = sum(s.stock.get(code, 0) for s in problem.sources)
     national = lot_floor(max(0, stock - problem.reserve.get(code, 0)), lot)

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from supplyapp import audit, inputs
 from supplyapp.extensions import csrf
+from supplyapp.i18n import _, api_locale
 from supplyapp.models import Organisation, Role
 from supplyapp.queries import tokens as token_queries
 from supplyapp.services import idempotency, tokens
@@ -154,11 +155,22 @@ def answer_once(view, *args, **kwargs):
     return response
 
 
-def error_response(status: int, message: str, fields: dict | None = None):
+def error_response(
+    status: int, message: str, fields: dict | None = None, codes: dict | None = None
+):
+    """An error body in the call's one language (Accept-Language): `error` and `codes` are
+    stable codes for programs, `message` and `fields` the words for people."""
     body = {"error": _ERROR_TITLES.get(status, "error"), "message": message, "status": status}
     if fields:
-        body["fields"] = fields
+        body["fields"] = {name: str(text) for name, text in fields.items()}
+        body["codes"] = {name: (codes or {}).get(name, "invalid") for name in fields}
     return jsonify(body), status
+
+
+@bp.after_request
+def content_language(response):
+    response.headers["Content-Language"] = api_locale()
+    return response
 
 
 _ERROR_TITLES = {
@@ -182,6 +194,12 @@ ERROR_SCHEMA = {
         "message": {"type": "string"},
         "status": {"type": "integer"},
         "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        "codes": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "A stable code per field of `fields` (for programs; "
+            "`fields` and `message` are in the language of Accept-Language)",
+        },
     },
 }
 SCHEMAS["Error"] = ERROR_SCHEMA
@@ -208,16 +226,24 @@ NOT_FOUND = {"404": _error("No such record")}
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException):
     messages = {
-        401: "A valid bearer token is needed: Authorization: Bearer <token>.",
-        403: "This token may not do that.",
+        401: _("A valid bearer token is needed: Authorization: Bearer <token>."),
+        403: _("This token may not do that."),
+        404: _("No such record."),
+        405: _("This method is not allowed here."),
+        413: _("The request is too large."),
+        500: _("Something went wrong on the server."),
     }
     code = error.code or 500
-    return error_response(code, messages.get(code, error.description or error.name))
+    # An abort's own description (given in the call's language) wins over Werkzeug's English.
+    own = error.description if error.description != type(error).description else None
+    if code in (401, 403) or not own:
+        return error_response(code, messages.get(code, own or error.name))
+    return error_response(code, own)
 
 
 @bp.errorhandler(InvalidInput)
 def invalid_input(error: InvalidInput):
-    return error_response(422, str(error), error.errors)
+    return error_response(422, str(error), error.errors, error.codes)
 
 
 @bp.errorhandler(NotFound)
@@ -245,15 +271,21 @@ def json_body() -> dict:
     """The request's JSON object, after the input layer (supplyapp/inputs.py): a 400/415 with a
     clear message, or 422 naming each field whose text cannot be stored."""
     if not request.is_json:
-        abort(415, "Send JSON with Content-Type: application/json.")
+        abort(415, _("Send JSON with Content-Type: application/json."))
     try:
         data = inputs.parse_json(request.get_data())
     except inputs.TooDeep:
-        abort(400, f"The JSON is nested too deep (more than {inputs.MAX_JSON_DEPTH} levels).")
+        abort(
+            400,
+            _(
+                "The JSON is nested too deep (more than %(depth)s levels).",
+                depth=inputs.MAX_JSON_DEPTH,
+            ),
+        )
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        abort(400, "The body must be a JSON object.")
+        abort(400, _("The body must be a JSON object."))
     problems = inputs.json_problems(data)
     if problems:
         raise InvalidInput(problems)

@@ -7,6 +7,7 @@ from flask import abort, g, jsonify, request
 
 from supplyapp import clock, validation
 from supplyapp.api import INVALID_INPUT, NOT_FOUND, SCHEMAS, endpoint, json_body, path_id
+from supplyapp.i18n import _
 from supplyapp.models import Role
 from supplyapp.models.demand import ReportSource, RequestStatus, ShortageRequest
 from supplyapp.permissions import (
@@ -186,26 +187,43 @@ def _organisation_code(data: dict) -> str:
     if principal.role == Role.ADMIN:
         code = data.get("organisation")
         if not isinstance(code, str) or not code:
-            raise InvalidInput({"organisation": "An administrator's token names the organisation."})
+            raise InvalidInput(
+                {"organisation": _("An administrator's token names the organisation.")},
+                {"organisation": "required"},
+            )
         return code
     if principal.organisation is None or principal.organisation.kind not in REQUESTING_KINDS:
         abort(403)
-    return principal.organisation.code
+    own = principal.organisation.code
+    named = data.get("organisation")
+    if named is not None and named != own:
+        # Never stored as the token's own: the caller meant another organisation.
+        raise InvalidInput(
+            {
+                "organisation": _(
+                    "This token belongs to %(own)s and may report only for it, not for %(named)s.",
+                    own=own,
+                    named=str(named)[:20],
+                )
+            },
+            {"organisation": "not_own_organisation"},
+        )
+    return own
 
 
 def _date(value, field: str) -> date | None:
     try:
         return date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
-        raise InvalidInput({field: "Give a date as YYYY-MM-DD."}) from None
+        raise InvalidInput({field: _("Give a date as YYYY-MM-DD.")}, {field: "date"}) from None
 
 
 def _lines(data: dict) -> list[demand.LineInput]:
     lines = data.get("lines")
     if not isinstance(lines, list) or not all(isinstance(line, dict) for line in lines):
-        raise InvalidInput({"lines": "Give lines as a list of objects."})
+        raise InvalidInput({"lines": _("Give lines as a list of objects.")}, {"lines": "type"})
     if len(lines) > 200:
-        raise InvalidInput({"lines": "At most 200 lines."})
+        raise InvalidInput({"lines": _("At most 200 lines.")}, {"lines": "too_many"})
     return [
         demand.LineInput(line.get("item"), line.get("stock_on_hand"), line.get("daily_use"))
         for line in lines
@@ -215,7 +233,7 @@ def _lines(data: dict) -> list[demand.LineInput]:
 def _optional_text(data: dict, field: str) -> str | None:
     value = data.get(field)
     if value is not None and not isinstance(value, str):
-        raise InvalidInput({field: "Give text."})
+        raise InvalidInput({field: _("Give text.")}, {field: "type"})
     return value
 
 
@@ -300,7 +318,9 @@ def _readable_organisation():
     code = request.args.get("organisation")
     if not code:
         if principal.organisation is None or principal.organisation.kind not in REQUESTING_KINDS:
-            raise InvalidInput({"organisation": "Name the organisation."})
+            raise InvalidInput(
+                {"organisation": _("Name the organisation.")}, {"organisation": "required"}
+            )
         code = principal.organisation.code
     organisation = requesting_organisation(code)
     if not can_see_organisation(principal, organisation):
@@ -437,7 +457,7 @@ STATUS_PARAMETER = {
 def list_requests():
     status = request.args.get("status")
     if status is not None and status not in STATUS_PARAMETER["schema"]["enum"]:
-        raise InvalidInput({"status": "Unknown status."})
+        raise InvalidInput({"status": _("Unknown status.")}, {"status": "unknown"})
     found = demand_queries.request_list(
         visible_organisations_filter(g.api_principal), status=status, sort="created", limit=500
     )
@@ -469,7 +489,7 @@ def _own_request(request_id: int) -> ShortageRequest:
     responses={"200": _json("The request", _ref("Request")), **NOT_FOUND},
 )
 def get_request(request_id):
-    return jsonify(_request_json(_own_request(path_id(request_id, "No such request."))))
+    return jsonify(_request_json(_own_request(path_id(request_id, _("No such request.")))))
 
 
 @endpoint(
@@ -489,7 +509,7 @@ def get_request(request_id):
     },
 )
 def withdraw_request(request_id):
-    shortage = _own_request(path_id(request_id, "No such request."))
+    shortage = _own_request(path_id(request_id, _("No such request.")))
     withdrawn = demand_requests.withdraw(shortage.id)
     return jsonify(_request_json(withdrawn))
 

@@ -180,17 +180,85 @@ class PlanView:
     # -- the approver's table ------------------------------------------------------------------
 
     def approver_rows(self, item: str) -> list[dict]:
-        """One row per line of the item: who gets what from where, and the figures behind it."""
+        """One row per line of the item: who gets what from where, and the figures behind it;
+        and one row for each requester the plan gives nothing, with the model's reason."""
         rows = [self._row(line) for line in self.lines if line.item.code == item]
+        rows += self.unserved_rows(item)
         return sorted(
             rows,
             key=lambda r: (
                 PRIORITY_RANK.get(r["priority"], 9),
                 r["days_before"] if r["days_before"] is not None else float("inf"),
                 r["recipient"].code,
-                r["id"],
+                r["id"] or 0,
             ),
         )
+
+    def unserved_rows(self, item: str | None = None) -> list[dict]:
+        """Requesters of the item (every item when None) with no line that gives them
+        anything: they appear with a quantity of 0 and the model's reason."""
+        served = {
+            (line.recipient.code, line.item.code)
+            for line in self.lines
+            if line.quantity or line.proposed_quantity
+        }
+        wanted = [
+            (org, code)
+            for (org, code), figures in self.problem_lines.items()
+            if figures.get("requested", 0) > 0
+            and (item is None or code == item)
+            and (org, code) not in served
+        ]
+        if not wanted:
+            return []
+        organisations = {
+            o.code: o
+            for o in db.session.scalars(
+                select(Organisation)
+                .where(Organisation.code.in_({org for org, _ in wanted}))
+                .options(selectinload(Organisation.county))
+            )
+        }
+        return [
+            self._unserved_row(organisations[org], code)
+            for org, code in sorted(wanted)
+            if org in organisations
+        ]
+
+    def _unserved_row(self, org: Organisation, item: str) -> dict:
+        figures = self.problem_lines.get((org.code, item), {})
+        context = self.plan.context.get(f"{org.code}|{item}", {})
+        use = figures.get("daily_use", 0)
+        return {
+            "id": None,
+            "line": None,
+            "item_code": item,
+            "recipient": org,
+            "county": org.county,
+            "kind": "none",
+            "origin": None,
+            "origin_code": "",
+            "km": None,
+            "on_hand": figures.get("on_hand"),
+            "daily_use": use,
+            "days_before": measures.days_of_supply(figures.get("on_hand", 0), use),
+            "days_after": self.days_after(org.code, item),
+            "requested": figures.get("requested", 0),
+            "priority": figures.get("priority"),
+            "requests": context.get("requests", []),
+            "oldest_request": _at(context.get("oldest_request")),
+            "as_of": context.get("as_of"),
+            "stale": context.get("stale", False),
+            "proposed": 0,
+            "quantity": 0,
+            "changed": False,
+            "change_reason": None,
+            "changed_by": None,
+            "changed_at": None,
+            "reason": self.reasons.get((org.code, item), ""),
+            "donor_days_before": None,
+            "donor_days_after": None,
+        }
 
     def _row(self, line: PlanLine) -> dict:
         org, item = line.recipient.code, line.item.code
@@ -200,6 +268,7 @@ class PlanView:
         row = {
             "id": line.id,
             "line": line,
+            "item_code": item,
             "recipient": line.recipient,
             "county": line.recipient.county,
             "kind": line.kind.value,
@@ -288,11 +357,50 @@ class PlanView:
                 )
         return found
 
+    # -- one organisation's part ---------------------------------------------------------------
+
+    def concerns(self, code: str) -> bool:
+        """Whether the organisation was in the round (it requested or could give)."""
+        return any(org == code for org, _ in self.problem_lines)
+
+    def organisation_rows(self, code: str) -> list[dict]:
+        """The decision's lines that concern one organisation (to it or from it), and its
+        requests the plan gives nothing."""
+        return [
+            r
+            for r in self.decision_lines()
+            if r["recipient"].code == code
+            or (r["kind"] == "redistribution" and r["origin_code"] == code)
+        ]
+
+    def organisation_outcomes(self, code: str) -> list[dict]:
+        """Per item the organisation requested: requested, allocated as the plan stands, and
+        whether the request is met, partly met or declined."""
+        received, _ = self.flows
+        result = []
+        for (org, item), figures in sorted(self.problem_lines.items()):
+            requested = figures.get("requested", 0)
+            if org != code or requested <= 0:
+                continue
+            got = received[org, item]
+            state = "met" if got >= requested else "partly_met" if got > 0 else "declined"
+            result.append(
+                {
+                    "item_code": item,
+                    "item": self.items.get(item),
+                    "requested": requested,
+                    "allocated": got,
+                    "state": state,
+                    "reason": self.reasons.get((org, item), ""),
+                }
+            )
+        return result
+
     # -- the decision --------------------------------------------------------------------------
 
     def decision_lines(self) -> list[dict]:
-        """Every line with a quantity or a proposal, in item and recipient order."""
-        return sorted(
-            (self._row(line) for line in self.lines if line.quantity or line.proposed_quantity),
-            key=lambda r: (r["line"].item.code, r["recipient"].code, r["id"]),
-        )
+        """Every line with a quantity or a proposal, and every requester given nothing, in
+        item and recipient order."""
+        rows = [self._row(line) for line in self.lines if line.quantity or line.proposed_quantity]
+        rows += self.unserved_rows()
+        return sorted(rows, key=lambda r: (r["item_code"], r["recipient"].code, r["id"] or 0))

@@ -6,10 +6,12 @@ class DomainError(Exception):
 
 
 class InvalidInput(DomainError):
-    """One or more fields are wrong: {field: message}."""
+    """One or more fields are wrong: {field: message}; `codes` gives a field a stable,
+    machine-readable code (the API sends "invalid" for a field without one)."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str], codes: dict[str, str] | None = None):
         self.errors = errors
+        self.codes = codes or {}
         super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
 
 

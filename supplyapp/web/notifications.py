@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from supplyapp.formatting import date_time, number, short_date
 from supplyapp.i18n import _
+from supplyapp.models import Role
 from supplyapp.models.planning import Shipment, ShipmentStatus
 from supplyapp.queries.notifications import Attention, notification_count, notifications_for
 
@@ -31,7 +32,10 @@ def notifications(user) -> list[Notification]:
 
 
 def plan_url(plan_id: int) -> str:
-    """The plan's page, where the officer reviews and decides it."""
+    """The plan's page, where the officer reviews and decides it; for a user of one
+    organisation, the decision as it concerns that organisation."""
+    if current_user.is_authenticated and current_user.role in (Role.REQUESTER, Role.COUNTY):
+        return url_for("planning.my_decision", plan_id=plan_id)
     return url_for("planning.plan_detail", plan_id=plan_id)
 
 

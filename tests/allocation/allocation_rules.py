@@ -23,6 +23,11 @@ def floor_lots(quantity: float, lot: int) -> int:
     return int(math.floor(quantity / lot + 1e-9)) * lot
 
 
+def request_lots(quantity: float, lot: int) -> int:
+    """Rule 1: with whole packs a request counts as its quantity rounded up to packs."""
+    return int(math.ceil(quantity / lot - 1e-9)) * lot
+
+
 def national_available(problem: Problem, item: str) -> int:
     lot = lot_of(problem, item)
     stock = sum(s.stock.get(item, 0) for s in problem.sources)
@@ -56,7 +61,7 @@ def reference_national(problem: Problem, item: str) -> dict[str, float]:
             and o.lines[item].requested > 0
             and o.lines[item].priority == priority
         }
-        caps = {r: floor_lots(ln.requested, lot) for r, ln in lines.items()}
+        caps = {r: request_lots(ln.requested, lot) for r, ln in lines.items()}
         known = {r: ln for r, ln in lines.items() if ln.daily_use > 0 and caps[r] > 0}
         needs = [(ln.on_hand, ln.daily_use, caps[r]) for r, ln in known.items()]
         # Float leftovers can be a hair below zero: nothing is left then, not less than nothing.
@@ -113,7 +118,7 @@ def check_rule_1(problem: Problem, plan: Plan) -> None:
     floor = problem.policy.donor_floor_days
     for org in problem.organisations:
         for item, line in org.lines.items():
-            assert got[org.code, item] <= line.requested
+            assert got[org.code, item] <= request_lots(line.requested, lot_of(problem, item))
             if gave[org.code, item]:
                 assert line.may_donate and line.requested == 0 and line.daily_use > 0
                 assert line.on_hand - gave[org.code, item] >= floor * line.daily_use - TOL
@@ -129,7 +134,7 @@ def check_rule_2(problem: Problem, plan: Plan) -> None:
             for o in problem.organisations
             if item.code in o.lines and o.lines[item.code].requested > 0
         ]
-        wanted = sum(floor_lots(o.lines[item.code].requested, lot) for o in requesters)
+        wanted = sum(request_lots(o.lines[item.code].requested, lot) for o in requesters)
         total = sum(national[o.code, item.code] for o in requesters)
         target = min(wanted, national_available(problem, item.code))
         assert total >= target - lot * len(requesters), (item.code, total, target)
@@ -168,7 +173,7 @@ def check_rule_4(problem: Problem, plan: Plan) -> None:
         assert problem.policy.redistribute and problem.policy.name == "needs"
         available = national_available(problem, s.item)
         wanted = sum(
-            floor_lots(o.lines[s.item].requested, lot)
+            request_lots(o.lines[s.item].requested, lot)
             for o in problem.organisations
             if s.item in o.lines
         )
@@ -198,7 +203,7 @@ def _check_surplus_used(
         for r, ln in lines.items()
         if ln.requested > 0
         and ln.daily_use > 0
-        and got[r, item] < floor_lots(ln.requested, lot) - lot
+        and got[r, item] < request_lots(ln.requested, lot) - lot
         and days(ln, got[r, item]) < floor - 2 * lot / ln.daily_use
     ]
     if not needy:

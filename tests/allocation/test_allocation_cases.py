@@ -9,6 +9,7 @@ from allocation_builders import line, org, problem_dict
 from allocation_rules import check_all_rules, given, received
 
 from allocation import Plan, Problem, solve, what_if
+from allocation.check import check_shipments
 from allocation.compare import compare_policies, measure
 
 
@@ -179,11 +180,46 @@ def test_whole_packs_ship_only_whole_packs_within_one_pack_of_the_fair_share() -
     assert sum(o.allocated for o in plan.outcomes) == 880  # 22 whole packs of 900 units
 
 
-def test_a_request_below_one_pack_cannot_be_served() -> None:
+def test_a_request_below_one_pack_counts_as_one_pack() -> None:
+    # Rule 1 (changed): with whole packs a request is rounded UP to whole packs.
     data = problem_dict([org("A", FFP2=line(0, 10, 15))], stock=1000, whole_packs=True, pack=20)
     _, plan = run(data)
-    assert outcome(plan, "A").allocated == 0
-    assert outcome(plan, "A").reason == "asked for less than one pack (20 units)"
+    assert outcome(plan, "A").allocated == 20
+    assert outcome(plan, "A").reason == "filled in full (rounded up to whole packs)"
+
+
+def test_valdemarsvik_at_zero_days_gets_its_16_respirators_as_one_pack() -> None:
+    data = problem_dict(
+        [
+            org("0563", FFP2=line(0, 4, 16, priority="critical")),
+            org("0580", FFP2=line(50_000, 2000, 100_000)),
+        ],
+        stock=3_000_000,
+        whole_packs=True,
+        pack=50,
+    )
+    problem, plan = run(data)
+    assert outcome(plan, "0563").allocated == 50
+    assert outcome(plan, "0580").allocated == 100_000
+    assert check_shipments(problem, plan.shipments) == []
+
+
+def test_one_pack_split_over_two_warehouses_is_no_national_stock_to_the_check() -> None:
+    # 9 + 1 units with packs of 10: no warehouse can ship a whole pack, so the model
+    # redistributes; the check must agree with it and not cite rule 4 (national first).
+    data = problem_dict(
+        [
+            org("NEEDY", FFP2=line(0, 10, 200)),
+            org("RICH", lat=59.4, FFP2=line(1000, 10, 0, may_donate=True)),
+        ],
+        stock={"NW-1": 9, "NW-2": 1},
+        whole_packs=True,
+        pack=10,
+    )
+    problem, plan = run(data)
+    assert outcome(plan, "NEEDY").allocated == 200
+    assert all(s.kind == "redistribution" for s in plan.shipments)
+    assert check_shipments(problem, plan.shipments) == []
 
 
 def test_unreachable_and_empty_sources_give_nothing() -> None:

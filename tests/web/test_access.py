@@ -314,6 +314,21 @@ ROUTES = [
         FORM_AGAIN,
     ),
     ("GET", "/allocation/plans/{approved_plan}/decision", "planning.plan_decision", NATIONAL),
+    # A requester reads the decision as it concerns its own organisation (0380 is in the plan).
+    (
+        "GET",
+        "/allocation/plans/{approved_plan}/mine",
+        "planning.my_decision",
+        {"requester", "region", "county"},
+        each(OK, region=NOT_FOUND, county=NOT_FOUND),
+    ),
+    (
+        "GET",
+        "/allocation/plans/{plan}/mine",
+        "planning.my_decision",
+        {"requester", "region", "county"},
+        NOT_FOUND,
+    ),
     (
         "GET",
         "/allocation/plans/{approved_plan}/decision.xlsx",

@@ -3,6 +3,7 @@ requests read back, the national picture; nothing of another organisation's reac
 
 from datetime import timedelta
 
+import flask_babel
 from sqlalchemy import func, select
 
 from supplyapp import clock
@@ -130,3 +131,55 @@ def test_an_organisation_reads_back_the_figures_that_count_for_it(client, users)
     assert other.status_code == 403
     county = client.get("/api/v1/reports/latest", headers=auth("LST-03"))
     assert county.status_code == 422  # a county board names which of its organisations
+
+
+def test_a_token_naming_another_organisation_is_refused_and_nothing_stored(client, users):
+    response = post_report(client, auth("0380"), organisation="0180")
+    assert response.status_code == 422
+    body = response.get_json()
+    assert "organisation" in body["fields"] and "0180" in body["fields"]["organisation"]
+    assert body["codes"] == {"organisation": "not_own_organisation"}
+    assert db.session.scalar(select(func.count()).select_from(SituationReport)) == 0
+    # Naming its own organisation is fine.
+    assert post_report(client, auth("0380"), organisation="0380").status_code == 201
+
+
+def test_a_request_naming_another_organisation_is_refused_too(client, users):
+    response = post_request(client, auth("0380"), organisation="0180")
+    assert response.status_code == 422
+    assert response.get_json()["codes"]["organisation"] == "not_own_organisation"
+
+
+def test_api_errors_come_in_the_one_language_asked_for_with_stable_codes(client, users):
+    headers = auth("0380")
+    real = client.post
+
+    def post(*args, **kwargs):
+        # The test's app context outlives each request and flask-babel keeps the locale it
+        # chose on it: forget it, as a new request in the server would.
+        flask_babel.refresh()
+        return real(*args, **kwargs)
+
+    client.post = post
+    bad_stock = {"lines": [{"item": "ffp2", "stock_on_hand": -1, "daily_use": 1}]}
+    english = post_report(client, {**headers, "Accept-Language": "en"}, **bad_stock)
+    swedish = post_report(client, {**headers, "Accept-Language": "sv-SE,sv;q=0.9"}, **bad_stock)
+    assert english.headers["Content-Language"] == "en"
+    assert swedish.headers["Content-Language"] == "sv"
+    en, sv = english.get_json(), swedish.get_json()
+    assert en["error"] == sv["error"] == "invalid_input"
+    assert en["codes"] == sv["codes"] and set(en["codes"]) == {"ffp2__stock_on_hand"}
+    assert en["fields"]["ffp2__stock_on_hand"] != sv["fields"]["ffp2__stock_on_hand"]
+    assert "ä" not in en["message"] and "å" not in en["message"]
+    # A refusal worded by the API layer itself follows the same language.
+    sv_date = post_report(client, {**headers, "Accept-Language": "sv"}, as_of="yesterday")
+    en_date = post_report(client, {**headers, "Accept-Language": "en"}, as_of="yesterday")
+    assert sv_date.get_json()["codes"] == en_date.get_json()["codes"] == {"as_of": "date"}
+    assert en_date.get_json()["fields"]["as_of"] == "Give a date as YYYY-MM-DD."
+    assert sv_date.get_json()["fields"]["as_of"] != "Give a date as YYYY-MM-DD."
+    # No Accept-Language (or none we speak): Swedish, the default, for every part.
+    plain = post_report(client, {**headers, "Accept-Language": "de"}, as_of="yesterday")
+    assert plain.headers["Content-Language"] == "sv"
+    assert plain.get_json()["fields"]["as_of"] == sv_date.get_json()["fields"]["as_of"]
+    unauthorised = client.get("/api/v1/requests", headers={"Accept-Language": "sv"})
+    assert unauthorised.status_code == 401 and unauthorised.get_json()["error"] == "unauthorized"

@@ -32,7 +32,7 @@ def test_lone_surrogates_in_json_are_refused_naming_the_field(client, users):
 
 @pytest.mark.parametrize("depth", [100, 900, 100_000])
 def test_deep_json_is_refused(client, users, depth):
-    headers = {**auth("0380"), "Content-Type": "application/json"}
+    headers = {**auth("0380"), "Content-Type": "application/json", "Accept-Language": "en"}
     body = '{"lines": ' + "[" * depth + "]" * depth + "}"
     answer = client.post("/api/v1/reports", data=body, headers=headers)
     _no_server_error(answer, 400)

@@ -19,7 +19,7 @@ from supplyapp.models.planning import AllocationPlan, PlanLine, PlanStatus, Ship
 from supplyapp.services import plan_review, stock
 from tests.conftest import as_user, login
 from tests.downloads import workbook_rows
-from tests.planning_factories import run, shortage_scenario
+from tests.planning_factories import filed, reported, run, shortage_scenario
 
 
 def _english(client, username):
@@ -195,6 +195,61 @@ def test_a_change_that_breaks_a_rule_is_refused_with_the_finding(client, users):
         "Rule 1, ffp2:" in page and "(NL-ARN) would give 1,220 ffp2 but may give only 1,000" in page
     )
     assert _line(plan_id, "NL-ARN", "0380").quantity == 280
+
+
+def test_a_refused_change_is_shown_beside_its_line(client, users):
+    shortage_scenario()
+    plan_id = run()
+    line = _line(plan_id, "NL-ARN", "0380")
+    _english(client, "officer")
+    page = _text(
+        client.post(
+            f"/allocation/plans/{plan_id}/lines/{line.id}",
+            data={"quantity": "500", "reason": "More to Uppsala"},
+        )
+    )
+    row = _row(page, line.id)
+    assert "has-error" in row and 'data-field-error="line-' in row
+    assert "would give 1,220 ffp2 but may give only 1,000" in row
+
+
+def _unserved_scenario() -> int:
+    """The shortage, and Täby (0160) holding 1,000 days asks for 50 (normal): it gets nothing,
+    the critical requests having taken all."""
+    shortage_scenario()
+    reported("0160", "ffp2", stock=10_000, use=10)
+    filed("0160", "ffp2", 50, "normal")
+    return run()
+
+
+def test_a_requester_given_nothing_appears_on_the_plan_page_with_its_reason(client, users):
+    plan_id = _unserved_scenario()
+    assert not any(line.recipient.code == "0160" for line in _plan(plan_id).lines)
+    _english(client, "viewer")
+    page = _text(client.get(f"/allocation/plans/{plan_id}?item=ffp2"))
+    start = page.index('data-unserved="0160"')
+    row = page[start : page.index("</tr>", start)]
+    assert "Täby" in row and "Nothing allocated" in row
+    assert "nothing left: stock ran out on critical requests" in row
+
+
+def test_a_requester_given_nothing_appears_in_the_decision_and_its_workbook(client, users):
+    plan_id = _unserved_scenario()
+    with as_user("officer"):
+        plan_review.submit(plan_id)
+    with as_user("officer2"):
+        plan_review.approve(plan_id)
+    _english(client, "viewer")
+    page = _text(client.get(f"/allocation/plans/{plan_id}/decision"))
+    start = page.index('data-unserved="0160|ffp2"')
+    row = page[start : page.index("</tr>", start)]
+    assert "Täby" in row and "nothing left: stock ran out on critical requests" in row
+    rows = workbook_rows(
+        client.get(f"/allocation/plans/{plan_id}/decision.xlsx").data, sheet="Rader"
+    )
+    taby = [r for r in rows if r["To"] == "0160"]
+    assert len(taby) == 1 and taby[0]["Quantity"] == 0 and taby[0]["Requested"] == 50
+    assert taby[0]["Kind"] == "Nothing allocated"
 
 
 def test_an_officer_adds_a_line_the_model_did_not_propose(client, users):
@@ -384,3 +439,66 @@ def test_a_plan_not_yet_approved_has_no_decision_document(client, users):
     plan_id = run()
     _english(client, "officer")
     assert client.get(f"/allocation/plans/{plan_id}/decision").status_code == 404
+
+
+def test_a_requester_sees_the_decision_about_its_own_allocation(client, users):
+    plan_id = _unserved_scenario()
+    with as_user("officer"):
+        plan_review.submit(plan_id)
+    with as_user("officer2"):
+        plan_review.approve(plan_id)
+    _english(client, "requester")  # Uppsala kommun (0380)
+    shipment = next(
+        s
+        for s in db.session.scalars(select(Shipment).where(Shipment.plan_id == plan_id))
+        if s.recipient.code == "0380"
+    )
+    # The shipment's page links the plan to the page the requester may read.
+    shipment_page = _text(client.get(f"/shipments/{shipment.id}"))
+    assert f'href="/allocation/plans/{plan_id}/mine"' in shipment_page
+    response = client.get(f"/allocation/plans/{plan_id}/mine")
+    assert response.status_code == 200
+    page = _text(response)
+    # Uppsala asked for 600 and got 280 + 180: partly met, told so.
+    outcome = page[page.index('data-outcome="ffp2"') :]
+    assert 'data-state="partly_met"' in outcome[:80]
+    assert "Your request is partly met" in outcome and "requested 600, allocated 460" in outcome
+    lines = page[page.index('id="my-lines"') :]
+    assert lines.count("data-line=") == 2 and "Stockholm" not in lines
+    assert "Täby" not in page  # only the lines that concern Uppsala
+    # The national plan page stays closed to it.
+    assert client.get(f"/allocation/plans/{plan_id}").status_code == 403
+
+
+def test_a_requester_given_nothing_is_told_its_request_is_declined(client, users):
+    shortage_scenario()
+    reported("0380", "visor", stock=10_000, use=10)
+    filed("0380", "visor", 50, "normal")
+    plan_id = run(item_codes=["ffp2", "visor"])
+    with as_user("officer"):
+        plan_review.submit(plan_id)
+    with as_user("officer2"):
+        plan_review.approve(plan_id)
+    _english(client, "requester")
+    page = _text(client.get(f"/allocation/plans/{plan_id}/mine"))
+    visor = page[page.index('data-outcome="visor"') :]
+    assert 'data-state="declined"' in visor[:80]
+    assert "Your request is declined in this decision" in visor
+    assert 'data-unserved="0380|visor"' in page
+
+
+def test_the_warnings_name_only_those_left_under_7_days_by_the_plan(client, users):
+    # 100 FFP2 for Uppsala (5 days) and Stockholm (4 days), who ask for 600 and 1,000: both
+    # stay under 7 days. Täby holds 1,000 days and is never warned, nor the donor.
+    shortage_scenario(national=100)
+    reported("0160", "ffp2", stock=10_000, use=10)
+    filed("0160", "ffp2", 50, "normal")
+    plan_id = run(redistribute=False)
+    _english(client, "viewer")
+    page = _text(client.get(f"/allocation/plans/{plan_id}"))
+    warnings = page[page.index('data-testid="warnings"') :]
+    warnings = warnings[: warnings.index("</ul>")]
+    low = [part for part in warnings.split("<li") if "warning-low" in part]
+    assert len(low) == 2
+    assert any("(0380)" in part for part in low) and any("(0180)" in part for part in low)
+    assert "0160" not in warnings and "0114" not in warnings

@@ -68,13 +68,14 @@ def inputs(plan: AllocationPlan) -> list[tuple[str, str]]:
 def _lines_frame(view: planning_queries.PlanView) -> pd.DataFrame:
     rows = [
         {
-            _("Item"): r["line"].item.code,
+            _("Item"): r["item_code"],
             _("From"): r["origin_code"],
-            _("From (name)"): r["origin"].name,
+            _("From (name)"): r["origin"].name if r["origin"] else "",
             _("To"): r["recipient"].code,
             _("To (name)"): r["recipient"].name,
             _("County"): r["county"].name if r["county"] else "",
             _("Kind"): wording.label(wording.KIND_LABELS, r["kind"]),
+            _("Requested"): r["requested"],
             _("Quantity"): r["quantity"],
             _("Model's proposal"): r["proposed"],
             _("Changed"): _yes(r["changed"]),

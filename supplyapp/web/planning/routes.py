@@ -184,9 +184,11 @@ def plan_detail(plan_id):
     return _detail(_plan(plan_id))
 
 
-def _refused(plan, error: PlanRuleBroken, **context):
+def _refused(plan, error: PlanRuleBroken, line_id: int | None = None, **context):
     messages = [wording.finding_message(f) for f in error.findings]
     flash(_("The change was refused: it breaks the model's rules. Nothing was changed."), "error")
+    if line_id is not None:  # shown beside the line that was to change, too
+        context["line_errors"] = {line_id: messages}
     return _detail(plan, findings=messages, **context)
 
 
@@ -207,7 +209,7 @@ def line_change(plan_id, line_id):
     try:
         line = plan_review.change_line(plan_id, line_id, form.quantity.data, form.reason.data)
     except PlanRuleBroken as error:
-        return _refused(_plan(plan_id), error, line_values=values)
+        return _refused(_plan(plan_id), error, line_id, line_values=values)
     except InvalidInput as error:
         return _detail(
             _plan(plan_id), line_errors={line_id: list(error.errors.values())}, line_values=values
@@ -369,6 +371,26 @@ def plan_decision(plan_id):
         legal_basis=decision.LEGAL_BASIS,
         sha256=planning_queries.problem_sha256(plan),
         person=planning_queries.person,
+    )
+
+
+@bp.get("/plans/<int:plan_id>/mine")
+@roles_required(Role.REQUESTER, Role.COUNTY)
+def my_decision(plan_id):
+    """The approved decision as it concerns the user's own organisation: its lines, and
+    whether each of its requests is met, partly met or declined."""
+    plan = _approved(plan_id)
+    view = planning_queries.PlanView(plan)
+    organisation = current_user.organisation
+    if organisation is None or not view.concerns(organisation.code):
+        abort(404)
+    return render_template(
+        "planning/plan_mine.html",
+        plan=plan,
+        view=view,
+        organisation=organisation,
+        outcomes=view.organisation_outcomes(organisation.code),
+        lines=view.organisation_rows(organisation.code),
     )
 
 

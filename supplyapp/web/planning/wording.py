@@ -17,8 +17,17 @@ STATUS_LABELS = {
     "approved": _l("Approved"),
     "discarded": _l("Discarded"),
 }
-KIND_LABELS = {"distribution": _l("Distribution"), "redistribution": _l("Redistribution")}
+KIND_LABELS = {
+    "distribution": _l("Distribution"),
+    "redistribution": _l("Redistribution"),
+    "none": _l("Nothing allocated"),
+}
 POLICY_LABELS = {"needs": _l("Needs (lowest days first)"), "population": _l("Population key")}
+REQUEST_OUTCOMES = {
+    "met": _l("Your request is met"),
+    "partly_met": _l("Your request is partly met"),
+    "declined": _l("Your request is declined in this decision"),
+}
 PRIORITY_LABELS = {"critical": _l("Critical"), "high": _l("High"), "normal": _l("Normal")}
 
 
@@ -143,6 +152,10 @@ def _num(text: str) -> float:
 # where the page already names the item.
 _REASONS = [
     (r"filled in full \(in whole packs\)", lambda m: _("filled in full (in whole packs)")),
+    (
+        r"filled in full \(rounded up to whole packs\)",
+        lambda m: _("filled in full (rounded up to whole packs)"),
+    ),
     (r"filled in full", lambda m: _("filled in full")),
     (
         r"asked for less than one pack \(([\d,]+) units\)",
