@@ -423,8 +423,8 @@ def _check_requests(plan: AllocationPlan, lines: list[PlanLine], problems: list[
     for pair, quantity in sorted(allocated.items()):
         requests = [found[i] for i in ids[pair] if i in found and found[i].is_open]
         still_open = sum(r.quantity - r.met_quantity for r in requests)
-        if still_open < quantity:
-            line = first[pair]
+        line = first[pair]
+        if _requested_in_packs(plan, still_open, line.item.pack_size) < quantity:
             problems.append(
                 _(
                     "%(organisation)s now has %(open)s %(item)s open in its "
@@ -437,6 +437,14 @@ def _check_requests(plan: AllocationPlan, lines: list[PlanLine], problems: list[
             )
         result[pair] = requests
     return result
+
+
+def _requested_in_packs(plan: AllocationPlan, still_open: int, pack_size: int) -> int:
+    """What the open requests count as: with whole packs, rounded up to whole packs (the
+    allocation model's rule 1), so a plan the model made is not refused for its rounding."""
+    if not plan.settings.get("whole_packs") or pack_size <= 1:
+        return still_open
+    return -(-still_open // pack_size) * pack_size
 
 
 def _destination(line: PlanLine) -> tuple[bool, str]:

@@ -324,3 +324,22 @@ def test_national_material_goes_to_the_reloading_point_or_straight_by_the_county
     county = uppsala.recipient.county
     assert uppsala.via_reloading_point
     assert uppsala.destination == f"{county.reloading_point or county.capital} ({county.name})"
+
+
+def test_a_request_rounded_up_to_a_whole_pack_is_approved_and_met(places):
+    """Rule 1: 16 asked with packs of 50 counts as one pack; approval must not refuse the
+    model's own rounding as 'more than is open' (the demo's rounds failed so)."""
+    from supplyapp.models.catalog import Item
+    from supplyapp.services.transaction import run_use_case
+
+    approved_lot(1000, item="ffp2")
+    item = db.session.scalar(select(Item).where(Item.code == "ffp2"))
+    run_use_case(lambda: setattr(item, "pack_size", 50))
+    reported("0380", "ffp2", stock=0, use=5)
+    filed("0380", "ffp2", 16, "critical")
+    plan_id = approved_plan(whole_packs=True, redistribute=False)
+    plan = plan_of(plan_id)
+    assert plan.status == PlanStatus.APPROVED
+    assert received_by(plan) == {"0380": 50}
+    request = db.session.scalars(select(ShortageRequest)).one()
+    assert (request.met_quantity, request.status) == (16, RequestStatus.MET)
